@@ -1,0 +1,117 @@
+"""Language-aware text helpers: normalisation, language detection, sentence splitting.
+
+Chinese is first-class here: sentences end at 。！？； (and at the closing quote or
+bracket that follows one); English sentences end at . ! ? ; followed by a space.
+Every function returns spans or substrings of its input, never rewritten text, so
+that quotes built from them are exact substrings by construction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+# A Chinese sentence ends at a terminator, plus any closing quotes/brackets after it.
+_ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*")
+# An English sentence ends at . ! ? ; (plus closing quotes) followed by whitespace.
+_EN_END = re.compile(r"[.!?;]+[\"'”’)\]]*(?=\s)")
+# Abbreviations after which a period does not end an English sentence.
+_EN_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Art|Arts|Fig|Dr|Mr|Ms|St|cf|al|Vol|pp)|\b[A-Z])\.$")
+
+
+def norm(text: str) -> str:
+    """The question-set spec's matching normal form: NFKC, no whitespace, lower case."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def detect_language(text: str) -> str:
+    """Return ``"zh"`` when the text is mainly Chinese, else ``"en"``.
+
+    One Chinese character weighs as much as a Latin word (about five letters),
+    so a Chinese question with a few English terms ("AI 产业规模") stays Chinese.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if cjk * 5 >= latin and cjk > 0 else "en"
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)`` covering all non-space characters.
+
+    Line breaks always end a sentence (they separate paragraphs inside a segment).
+    Leading and trailing whitespace is excluded from each span.
+    """
+    lang = lang or detect_language(text)
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        offset = line.start()
+        body = line.group()
+        cuts = _zh_cuts(body) if lang == "zh" else _en_cuts(body)
+        start = 0
+        for cut in [*cuts, len(body)]:
+            piece = body[start:cut]
+            if piece.strip():
+                left = len(piece) - len(piece.lstrip())
+                right = len(piece.rstrip())
+                spans.append((offset + start + left, offset + start + right))
+            start = cut
+    return spans
+
+
+def split_sentences(text: str, lang: str | None = None) -> list[str]:
+    """The sentences of ``text`` as substrings (see :func:`sentence_spans`)."""
+    return [text[a:b] for a, b in sentence_spans(text, lang)]
+
+
+def _zh_cuts(line: str) -> list[int]:
+    cuts = []
+    for match in _ZH_END.finditer(line):
+        # A terminator inside a quotation that continues the sentence ("…”；" is
+        # already covered by the pattern); do not cut at the very end twice.
+        if match.end() < len(line):
+            cuts.append(match.end())
+    return cuts
+
+
+def _en_cuts(line: str) -> list[int]:
+    cuts = []
+    for match in _EN_END.finditer(line):
+        before = line[: match.start() + 1]
+        if line[match.start()] == "." and _EN_ABBREV.search(before):
+            continue
+        rest = line[match.end() :].lstrip()
+        if rest and line[match.start()] == "." and rest[0].islower():
+            continue  # "approx. ten" — not a sentence end
+        cuts.append(match.end())
+    return cuts
+
+
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def zh_number(text: str) -> int:
+    """Parse a Chinese numeral as used in article numbers: 二十四 -> 24, 一百一十七 -> 117, 一〇三 -> 103.
+
+    Raises ValueError for anything else, so a malformed article number is reported, not guessed.
+    """
+    if not text or any(c not in _ZH_DIGITS and c not in _ZH_UNITS for c in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    if not any(c in _ZH_UNITS for c in text):  # positional form: 一〇三
+        return int("".join(str(_ZH_DIGITS[c]) for c in text))
+    total, digit = 0, None
+    for char in text:
+        if char in _ZH_DIGITS:
+            digit = _ZH_DIGITS[char]
+        else:
+            total += (1 if digit is None else digit) * _ZH_UNITS[char]
+            digit = None
+    return total + (digit or 0)
