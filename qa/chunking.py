@@ -105,7 +105,7 @@ class Chunker:
         mapping = align_sentences([seg.text[a:b] for a, b in spans], t_sentences)
         group: list[int] = []
         pieces: list[list[int]] = []
-        for i, (a, b) in enumerate(spans):
+        for i, (_, b) in enumerate(spans):
             if group and b - spans[group[0]][0] > limit:
                 pieces.append(group)
                 group = []

@@ -129,7 +129,7 @@ def import_markdown(source_path: Path, doc_id: str, corpus_root: Path) -> Path:
     """
     front, body = split_front_matter(source_path)
     expected = front.get("body_sha256")
-    if expected and hashlib.sha256(body.encode("utf-8")).hexdigest() != expected:
+    if expected is not None and hashlib.sha256(body.encode("utf-8")).hexdigest() != str(expected):
         raise CorpusError(source_path, 1, "body does not match body_sha256 in the front matter")
     segments = parse_body(body)
     body_text = norm("".join(s.text for s in segments if s.kind != "heading"))

@@ -13,7 +13,7 @@ import unicodedata
 
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z]+")
 
 # A Chinese sentence ends at a terminator, plus any closing quotes/brackets after it.
 _ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*")
@@ -31,12 +31,14 @@ def norm(text: str) -> str:
 def detect_language(text: str) -> str:
     """Return ``"zh"`` when the text is mainly Chinese, else ``"en"``.
 
-    One Chinese character weighs as much as a Latin word (about five letters),
-    so a Chinese question with a few English terms ("AI 产业规模") stays Chinese.
+    Counted as a reader would: one English word weighs about two Chinese
+    characters, so "What does 揭榜挂帅 mean?" is English and "AI 产业规模是多少" Chinese.
     """
     cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    return "zh" if cjk * 5 >= latin and cjk > 0 else "en"
+    words = len(_WORD.findall(text))
+    if cjk == 0:
+        return "en"
+    return "en" if words and words * 2 >= cjk else "zh"
 
 
 def has_cjk(text: str) -> bool:
@@ -94,7 +96,20 @@ def _en_cuts(line: str) -> list[int]:
     return cuts
 
 
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 

@@ -1,0 +1,81 @@
+"""``qa corpus …`` through the real entry point: reports, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_check_passes_on_the_real_corpus_with_the_paper_fully_translated(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "check", "--json"]) == 0
+    reports = {r["doc_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert len(reports) == 7
+    assert reports["paper"]["share_translated"] == 1.0
+    assert all(r["ok"] and not r["glossary_violations"] for r in reports.values())
+
+
+def test_check_prints_a_table_per_document(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "check", "--corpus", str(tiny_corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "mini-paper" in out and "100%" in out and "mini-law" in out and "0%" in out
+
+
+def test_malformed_file_gives_file_and_line_and_nonzero_exit(tiny_corpus: Path) -> None:
+    source = tiny_corpus / "mini-law" / "source.zh.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n@@ 第四条 statute\n第四条 新条文。\n", encoding="utf-8")
+    result = run_cli("corpus", "check", "--corpus", str(tiny_corpus))
+    assert result.returncode == 1
+    assert f"{source}:" in result.stderr and "kind missing or unknown" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_glossary_violation_fails_the_check(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tiny_corpus / "mini-paper" / "translation.en.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("dual helix structure", "double spiral"), encoding="utf-8")
+    assert main(["corpus", "check", "--corpus", str(tiny_corpus)]) == 1
+    assert "mini-paper/1-p1: 双螺旋结构 -> expected 'dual helix structure'" in capsys.readouterr().out
+
+
+def test_wrong_translation_status_fails_the_check(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta = tiny_corpus / "mini-law" / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("status: none", "status: complete"), encoding="utf-8")
+    assert main(["corpus", "check", "--corpus", str(tiny_corpus)]) == 1
+    assert "translation status 'complete'" in capsys.readouterr().out
+
+
+def test_article_gap_fails_the_check(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tiny_corpus / "mini-law" / "source.zh.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("第三条", "第五条"), encoding="utf-8")
+    assert main(["corpus", "check", "--corpus", str(tiny_corpus)]) == 1
+    assert "not numbered contiguously" in capsys.readouterr().out
+
+
+def test_show_puts_source_and_translation_side_by_side(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "show", "paper", "3-(2)"]) == 0
+    out = capsys.readouterr().out
+    assert "优化“企业全过程参与流程”" in out and "whole-process enterprise participation procedure" in out
+    assert main(["corpus", "show", "patent-law", "第五十条"]) == 0
+    assert "(not translated yet)" in capsys.readouterr().out
+
+
+def test_unknown_document_is_a_clear_error() -> None:
+    result = run_cli("corpus", "show", "no-such-doc")
+    assert result.returncode == 1 and "known documents:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chunks_command_lists_chunks(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "chunks", "--doc", "transformation-law", "--json"]) == 0
+    chunks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert any(c["id"] == "transformation-law/第二十四条" for c in chunks)
+    article = next(c for c in chunks if c["id"] == "transformation-law/第二十四条")
+    assert article["section"] == "第二章 组织实施" and article["translation"] is None

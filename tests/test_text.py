@@ -1,0 +1,74 @@
+"""Language detection, sentence splitting and Chinese numerals."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.text import detect_language, norm, sentence_spans, split_sentences, zh_number
+
+
+def test_norm_is_the_spec_normal_form() -> None:
+    assert norm(" ＡＢｃ　科技\n创新 ") == "abc科技创新"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("第四条政策建议如何处理专利？", "zh"),
+        ("What are the five tensions the paper names?", "en"),
+        ("AI 产业规模是多少", "zh"),
+        ("What does 揭榜挂帅 mean?", "en"),
+        ("", "en"),
+    ],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_chinese_sentences_end_at_terminators_and_keep_closing_quotes() -> None:
+    text = "他指出，“要围绕产业链部署创新链。”这是关键；其次是落实！对吗？好"
+    assert split_sentences(text, "zh") == [
+        "他指出，“要围绕产业链部署创新链。”",
+        "这是关键；",
+        "其次是落实！",
+        "对吗？",
+        "好",
+    ]
+
+
+def test_english_sentences_respect_abbreviations_and_decimals() -> None:
+    text = "Spending rose to 6.91% in 2024. See Art. 24 for details; it applies, e.g. to universities. Done"
+    assert split_sentences(text, "en") == [
+        "Spending rose to 6.91% in 2024.",
+        "See Art. 24 for details;",
+        "it applies, e.g. to universities.",
+        "Done",
+    ]
+
+
+def test_spans_cover_all_non_space_characters() -> None:
+    text = "第一句。 第二句！\n第三句"
+    covered = {i for a, b in sentence_spans(text, "zh") for i in range(a, b)}
+    assert covered == {i for i, c in enumerate(text) if not c.isspace()}
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十五", 15),
+        ("二十四", 24),
+        ("一百", 100),
+        ("一百零三", 103),
+        ("一〇三", 103),
+        ("一百四十九", 149),
+    ],
+)
+def test_zh_number(numeral: str, value: int) -> None:
+    assert zh_number(numeral) == value
+
+
+def test_zh_number_rejects_other_text() -> None:
+    with pytest.raises(ValueError):
+        zh_number("二十a")
