@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from qa.schema import FRONT_MATTER_LABELS, SEGMENT_KINDS, Document, SectionRef, Segment
+from qa.text import zh_number
 
 SOURCE_FILE = "source.{lang}.txt"
 TRANSLATION_FILE = "translation.{lang}.txt"
@@ -252,17 +253,32 @@ def section_refs(doc: Document) -> list[SectionRef]:
                 stack.pop()
             stack.append((seg.level, seg))
         path = [s for _, s in stack]
-        if seg.kind in ("caption", "row") and seg.kind != "heading":
+        if seg.kind in ("caption", "row"):
             caption = _caption_for(doc, seg)
             if caption is not None:
                 path.append(caption)
-        refs.append(
-            SectionRef(
-                tuple(heading_label(s.text) for s in path),
-                tuple(heading_label(s.translation) if s.translation else None for s in path),
-            )
-        )
+        path_zh = [heading_label(s.text) for s in path]
+        path_en = [heading_label(s.translation) if s.translation else None for s in path]
+        if seg.kind in ("article", "item"):
+            unit_zh, unit_en = unit_label(seg)
+            path_zh.append(unit_zh)
+            path_en.append(unit_en)
+        refs.append(SectionRef(tuple(path_zh), tuple(path_en)))
     return refs
+
+
+def unit_label(seg: Segment) -> tuple[str, str | None]:
+    """The citable number of an article or item: (第二十四条, Article 24), (（十五）, (15))."""
+    match = re.fullmatch(r"第(.+)条", seg.id) if seg.kind == "article" else re.search(r"（(.+)）$", seg.id)
+    if match is None:
+        return seg.id, None
+    try:
+        number = zh_number(match.group(1))
+    except ValueError:
+        return seg.id, None
+    if seg.kind == "article":
+        return seg.id, f"Article {number}"
+    return match.group(0), f"({number})"
 
 
 def heading_label(text: str) -> str:

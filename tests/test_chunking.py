@@ -65,7 +65,7 @@ def test_law_articles_are_never_merged(tiny_corpus: Path) -> None:
     assert [c.segment_ids[-1] for c in articles] == ["第一条", "第二条", "第三条"]
     assert all(sum(s.endswith("条") for s in c.segment_ids) == 1 for c in articles)
     second = next(c for c in chunks if "第二条" in c.segment_ids)
-    assert second.section == "第一章 总则"
+    assert second.section == "第一章 总则 › 第二条"
     assert second.translation is None
 
 

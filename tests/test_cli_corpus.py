@@ -78,4 +78,4 @@ def test_chunks_command_lists_chunks(capsys: pytest.CaptureFixture[str]) -> None
     chunks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert any(c["id"] == "transformation-law/第二十四条" for c in chunks)
     article = next(c for c in chunks if c["id"] == "transformation-law/第二十四条")
-    assert article["section"] == "第二章 组织实施" and article["translation"] is None
+    assert article["section"] == "第二章 组织实施 › 第二十四条" and article["translation"] is None
