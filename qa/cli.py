@@ -15,6 +15,8 @@ from pathlib import Path
 from qa import __version__
 from qa.config import corpus_dir, glossary_path
 from qa.corpus import CorpusError, load_corpus, load_document, section_refs
+from qa.questions import QuestionSetError
+from qa.text import QuestionError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except CorpusError as exc:
+    except (CorpusError, QuestionSetError, QuestionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError) as exc:
@@ -66,6 +68,39 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help="the Markdown file")
     imp.add_argument("--id", required=True, help="document id (folder name) to create")
     imp.set_defaults(func=cmd_corpus_import)
+
+    search = verbs.add_parser("search", help="the best passages for a question")
+    _corpus_option(search)
+    search.add_argument("question", help="the question, in Chinese or English")
+    search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
+    search.add_argument("--mode", default=None, help="retrieval mode (default: bm25)")
+    search.add_argument("--json", action="store_true", help="print the hits as JSON")
+    search.set_defaults(func=cmd_search)
+
+    ask = verbs.add_parser("ask", help="a cited answer to a question")
+    _corpus_option(ask)
+    ask.add_argument("question", help="the question, in Chinese or English")
+    ask.add_argument("--lang", choices=["zh", "en"], default=None, help="answer language (default: the question's)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = verbs.add_parser("eval", help="score a question set (retrieval and answer metrics)")
+    _corpus_option(ev)
+    ev.add_argument("--questions", type=Path, default=None, help="question set (default: evals/questions.jsonl)")
+    ev.add_argument("--mode", default=None, help="retrieval mode(s), comma-separated (default: bm25)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    ev.add_argument("--out", type=Path, default=None, help="write report.md, results.json and plots here")
+    ev.add_argument("--floors", type=Path, default=None, help="fail if a metric is below its floor in this JSON file")
+    ev.add_argument("--retrieval-only", action="store_true", help="skip answers (retrieval metrics only)")
+    ev.set_defaults(func=cmd_eval)
+
+    questions = verbs.add_parser("questions", help="validate a question set against the spec and the corpus")
+    question_verbs = questions.add_subparsers(title="questions commands")
+    qcheck = question_verbs.add_parser("check", help="check a question set (JSON Lines, see the question-set spec)")
+    _corpus_option(qcheck)
+    qcheck.add_argument("path", type=Path, help="the question set")
+    qcheck.add_argument("--strict", action="store_true", help="treat evidence-length warnings as errors")
+    qcheck.set_defaults(func=cmd_questions_check)
     return parser
 
 
@@ -129,6 +164,105 @@ def cmd_corpus_chunks(args: argparse.Namespace) -> int:
             print(f"{chunk.id}  [{chunk.start}:{chunk.end}] {len(chunk.text)} chars, {tr}\n  § {chunk.section}")
             print("  " + chunk.text.replace("\n", " ")[:120] + ("…" if len(chunk.text) > 120 else ""))
     return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from qa.assistant import Assistant
+
+    hits = Assistant(args.corpus).search(args.question, k=args.k, mode=args.mode)
+    if args.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("No passage matches this question.")
+    for hit in hits:
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc_title} › {hit.section}  ({hit.chunk_id})")
+        print("    " + hit.text.replace("\n", " ")[:200])
+        if hit.translation:
+            print("    " + hit.translation.replace("\n", " ")[:200])
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from qa.assistant import Assistant
+
+    answer = Assistant(args.corpus).ask(args.question, lang=args.lang)
+    if args.json:
+        print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print()
+    for c in answer.citations:
+        print(f"[{c.marker}] {c.doc_title} › {c.section}  ({c.chunk_id})")
+        print(f"    {c.quote}")
+        if c.other:
+            print(f"    {c.other}")
+    if answer.abstained:
+        label = "相关段落" if answer.language == "zh" else "Related passages"
+        print(f"\n{label}:")
+        for hit in answer.hits[:3]:
+            print(f"  - {hit.doc_title} › {hit.section}: {hit.text.replace(chr(10), ' ')[:120]}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.assistant import Assistant
+    from qa.config import project_home
+    from qa.evaluation import check_floors, evaluate
+    from qa.questions import load_questions
+    from qa.report import run_json, terminal_table, write_report
+
+    path = args.questions or project_home() / "evals" / "questions.jsonl"
+    qset = load_questions(path)
+    for warning in qset.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    modes = [m.strip() for m in (args.mode or "bm25").split(",") if m.strip()]
+    runs = []
+    for mode in modes:
+        assistant = Assistant(args.corpus, mode=mode)
+
+        def progress(done: int, total: int, mode: str = mode) -> None:
+            if sys.stderr.isatty():
+                print(f"\r{mode}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr)
+
+        runs.append(evaluate(assistant, qset, mode=mode, answers=not args.retrieval_only, progress=progress))
+    if args.json:
+        print(json.dumps(run_json(runs), ensure_ascii=False, indent=2))
+    else:
+        print(f"{len(qset)} questions from {path}")
+        print(terminal_table(runs))
+    if args.out:
+        command = "qa eval " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else "qa eval"
+        for written in write_report(runs, args.out, str(path), command):
+            print(f"wrote {written}", file=sys.stderr)
+    if args.floors:
+        problems = check_floors(runs[0].summary, json.loads(args.floors.read_text(encoding="utf-8")))
+        for line in problems:
+            print(f"below floor: {line}", file=sys.stderr)
+        if problems:
+            return 1
+    return 0
+
+
+def cmd_questions_check(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from qa.questions import evidence_problems, load_questions
+
+    qset = load_questions(args.path, strict=args.strict)
+    texts = [seg.text for doc in load_corpus(args.corpus or corpus_dir()) for seg in doc.segments]
+    problems = evidence_problems(qset.questions, texts)
+    for line in [*qset.warnings, *problems]:
+        print(line)
+    by = Counter((q.lang, q.type) for q in qset.questions)
+    print(f"{len(qset)} questions: " + ", ".join(f"{lang}/{kind} {n}" for (lang, kind), n in sorted(by.items())))
+    print(f"{len(problems)} evidence problem(s), {len(qset.warnings)} warning(s)")
+    return 1 if problems or (args.strict and qset.warnings) else 0
 
 
 def cmd_corpus_import(args: argparse.Namespace) -> int:

@@ -127,3 +127,57 @@ class Chunk:
     section_en: str | None = None
     kind: str = "para"
     meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage: the chunk's text and translation, with how it was scored.
+
+    ``scores`` and ``ranks`` hold each retriever's own score and 1-based rank
+    (e.g. ``{"bm25": 7.1, "dense": 0.62}``) so that a fused ranking can be explained.
+    """
+
+    chunk_id: str
+    doc_id: str
+    section: str
+    text: str
+    translation: str | None
+    score: float
+    rank: int
+    lang: str = "zh"
+    section_en: str | None = None
+    doc_title: str = ""
+    doc_title_en: str | None = None
+    scores: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    ranks: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited sentence: ``quote`` is an exact substring of the chunk's text in ``quote_lang``.
+
+    ``other`` is the matching sentence in the other language when the chunk has a translation.
+    """
+
+    marker: int
+    chunk_id: str
+    doc_id: str
+    section: str
+    quote: str
+    quote_lang: str
+    other: str | None = None
+    section_en: str | None = None
+    doc_title: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``Assistant.ask`` returns: the answer text with ``[n]`` markers and what backs it."""
+
+    question: str
+    text: str
+    language: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    notes: tuple[str, ...] = ()

@@ -130,3 +130,32 @@ def zh_number(text: str) -> int:
             total += (1 if digit is None else digit) * _ZH_UNITS[char]
             digit = None
     return total + (digit or 0)
+
+
+MAX_QUESTION_CHARS = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as typed; the message says what to change."""
+
+
+def check_question(question: object) -> str:
+    """Validate and tidy a user's question; raise :class:`QuestionError` with a clear message."""
+    if isinstance(question, bytes):
+        try:
+            question = question.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QuestionError("The question is not valid UTF-8 text.") from exc
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in question) or "\ufffd" in question:
+        raise QuestionError("The question contains invalid characters (undecodable bytes).")
+    cleaned = _WS.sub(" ", _CONTROL.sub(" ", question)).strip()
+    if not cleaned:
+        raise QuestionError("The question is empty. Type a question in Chinese or English.")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}. Please shorten it."
+        )
+    return cleaned

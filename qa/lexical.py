@@ -1,0 +1,67 @@
+"""BM25 over chunks, in both languages at once (bm25s).
+
+Every chunk is indexed on its source text *and* its translation, so an English
+question finds a translated Chinese passage by its English words and a Chinese
+question finds it by its Chinese ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.schema import Chunk
+from qa.tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class LexicalResult:
+    index: int  # position of the chunk in the indexed sequence
+    score: float
+
+
+class LexicalIndex:
+    """A bm25s index over chunk texts plus translations; ``retrieve`` returns plain results."""
+
+    def __init__(self, tokenizer: Tokenizer, *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.tokenizer = tokenizer
+        self.k1, self.b = k1, b
+        self._bm25: object | None = None
+        self._size = 0
+        self._idf: dict[str, float] = {}
+
+    def index(self, chunks: Sequence[Chunk]) -> LexicalIndex:
+        import bm25s
+
+        corpus = [self.tokenizer(self.document_text(c)) or ["<empty>"] for c in chunks]
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+        bm25.index(corpus, show_progress=False)
+        self._bm25, self._size = bm25, len(chunks)
+        n = len(corpus)
+        df: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        self._idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
+        return self
+
+    @staticmethod
+    def document_text(chunk: Chunk) -> str:
+        """What BM25 sees of a chunk: its section path, text and translation."""
+        parts = [chunk.section, chunk.text, chunk.section_en or "", chunk.translation or ""]
+        return "\n".join(p for p in parts if p)
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, 0.0)
+
+    def retrieve(self, query: str, k: int = 10) -> list[LexicalResult]:
+        if self._bm25 is None:
+            raise RuntimeError("index() the chunks before retrieving")
+        tokens = [t for t in self.tokenizer(query) if t in self._idf]
+        if not tokens or self._size == 0:
+            return []
+        k = min(k, self._size)
+        ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)  # type: ignore[attr-defined]
+        return [LexicalResult(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]

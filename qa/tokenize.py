@@ -1,0 +1,96 @@
+"""Lexical tokens for BM25 in both languages.
+
+Chinese is segmented with jieba in search mode (a word and its sub-words, so
+科技成果转化 also matches 成果转化), with the glossary's terms added to jieba's
+dictionary so 双螺旋结构 or 揭榜挂帅 stay whole, and stop words removed. English
+is lower-cased words with a light suffix stemmer (integration/integrations,
+policy/policies), stop words removed. Mixed text gets both treatments.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z&\-']*[A-Za-z]|[A-Za-z]|\d+(?:\.\d+)?%?")
+
+ZH_STOPWORDS = frozenset(
+    ["的", "了", "和", "与", "及", "或", "是", "在", "对", "为", "以", "于", "等", "中", "上", "下", "其", "之", "而", "并", "也", "又", "将", "被", "把", "从", "向", "由", "这", "那", "这一", "一个", "一些", "一种", "各", "各类", "有", "有关", "哪些", "什么", "怎么", "如何", "怎样", "为什么", "是否", "吗", "呢", "啊", "吧", "请", "请问", "文章", "论文", "本文", "该文", "提到", "提出", "指出", "认为", "说", "讲", "谈", "中的", "关于", "方面", "哪", "哪个", "几", "多少", "能", "可以", "要", "应", "应当", "应该", "需要", "通过", "进行", "方式", "问题"]
+)
+EN_STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "from", "as", "at", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "which", "what", "who", "whom", "whose", "how", "why", "when", "where", "does", "do", "did", "doing", "has", "have", "had", "having", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "not", "no", "nor", "but", "if", "then", "than", "so", "such", "into", "about", "over", "under", "between", "through", "during", "per", "via", "i", "we", "you", "he", "she", "they", "them", "their", "there", "here", "paper", "article", "say", "says", "said", "according", "tell", "me", "please", "give", "list", "name", "named", "names"]
+)
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def _jieba(user_words: Iterable[str] = ()) -> object:
+    global _jieba_ready
+    import jieba
+
+    with _jieba_lock:
+        if not _jieba_ready:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba_ready = True
+        for word in user_words:
+            jieba.add_word(word, freq=2_000_000)
+    return jieba
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plural and common verb/noun endings, nothing aggressive."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, replacement, keep in (
+        ("ies", "y", 3),
+        ("sses", "ss", 3),
+        ("ations", "ate", 4),
+        ("ation", "ate", 4),
+        ("ing", "", 4),
+        ("ed", "", 4),
+        ("es", "e", 4),
+        ("s", "", 3),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+class Tokenizer:
+    """Turns text in either language into BM25 tokens (see the module docstring)."""
+
+    def __init__(self, user_words: Iterable[str] = ()) -> None:
+        self.user_words = tuple(sorted(set(user_words)))
+        self._jieba = None
+
+    def _segmenter(self) -> object:
+        if self._jieba is None:
+            self._jieba = _jieba(self.user_words)  # type: ignore[assignment]
+        return self._jieba
+
+    def __call__(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        pos = 0
+        for match in _CJK_RUN.finditer(text):
+            tokens.extend(self._english(text[pos : match.start()]))
+            tokens.extend(self._chinese(match.group()))
+            pos = match.end()
+        tokens.extend(self._english(text[pos:]))
+        return tokens
+
+    def _chinese(self, run: str) -> list[str]:
+        jieba = self._segmenter()
+        words = jieba.lcut_for_search(run)  # type: ignore[attr-defined]
+        return [w for w in words if w.strip() and w not in ZH_STOPWORDS]
+
+    @staticmethod
+    def _english(text: str) -> list[str]:
+        words = (w.lower().strip("'-") for w in _EN_WORD.findall(text))
+        return [stem(w) for w in words if w and w not in EN_STOPWORDS]
