@@ -1,0 +1,28 @@
+"""CI's quality gate: the fixed question set, scored through the real Assistant, stays above its floors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_fixed_set_stays_above_the_floors(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", "--json", "--floors", str(ROOT / "evals" / "floors.json")])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert code == 0, captured.err
+    assert summary["n"] >= 160 and summary["citation_validity"] == 1.0
+    assert set(summary["by_lang"]) == {"zh", "en"}
+
+
+def test_a_raised_floor_fails_the_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    floors = tmp_path / "floors.json"
+    floors.write_text(json.dumps({"hit@5": 1.01}), encoding="utf-8")
+    assert main(["eval", "--retrieval-only", "--floors", str(floors)]) == 1
+    assert "hit@5" in capsys.readouterr().err
