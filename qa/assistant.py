@@ -5,77 +5,170 @@
     hits = a.search("What are the five tensions the paper names?", k=10)
     answer = a.ask("第四条政策建议如何处理专利？")
 
-Everything is built lazily on first use from the corpus folder, so creating an
-``Assistant`` is instant and a failed build surfaces as a clear error at the
-first question rather than at import.
+Creating an ``Assistant`` is instant. The first question opens the index under
+``indexes/<name>/``, building it (and the offline embedding model, if that is the
+model in use) when it is missing, and rebuilding it with a message when the
+corpus or the settings changed.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from qa.answering import ExtractiveAnswerer
 from qa.chunking import DEFAULT_MAX_CHARS, Chunker
-from qa.config import corpus_dir, glossary_path
+from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
+from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
-from qa.lexical import LexicalIndex
+from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
+from qa.references import ReferenceResolver
+from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
+from qa.static_model import MODEL_NAME, OfflineModelBuilder, training_fingerprint
 from qa.text import check_question, detect_language
 from qa.tokenize import Tokenizer
 
-MODES = ("bm25",)
+__all__ = ["MODES", "Assistant"]
+
+
+def _stderr(message: str) -> None:
+    print(f"qa: {message}", file=sys.stderr)
 
 
 class Assistant:
     """Search and cited answers over the corpus (see the module docstring)."""
 
     def __init__(
-        self, corpus: Path | str | None = None, *, mode: str = "bm25", max_chars: int = DEFAULT_MAX_CHARS
+        self,
+        corpus: Path | str | None = None,
+        *,
+        mode: str = "hybrid",
+        model: str | None = None,
+        index: str = "default",
+        index_root: Path | str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        weights: FusionWeights | None = None,
+        log: Callable[[str], None] = _stderr,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
         self.corpus_path = Path(corpus) if corpus else corpus_dir()
         self.mode = mode
+        self.model_setting = model
+        self.index_root = Path(index_root) if index_root else project_home() / "indexes"
+        self.index_name = index
         self.chunker = Chunker(max_chars)
+        self.weights = weights or FusionWeights()
+        self.log = log
         self._lock = threading.Lock()
-        self._docs: dict[str, Document] | None = None
-        self._chunks: list[Chunk] = []
-        self._lexical: LexicalIndex | None = None
+        self._docs: dict[str, Document] = {}
+        self._index: SearchIndex | None = None
+        self._retriever: Retriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
+        self.model_choice: ModelChoice | None = None
 
     # -- building -----------------------------------------------------------------
 
-    def _ensure(self) -> None:
-        if self._answerer is not None:
-            return
+    def build(self, *, force: bool = False, progress: bool = False) -> SearchIndex:
+        """Open the index, building or rebuilding it as needed (``force`` always rebuilds)."""
         with self._lock:
-            if self._answerer is not None:
-                return
-            docs = load_corpus(self.corpus_path)
-            glossary_file = glossary_path(self.corpus_path)
-            terms = [t.zh for t in Glossary.load(glossary_file).terms] if glossary_file.exists() else []
-            tokenizer = Tokenizer(terms)
-            chunks = self.chunker.chunk_corpus(docs)
-            lexical = LexicalIndex(tokenizer).index(chunks)
-            self._docs = {d.id: d for d in docs}
-            self._chunks = chunks
-            self._lexical = lexical
-            self._answerer = ExtractiveAnswerer(tokenizer, lexical.idf)
+            return self._open(force=force, progress=progress)
+
+    def _ensure(self) -> None:
+        if self._answerer is None:
+            self.build()
+
+    def _open(self, *, force: bool, progress: bool) -> SearchIndex:
+        if self._index is not None and not force:
+            return self._index
+        docs = load_corpus(self.corpus_path)
+        gloss_file = glossary_path(self.corpus_path)
+        glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
+        tokenizer = Tokenizer([t.zh for t in glossary.terms] if glossary else [])
+        choice = resolve_model(self.model_setting)
+        announce(choice)
+        embedder = self._embedder(choice, docs, glossary, force=force)
+        settings = Settings(
+            model={
+                "requested": choice.requested,
+                "source": choice.source,
+                "name": embedder.name,
+                "revision": embedder.revision,
+                "dim": embedder.dim,
+            },
+            chunker=self.chunker.settings,
+        )
+        folder = self.index_root / self.index_name
+        digest = corpus_hash(self.corpus_path)
+        manifest = SearchIndex.read_manifest(folder)
+        reason = (
+            "it was asked for"
+            if force
+            else "there is none yet"
+            if manifest is None
+            else stale_reason(manifest, digest, settings)
+        )
+        if reason is None and manifest is not None:
+            index = SearchIndex.load(folder, manifest, tokenizer)
+        else:
+            self.log(f"building the index in {folder} because {reason}")
+            index = SearchIndex.build(
+                folder,
+                docs,
+                glossary,
+                self.chunker,
+                embedder,
+                settings,
+                digest,
+                tokenizer,
+                progress=progress,
+                log=self.log,
+            )
+        self._docs = {d.id: d for d in docs}
+        self._index = index
+        self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs))
+        self._answerer = ExtractiveAnswerer(tokenizer, index.lexical.idf)
+        self.model_choice = choice
+        return index
+
+    def _embedder(
+        self, choice: ModelChoice, docs: list[Document], glossary: Glossary | None, *, force: bool
+    ) -> Embedder:
+        folder = None
+        if choice.source == "offline":
+            folder = self.index_root / "models" / MODEL_NAME
+            fingerprint = training_fingerprint(docs, glossary, use_cedict=False)
+            info = folder / "qa_model.json"
+            current = info.exists() and f'"fingerprint": "{fingerprint}"' in info.read_text(encoding="utf-8")
+            if force or not current:
+                self.log(f"training the offline embedding model in {folder}")
+                OfflineModelBuilder(docs, glossary, use_cedict=False).build(folder)
+        return load_embedder(choice, folder)
+
+    # -- the API ------------------------------------------------------------------
 
     @property
     def documents(self) -> dict[str, Document]:
         self._ensure()
-        assert self._docs is not None
         return self._docs
 
     @property
     def chunks(self) -> list[Chunk]:
         self._ensure()
-        return self._chunks
+        assert self._index is not None
+        return self._index.chunks
 
-    # -- the API ------------------------------------------------------------------
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """What the index was built from: model, chunker, corpus hash, build time, FAISS type."""
+        self._ensure()
+        assert self._index is not None
+        return self._index.manifest
 
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
@@ -83,24 +176,27 @@ class Assistant:
         mode = mode or self.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        if k < 1:
+            raise ValueError("k must be at least 1")
         self._ensure()
-        assert self._lexical is not None
-        results = self._lexical.retrieve(question, k=k)
-        return [self._hit(r.index, r.score, rank, {"bm25": r.score}) for rank, r in enumerate(results, start=1)]
+        assert self._retriever is not None
+        ranked = self._retriever.retrieve(question, k=k, mode=mode)
+        return [self._hit(r.index, r.score, rank, r.scores, r.ranks) for rank, r in enumerate(ranked, start=1)]
 
-    def ask(self, question: str, *, lang: str | None = None, k: int = 10) -> Answer:
+    def ask(self, question: str, *, lang: str | None = None, k: int = 10, mode: str | None = None) -> Answer:
         """A cited answer in the question's language (or ``lang``), or a plain abstention."""
         question = check_question(question)
         if lang not in (None, "zh", "en"):
             raise ValueError("lang must be 'zh' or 'en'")
         answer_lang = lang or detect_language(question)
-        hits = self.search(question, k=k)
+        hits = self.search(question, k=k, mode=mode)
         assert self._answerer is not None
         return self._answerer.answer(question, hits, answer_lang)
 
-    def _hit(self, index: int, score: float, rank: int, scores: dict[str, float]) -> Hit:
-        chunk = self._chunks[index]
-        doc = self.documents[chunk.doc_id]
+    def _hit(self, index: int, score: float, rank: int, scores: dict[str, float], ranks: dict[str, int]) -> Hit:
+        assert self._index is not None
+        chunk = self._index.chunks[index]
+        doc = self._docs[chunk.doc_id]
         return Hit(
             chunk_id=chunk.id,
             doc_id=chunk.doc_id,
@@ -113,6 +209,6 @@ class Assistant:
             section_en=chunk.section_en,
             doc_title=doc.title,
             doc_title_en=doc.title_en,
-            scores=scores,
-            ranks={name: rank for name in scores},
+            scores=dict(scores),
+            ranks=dict(ranks),
         )

@@ -88,7 +88,7 @@ class Chunker:
         for block in _blocks(doc, self):
             for group in self._pack(block):
                 chunks.append(self._make_chunk(doc, text, group))
-        return chunks
+        return chunks + outline_chunks(doc)
 
     def limit(self, lang: str) -> int:
         return self.max_chars * CHARS_PER_ZH_CHAR.get(lang, 1)
@@ -186,3 +186,48 @@ def _blocks(doc: Document, chunker: Chunker) -> Iterator[list[_Unit]]:
         block.extend(chunker._units(doc, seg, ref, offset))
     if block:
         yield block
+
+
+def outline_chunks(doc: Document) -> list[Chunk]:
+    """One extra passage per heading with two or more sub-headings: the heading and its sub-headings.
+
+    "What are the five tensions?" is answered by the headings of 2.1-2.5, which sit in
+    five different chunks; the outline of section 2 holds them all, verbatim, in one
+    passage. Outline chunks (kind ``outline``) repeat heading text, so unlike other
+    chunks their ``start``/``end`` span the section rather than slicing ``text``.
+    """
+    refs = section_refs(doc)
+    offsets = segment_offsets(doc)
+    segments = list(doc.segments)
+    out = []
+    for i, seg in enumerate(segments):
+        if seg.kind != "heading":
+            continue
+        children = []
+        for j in range(i + 1, len(segments)):
+            other = segments[j]
+            if other.kind == "heading" and other.level <= seg.level:
+                break
+            if other.kind == "heading" and other.level == seg.level + 1:
+                children.append(j)
+        if len(children) < 2:
+            continue
+        members = [seg] + [segments[j] for j in children]
+        translated = all(m.translation for m in members)
+        last = segments[children[-1]]
+        out.append(
+            Chunk(
+                id=f"{doc.id}/{seg.id}@outline",
+                doc_id=doc.id,
+                section=refs[i].label(),
+                section_en=refs[i].label_en(),
+                text="\n".join(m.text for m in members),
+                translation="\n".join(m.translation or "" for m in members) if translated else None,
+                lang=seg.lang,
+                start=offsets[i],
+                end=offsets[children[-1]] + len(last.text),
+                segment_ids=tuple(m.id for m in members),
+                kind="outline",
+            )
+        )
+    return out

@@ -7,8 +7,10 @@ question finds it by its Chinese ones.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -65,3 +67,22 @@ class LexicalIndex:
         k = min(k, self._size)
         ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)  # type: ignore[attr-defined]
         return [LexicalResult(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def save(self, folder: Path) -> None:
+        """bm25s's own files (numpy arrays and JSON, no pickle) plus our IDF table."""
+        if self._bm25 is None:
+            raise RuntimeError("nothing to save: index() first")
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder))  # type: ignore[attr-defined]
+        meta = {"k1": self.k1, "b": self.b, "size": self._size, "idf": self._idf}
+        (folder / "qa_lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, tokenizer: Tokenizer) -> LexicalIndex:
+        import bm25s
+
+        meta = json.loads((folder / "qa_lexical.json").read_text(encoding="utf-8"))
+        index = cls(tokenizer, k1=meta["k1"], b=meta["b"])
+        index._bm25 = bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False)
+        index._size, index._idf = int(meta["size"]), {str(k): float(v) for k, v in meta["idf"].items()}
+        return index

@@ -220,8 +220,26 @@ def _jieba(user_words: Iterable[str] = ()) -> object:
     return jieba
 
 
+_BRITISH = (
+    ("licenc", "licens"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("programme", "program"),
+    ("defenc", "defens"),
+    ("labour", "labor"),
+    ("centre", "center"),
+    ("organis", "organiz"),
+    ("utilis", "utiliz"),
+    ("commercialis", "commercializ"),
+    ("realis", "realiz"),
+)
+
+
 def stem(word: str) -> str:
-    """A light English stemmer: plural and common verb/noun endings, nothing aggressive."""
+    """A light English stemmer: British spellings, plural and common endings, nothing aggressive."""
+    for british, american in _BRITISH:
+        if british in word:
+            word = word.replace(british, american)
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix, replacement, keep in (

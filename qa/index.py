@@ -1,0 +1,278 @@
+"""The search index on disk: ``indexes/<name>/``, a folder of plain, self-describing files.
+
+    manifest.json     model id and revision, dimensions, chunker settings, corpus hash,
+                      qa version, build time, FAISS index type, file checksums
+    chunks.jsonl      the chunks, one JSON object per line, with their embedding hashes
+    embeddings.npy    normalised float32 passage vectors (loaded with allow_pickle=False)
+    vectors.faiss     the FAISS index over those vectors (inner product)
+    bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
+    translator.json   the English→Chinese query translation map
+
+Nothing is pickled. Loading checks the manifest against the corpus and settings:
+a stale index is rebuilt (with a message saying why); a truncated or corrupt
+file raises :class:`IndexCorruptError` naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa import __version__
+from qa.chunking import Chunker
+from qa.crosslingual import QueryTranslator
+from qa.embedding import Embedder
+from qa.glossary import Glossary
+from qa.lexical import LexicalIndex
+from qa.schema import Chunk, Document
+from qa.tokenize import Tokenizer
+
+INDEX_FORMAT = 1
+FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
+FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json")
+
+
+class IndexCorruptError(RuntimeError):
+    """An index file that cannot be read; the message names it and the fix."""
+
+
+def corpus_hash(corpus: Path) -> str:
+    """Hash of every corpus file that shapes the index (text, translations, metadata, glossary)."""
+    h = hashlib.sha256()
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and (path.suffix in (".txt", ".yaml", ".tsv")) and path.name != "seed.txt":
+            h.update(str(path.relative_to(corpus)).encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedding model sees of a chunk: section path, source text and translation."""
+    return LexicalIndex.document_text(chunk)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything besides the corpus that decides an index's contents."""
+
+    model: dict[str, Any]
+    chunker: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> str | None:
+    """Why an index no longer matches (None when it is current)."""
+    if manifest.get("format") != INDEX_FORMAT:
+        return "it was built by an older qa"
+    if manifest.get("corpus_hash") != corpus:
+        return "the corpus changed"
+    if manifest.get("chunker") != settings.chunker:
+        return "the chunker settings changed"
+    model = manifest.get("model", {})
+    if (model.get("name"), model.get("revision")) != (settings.model.get("name"), settings.model.get("revision")):
+        return f"the embedding model changed ({model.get('name')} -> {settings.model.get('name')})"
+    return None
+
+
+class SearchIndex:
+    """Chunks with their dense (FAISS) and lexical (BM25) indexes, built or loaded as a unit."""
+
+    def __init__(
+        self,
+        folder: Path,
+        manifest: dict[str, Any],
+        chunks: list[Chunk],
+        embeddings: np.ndarray,
+        faiss_index: Any,
+        lexical: LexicalIndex,
+        translator: QueryTranslator,
+    ) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.chunks = chunks
+        self.embeddings = embeddings
+        self.faiss_index = faiss_index
+        self.lexical = lexical
+        self.translator = translator
+
+    # -- building ---------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        folder: Path,
+        docs: list[Document],
+        glossary: Glossary | None,
+        chunker: Chunker,
+        embedder: Embedder,
+        settings: Settings,
+        corpus_digest: str,
+        tokenizer: Tokenizer,
+        *,
+        progress: bool = False,
+        log: Callable[[str], None] = lambda _: None,
+    ) -> SearchIndex:
+        started = time.time()
+        chunks = chunker.chunk_corpus(docs)
+        texts = [passage_text(c) for c in chunks]
+        hashes = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
+        reused = _previous_embeddings(folder)
+        todo = [i for i, h in enumerate(hashes) if h not in reused]
+        log(f"embedding {len(todo)} of {len(chunks)} chunks ({len(chunks) - len(todo)} reused by content hash)")
+        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in reused:
+                vectors[i] = reused[h]
+        batch = 64
+        steps = range(0, len(todo), batch)
+        for start in _bar(steps, progress, "embedding"):
+            ids = todo[start : start + batch]
+            vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
+        faiss_index, kind = _faiss_index(vectors)
+        lexical = LexicalIndex(tokenizer).index(chunks)
+        translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
+
+        tmp = folder.with_name(folder.name + ".building")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
+            for chunk, h in zip(chunks, hashes, strict=True):
+                out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
+        np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+        import faiss
+
+        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+        lexical.save(tmp / "bm25")
+        translator.save(tmp / "translator.json")
+        manifest = {
+            "format": INDEX_FORMAT,
+            "qa_version": __version__,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.time() - started, 2),
+            "corpus_hash": corpus_digest,
+            "documents": [d.id for d in docs],
+            "chunks": len(chunks),
+            "dim": int(vectors.shape[1]),
+            "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
+            **settings.as_dict(),
+            "files": {name: _sha(tmp / name) for name in FILES},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)  # replace atomically enough: the old index stays until now
+        tmp.rename(folder)
+        return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator)
+
+    # -- loading ----------------------------------------------------------------
+
+    @staticmethod
+    def read_manifest(folder: Path) -> dict[str, Any] | None:
+        path = folder / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{path} is not valid JSON ({exc}); rebuild with: qa build --force") from exc
+        if not isinstance(data, dict):
+            raise IndexCorruptError(f"{path} is not a manifest; rebuild with: qa build --force")
+        return data
+
+    @classmethod
+    def load(cls, folder: Path, manifest: dict[str, Any], tokenizer: Tokenizer) -> SearchIndex:
+        fix = f"delete {folder} or run: qa build --force"
+        for name in FILES:
+            path = folder / name
+            if not path.exists():
+                raise IndexCorruptError(f"{path} is missing; {fix}")
+            expected = manifest.get("files", {}).get(name)
+            if expected and _sha(path) != expected:
+                raise IndexCorruptError(f"{path} is truncated or corrupt (checksum mismatch); {fix}")
+        try:
+            chunks = []
+            for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines():
+                row = json.loads(line)
+                row.pop("embedding_hash", None)
+                row["segment_ids"] = tuple(row["segment_ids"])
+                chunks.append(Chunk(**row))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise IndexCorruptError(f"{folder / 'chunks.jsonl'} cannot be read ({exc}); {fix}") from exc
+        try:
+            embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise IndexCorruptError(f"{folder / 'embeddings.npy'} cannot be read ({exc}); {fix}") from exc
+        import faiss
+
+        try:
+            faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+        except RuntimeError as exc:
+            raise IndexCorruptError(f"{folder / 'vectors.faiss'} cannot be read; {fix}") from exc
+        try:
+            lexical = LexicalIndex.load(folder / "bm25", tokenizer)
+            translator = QueryTranslator.load(folder / "translator.json")
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexCorruptError(f"{folder / 'bm25'} or translator.json cannot be read ({exc}); {fix}") from exc
+        if len(chunks) != embeddings.shape[0] or faiss_index.ntotal != len(chunks):
+            raise IndexCorruptError(f"{folder}: chunks, embeddings and FAISS index disagree in size; {fix}")
+        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator)
+
+    # -- searching ----------------------------------------------------------------
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        k = min(k, len(self.chunks))
+        if k <= 0 or not np.any(query_vector):
+            return []
+        scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
+    import faiss
+
+    dim = vectors.shape[1]
+    index: Any
+    if len(vectors) <= FLAT_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+        kind = "IndexFlatIP"
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+        kind = "IndexHNSWFlat(M=32,efSearch=128)"
+    index.add(vectors)
+    return index, kind
+
+
+def _previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
+    """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
+    try:
+        vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
+        rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    except (OSError, ValueError):
+        return {}
+    if len(rows) != len(vectors):
+        return {}
+    return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
+
+
+def _bar(steps: range, show: bool, desc: str) -> Any:
+    if not show:
+        return steps
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm comes with the dependencies
+        return steps
+    return tqdm(steps, desc=desc, unit="batch", file=sys.stderr)

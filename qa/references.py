@@ -1,0 +1,162 @@
+"""Explicit references in a question, resolved to passages: 专利法第五十条, Article 45, §2.3, 第四条政策建议.
+
+Researchers cite by number. Word matching treats "第四条政策建议" (the paper's
+fourth proposal) like any text containing 第四条 — every law's Article 4 — so
+references are parsed first and resolved against the corpus structure:
+document aliases from each ``meta.yaml``, article and item ids, the paper's
+section numbers, its proposals (1)–(6), tensions 2.1–2.5 and tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa.schema import Chunk, Document
+from qa.text import zh_number
+
+_ZH = "零〇一二三四五六七八九十百千两"
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+}  # fmt: skip
+_ORD = "|".join(_ORDINALS)
+
+PROPOSAL_ZH = re.compile(
+    r"第([一二三四五六1-6])(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|(?:政策)?建议\s*[（(]([1-6])[）)]"
+)
+PROPOSAL_EN = re.compile(
+    rf"\b(?:({_ORD})\s+(?:policy\s+)?(?:proposal|recommendation)s?|(?:proposal|recommendation)\s*\(?([1-6])\)?)", re.I
+)
+TENSION_ZH = re.compile(r"第([一二三四五1-5])对(?:关键)?关系")
+TENSION_EN = re.compile(rf"\b({_ORD})\s+(?:key\s+)?(?:tension|relationship|relation|pair)s?\b", re.I)
+SECTION = re.compile(r"(?:§\s*|section\s+|第?)(\d)\.(\d)(?:\s*节)?", re.I)
+TABLE = re.compile(r"(?:表|table\s*)([12])", re.I)
+FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
+ARTICLE_ZH = re.compile(rf"第([{_ZH}\d]+)条")
+ARTICLE_EN = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.I)
+ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A resolved reference: which document (None = any) and which segment ids or prefixes."""
+
+    label: str
+    doc_id: str | None
+    prefixes: tuple[str, ...]  # a chunk matches when one of its segment ids starts with one of these
+
+
+class ReferenceResolver:
+    """Finds references in questions and returns the chunks they point at."""
+
+    def __init__(self, docs: Iterable[Document]) -> None:
+        pairs = []
+        for doc in docs:
+            for alias in doc.meta.get("aliases") or []:
+                pairs.append((str(alias), doc.id))
+        self.aliases = sorted(pairs, key=lambda p: -len(p[0]))  # longest first: 专利法实施细则 before 专利法
+        self.paper = next((d.id for d in docs if d.meta.get("doc_type") == "journal article"), "paper")
+
+    def documents_named(self, question: str) -> tuple[list[str], str]:
+        """Documents the question names (by alias), and the question with those names blanked."""
+        found: list[str] = []
+        text = question
+        for alias, doc_id in self.aliases:
+            pattern = re.escape(alias) if re.search(r"[\u4e00-\u9fff]", alias) else rf"\b{re.escape(alias)}\b"
+            if re.search(pattern, text, re.I):
+                if doc_id not in found:
+                    found.append(doc_id)
+                text = re.sub(pattern, " ", text, flags=re.I)
+        return found, text
+
+    def parse(self, question: str) -> list[Reference]:
+        refs: list[Reference] = []
+        text = question
+        for pattern, english in ((PROPOSAL_ZH, False), (PROPOSAL_EN, True)):
+            for m in pattern.finditer(text):
+                n = _number(m.group(1) or m.group(2), english)
+                if n:
+                    refs.append(Reference(f"proposal ({n})", self.paper, (f"3-({n})",)))
+            text = pattern.sub(" ", text)
+        for pattern, english in ((TENSION_ZH, False), (TENSION_EN, True)):
+            for m in pattern.finditer(text):
+                n = _number(m.group(1), english)
+                if n and n <= 5:
+                    refs.append(Reference(f"tension 2.{n}", self.paper, (f"2.{n}",)))
+            text = pattern.sub(" ", text)
+        docs, rest = self.documents_named(text)
+        law_docs: list[str | None] = [d for d in docs if d != self.paper] or [None]
+        for m in ARTICLE_ZH.finditer(rest):
+            n = _number(m.group(1), False)
+            if n:
+                refs.extend(Reference(f"article {n}", d, (_article_id(n),)) for d in law_docs)
+        for m in ARTICLE_EN.finditer(rest):
+            refs.extend(Reference(f"article {m.group(1)}", d, (_article_id(int(m.group(1))),)) for d in law_docs)
+        rest = ARTICLE_ZH.sub(" ", ARTICLE_EN.sub(" ", rest))
+        for m in ITEM.finditer(rest):
+            part, item = m.group(1), m.group(2)
+            prefix = f"{part}（{item}）" if part else f"（{item}）"
+            refs.extend(Reference(f"item {prefix}", d, (prefix,)) for d in law_docs)
+        for m in SECTION.finditer(rest):
+            refs.append(Reference(f"section {m.group(1)}.{m.group(2)}", self.paper, (f"{m.group(1)}.{m.group(2)}",)))
+        for m in TABLE.finditer(rest):
+            refs.append(Reference(f"table {m.group(1)}", self.paper, (f"t{m.group(1)}",)))
+        if FIGURE.search(rest):
+            refs.append(Reference("figure 1", self.paper, ("fig1",)))
+        return refs
+
+    def resolve(self, question: str, chunks: Sequence[Chunk]) -> list[int]:
+        """Positions of the chunks the question's references point at, in corpus order."""
+        refs = self.parse(question)
+        if not refs:
+            return []
+        hits = []
+        for i, chunk in enumerate(chunks):
+            for ref in refs:
+                if ref.doc_id not in (None, chunk.doc_id):
+                    continue
+                if any(_matches(seg, p) for seg in chunk.segment_ids for p in ref.prefixes):
+                    hits.append(i)
+                    break
+        return hits
+
+
+def _matches(segment_id: str, prefix: str) -> bool:
+    if prefix.startswith("（"):  # an item number: the id ends with it (五（十五）)
+        return segment_id.endswith(prefix)
+    if prefix.startswith("第"):  # an article: exact
+        return segment_id == prefix
+    return segment_id == prefix or segment_id.startswith((prefix + "-", prefix + "."))
+
+
+def _number(token: str | None, english: bool) -> int | None:
+    if not token:
+        return None
+    token = token.strip().lower()
+    if token.isdigit():
+        return int(token)
+    if english or token in _ORDINALS:
+        return _ORDINALS.get(token)
+    try:
+        return zh_number(token)
+    except ValueError:
+        return None
+
+
+def _article_id(n: int) -> str:
+    """第N条 in the corpus's own numerals (第二十四条, 第一百零三条)."""
+    digits = "零一二三四五六七八九"
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = ""
+    if hundreds:
+        out += digits[hundreds] + "百"
+        if tens == 0 and ones:
+            out += "零"
+    if tens:
+        out += ("一" if hundreds and tens == 1 else "" if tens == 1 else digits[tens]) + "十"
+    if ones:
+        out += digits[ones]
+    return f"第{out}条"

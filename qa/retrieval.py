@@ -1,0 +1,112 @@
+"""Ranking passages: lexical (BM25), dense (embeddings + FAISS) and their fusion.
+
+Hybrid retrieval fuses rankings by weighted reciprocal rank fusion,
+``score = Σ weight_leg / (rrf_k + rank_leg)``, which needs no score calibration
+between legs. The legs are BM25 on the question, BM25 on the question's Chinese
+translation (English questions only, see :mod:`qa.crosslingual`) and dense
+similarity. Every result keeps each leg's score and rank, so a ranking can be
+explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qa.embedding import Embedder
+from qa.index import SearchIndex
+from qa.references import ReferenceResolver
+from qa.text import detect_language
+
+MODES = ("bm25", "dense", "hybrid")
+DEPTH = 50  # candidates taken from each leg before fusion
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """RRF weights per leg; ``rrf_k`` damps the advantage of the very top ranks."""
+
+    dense: float = 1.0
+    lexical: float = 1.0
+    translated: float = 1.0
+    reference: float = 2.0
+    rrf_k: float = 60.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    index: int  # chunk position in the index
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def fuse(legs: dict[str, list[tuple[int, float]]], weights: dict[str, float], rrf_k: float) -> list[Ranked]:
+    """Weighted RRF of ranked lists ``(chunk index, leg score)``; ties broken by chunk index."""
+    fused: dict[int, float] = {}
+    scores: dict[int, dict[str, float]] = {}
+    ranks: dict[int, dict[str, int]] = {}
+    for leg, ranking in legs.items():
+        weight = weights.get(leg, 0.0)
+        for rank, (idx, score) in enumerate(ranking, start=1):
+            scores.setdefault(idx, {})[leg] = score
+            ranks.setdefault(idx, {})[leg] = rank
+            if weight > 0:
+                fused[idx] = fused.get(idx, 0.0) + weight / (rrf_k + rank)
+    order = sorted(fused, key=lambda i: (-fused[i], i))
+    return [Ranked(i, fused[i], scores[i], ranks[i]) for i in order]
+
+
+class Retriever:
+    """Runs the legs a mode needs over a :class:`SearchIndex` and fuses them."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embedder | None,
+        weights: FusionWeights | None = None,
+        references: ReferenceResolver | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.weights = weights or FusionWeights()
+        self.references = references
+
+    def lexical_legs(self, question: str) -> dict[str, list[tuple[int, float]]]:
+        legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(question, DEPTH)]}
+        if self.references is not None:
+            pointed = self.references.resolve(question, self.index.chunks)
+            if pointed:
+                legs["ref"] = [(i, 1.0) for i in pointed[:DEPTH]]
+        if detect_language(question) == "en":
+            chinese = self.index.translator.translate(question)
+            if chinese:
+                legs["bm25_zh"] = [(r.index, r.score) for r in self.index.lexical.retrieve(" ".join(chinese), DEPTH)]
+        return legs
+
+    def dense_leg(self, question: str) -> list[tuple[int, float]]:
+        if self.embedder is None:
+            return []
+        vector = self.embedder.embed_queries([question])[0]
+        return self.index.dense_search(vector, DEPTH)
+
+    def retrieve(self, question: str, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        w = self.weights
+        legs: dict[str, list[tuple[int, float]]] = {}
+        if mode in ("bm25", "hybrid"):
+            legs.update(self.lexical_legs(question))
+        if mode in ("dense", "hybrid"):
+            legs["dense"] = self.dense_leg(question)
+        if mode == "dense":
+            return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
+        weights = {
+            "bm25": w.lexical,
+            "bm25_zh": w.translated,
+            "ref": w.reference,
+            "dense": w.dense if mode == "hybrid" else 0.0,
+        }
+        if mode == "bm25" and set(legs) == {"bm25"}:
+            ranking = legs["bm25"][:k]
+            return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
+        return fuse(legs, weights, w.rrf_k)[:k]
