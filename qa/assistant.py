@@ -31,7 +31,6 @@ from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.static_model import MODEL_NAME, OfflineModelBuilder, training_fingerprint
 from qa.text import check_question, detect_language
-from qa.tokenize import Tokenizer
 
 __all__ = ["MODES", "Assistant"]
 
@@ -89,7 +88,7 @@ class Assistant:
         docs = load_corpus(self.corpus_path)
         gloss_file = glossary_path(self.corpus_path)
         glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
-        tokenizer = Tokenizer([t.zh for t in glossary.terms] if glossary else [])
+        user_words = [t.zh for t in glossary.terms] if glossary else []
         choice = resolve_model(self.model_setting)
         announce(choice)
         embedder = self._embedder(choice, docs, glossary, force=force)
@@ -114,7 +113,7 @@ class Assistant:
             else stale_reason(manifest, digest, settings)
         )
         if reason is None and manifest is not None:
-            index = SearchIndex.load(folder, manifest, tokenizer)
+            index = SearchIndex.load(folder, manifest, user_words)
         else:
             self.log(f"building the index in {folder} because {reason}")
             index = SearchIndex.build(
@@ -125,14 +124,14 @@ class Assistant:
                 embedder,
                 settings,
                 digest,
-                tokenizer,
+                user_words,
                 progress=progress,
                 log=self.log,
             )
         self._docs = {d.id: d for d in docs}
         self._index = index
         self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs))
-        self._answerer = ExtractiveAnswerer(tokenizer, index.lexical.idf)
+        self._answerer = ExtractiveAnswerer(index.tokenizer, index.lexical.idf)
         self.model_choice = choice
         return index
 

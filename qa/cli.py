@@ -11,10 +11,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from qa import __version__
 from qa.config import corpus_dir, glossary_path
 from qa.corpus import CorpusError, load_corpus, load_document, section_refs
+from qa.embedding import EmbeddingError
+from qa.index import IndexCorruptError
 from qa.questions import QuestionSetError
 from qa.text import QuestionError
 
@@ -27,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except (CorpusError, QuestionSetError, QuestionError) as exc:
+    except (CorpusError, QuestionSetError, QuestionError, IndexCorruptError, EmbeddingError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError) as exc:
@@ -69,16 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--id", required=True, help="document id (folder name) to create")
     imp.set_defaults(func=cmd_corpus_import)
 
+    build = verbs.add_parser("build", help="build (or rebuild) the search index and the offline model")
+    _corpus_option(build)
+    _model_options(build)
+    build.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    build.set_defaults(func=cmd_build)
+
     search = verbs.add_parser("search", help="the best passages for a question")
     _corpus_option(search)
+    _model_options(search)
     search.add_argument("question", help="the question, in Chinese or English")
     search.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
-    search.add_argument("--mode", default=None, help="retrieval mode (default: bm25)")
+    search.add_argument(
+        "--mode", choices=["bm25", "dense", "hybrid"], default=None, help="retrieval mode (default: hybrid)"
+    )
     search.add_argument("--json", action="store_true", help="print the hits as JSON")
     search.set_defaults(func=cmd_search)
 
     ask = verbs.add_parser("ask", help="a cited answer to a question")
     _corpus_option(ask)
+    _model_options(ask)
     ask.add_argument("question", help="the question, in Chinese or English")
     ask.add_argument("--lang", choices=["zh", "en"], default=None, help="answer language (default: the question's)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
@@ -86,8 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = verbs.add_parser("eval", help="score a question set (retrieval and answer metrics)")
     _corpus_option(ev)
+    _model_options(ev)
     ev.add_argument("--questions", type=Path, default=None, help="question set (default: evals/questions.jsonl)")
-    ev.add_argument("--mode", default=None, help="retrieval mode(s), comma-separated (default: bm25)")
+    ev.add_argument(
+        "--mode", default=None, help="retrieval mode(s), comma-separated: bm25,dense,hybrid (default: hybrid)"
+    )
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     ev.add_argument("--out", type=Path, default=None, help="write report.md, results.json and plots here")
     ev.add_argument("--floors", type=Path, default=None, help="fail if a metric is below its floor in this JSON file")
@@ -102,6 +118,21 @@ def build_parser() -> argparse.ArgumentParser:
     qcheck.add_argument("--strict", action="store_true", help="treat evidence-length warnings as errors")
     qcheck.set_defaults(func=cmd_questions_check)
     return parser
+
+
+def _model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="embedding model: a Hugging Face id, a local folder, or 'offline' (default: $QA_MODEL or intfloat/multilingual-e5-small, falling back to the offline model)",
+    )
+    parser.add_argument("--index", default="default", help="index name under indexes/ (default: default)")
+
+
+def _assistant(args: argparse.Namespace, mode: str | None = None) -> Any:
+    from qa.assistant import Assistant
+
+    return Assistant(args.corpus, model=args.model, index=args.index, mode=mode or "hybrid")
 
 
 def _corpus_option(parser: argparse.ArgumentParser) -> None:
@@ -166,19 +197,33 @@ def cmd_corpus_chunks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    started = time.time()
+    assistant = _assistant(args)
+    index = assistant.build(force=args.force, progress=True)
+    m = index.manifest
+    print(
+        f"index {index.folder}: {m['chunks']} chunks from {len(m['documents'])} documents; "
+        f"model {m['model']['name']} ({m['model']['source']}, {m['dim']} dims); FAISS {m['faiss']['type']}; "
+        f"built {m['built_at']} ({time.time() - started:.1f} s)"
+    )
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from qa.assistant import Assistant
-
-    hits = Assistant(args.corpus).search(args.question, k=args.k, mode=args.mode)
+    hits = _assistant(args).search(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
         print("No passage matches this question.")
     for hit in hits:
-        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc_title} › {hit.section}  ({hit.chunk_id})")
+        legs = ", ".join(f"{leg} #{rank}" for leg, rank in sorted(hit.ranks.items()))
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc_title} › {hit.section}  ({hit.chunk_id}; {legs})")
         print("    " + hit.text.replace("\n", " ")[:200])
         if hit.translation:
             print("    " + hit.translation.replace("\n", " ")[:200])
@@ -188,9 +233,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from qa.assistant import Assistant
-
-    answer = Assistant(args.corpus).ask(args.question, lang=args.lang)
+    answer = _assistant(args).ask(args.question, lang=args.lang)
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0
@@ -211,7 +254,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from qa.assistant import Assistant
     from qa.config import project_home
     from qa.evaluation import check_floors, evaluate
     from qa.questions import load_questions
@@ -221,10 +263,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     qset = load_questions(path)
     for warning in qset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    modes = [m.strip() for m in (args.mode or "bm25").split(",") if m.strip()]
+    modes = [m.strip() for m in (args.mode or "hybrid").split(",") if m.strip()]
     runs = []
     for mode in modes:
-        assistant = Assistant(args.corpus, mode=mode)
+        assistant = _assistant(args, mode)
 
         def progress(done: int, total: int, mode: str = mode) -> None:
             if sys.stderr.isatty():

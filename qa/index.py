@@ -7,6 +7,7 @@
     vectors.faiss     the FAISS index over those vectors (inner product)
     bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
     translator.json   the English→Chinese query translation map
+    jieba.dict        the corpus's words for jieba (loads in milliseconds, not half a second)
 
 Nothing is pickled. Loading checks the manifest against the corpus and settings:
 a stale index is rebuilt (with a message saying why); a truncated or corrupt
@@ -34,11 +35,11 @@ from qa.embedding import Embedder
 from qa.glossary import Glossary
 from qa.lexical import LexicalIndex
 from qa.schema import Chunk, Document
-from qa.tokenize import Tokenizer
+from qa.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
-FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json")
+FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict")
 
 
 class IndexCorruptError(RuntimeError):
@@ -101,8 +102,10 @@ class SearchIndex:
         faiss_index: Any,
         lexical: LexicalIndex,
         translator: QueryTranslator,
+        tokenizer: Tokenizer,
     ) -> None:
         self.folder = folder
+        self.tokenizer = tokenizer
         self.manifest = manifest
         self.chunks = chunks
         self.embeddings = embeddings
@@ -122,7 +125,7 @@ class SearchIndex:
         embedder: Embedder,
         settings: Settings,
         corpus_digest: str,
-        tokenizer: Tokenizer,
+        user_words: list[str],
         *,
         progress: bool = False,
         log: Callable[[str], None] = lambda _: None,
@@ -144,12 +147,14 @@ class SearchIndex:
             ids = todo[start : start + batch]
             vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
         faiss_index, kind = _faiss_index(vectors)
-        lexical = LexicalIndex(tokenizer).index(chunks)
-        translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
-
         tmp = folder.with_name(folder.name + ".building")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
+        write_compact_dictionary([LexicalIndex.document_text(c) for c in chunks], tmp / "jieba.dict", user_words)
+        tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
+        lexical = LexicalIndex(tokenizer).index(chunks)
+        translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
+
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
             for chunk, h in zip(chunks, hashes, strict=True):
                 out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
@@ -175,7 +180,7 @@ class SearchIndex:
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)  # replace atomically enough: the old index stays until now
         tmp.rename(folder)
-        return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator)
+        return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
 
     # -- loading ----------------------------------------------------------------
 
@@ -193,7 +198,7 @@ class SearchIndex:
         return data
 
     @classmethod
-    def load(cls, folder: Path, manifest: dict[str, Any], tokenizer: Tokenizer) -> SearchIndex:
+    def load(cls, folder: Path, manifest: dict[str, Any], user_words: list[str]) -> SearchIndex:
         fix = f"delete {folder} or run: qa build --force"
         for name in FILES:
             path = folder / name
@@ -222,13 +227,14 @@ class SearchIndex:
         except RuntimeError as exc:
             raise IndexCorruptError(f"{folder / 'vectors.faiss'} cannot be read; {fix}") from exc
         try:
+            tokenizer = Tokenizer(user_words, dictionary=folder / "jieba.dict")
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
             translator = QueryTranslator.load(folder / "translator.json")
         except (OSError, ValueError, KeyError) as exc:
             raise IndexCorruptError(f"{folder / 'bm25'} or translator.json cannot be read ({exc}); {fix}") from exc
         if len(chunks) != embeddings.shape[0] or faiss_index.ntotal != len(chunks):
             raise IndexCorruptError(f"{folder}: chunks, embeddings and FAISS index disagree in size; {fix}")
-        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator)
+        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer)
 
     # -- searching ----------------------------------------------------------------
 

@@ -34,16 +34,39 @@ from qa.schema import Document
 from qa.text import split_sentences
 from qa.tokenize import EN_STOPWORDS, ZH_STOPWORDS, Tokenizer
 
-MODEL_NAME = "qa-offline-lsi"
+MODEL_NAME = "qa-offline"
 DIM = 256
+LSI_SHARE = 0.65  # weight of the LSI half against the projected-wordllama half (chosen by measurement)
 VOCAB_SIZE = 24_000
 SPECIAL = ["[UNK]", "[PAD]"]
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|see also.*|surname.*|abbr\. for.*|old variant.*")
 
 
+def wordllama_table() -> tuple[object, np.ndarray] | None:
+    """The wordllama wheel's English token table (tokenizer, 32000x256 weights), if installed."""
+    from importlib.util import find_spec
+
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer as HFTokenizer
+
+    spec = find_spec("wordllama")  # located, not imported: importing it configures root logging
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        tokenizer = HFTokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+        weights = next(iter(load_file(str(root / "weights" / "l2_supercat_256.safetensors")).values()))
+    except Exception:  # a wheel with another layout: build the LSI-only model
+        return None
+    return tokenizer, weights.astype(np.float32)
+
+
 def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, use_cedict: bool) -> str:
     """A hash of everything the model is trained on, to know when to rebuild it."""
-    h = hashlib.sha256(f"{MODEL_NAME}|{DIM}|{VOCAB_SIZE}|{use_cedict}|{__version__}".encode())
+    with_wordllama = wordllama_table() is not None
+    h = hashlib.sha256(
+        f"{MODEL_NAME}|{DIM}|{VOCAB_SIZE}|{use_cedict}|{with_wordllama}|{LSI_SHARE}|{__version__}".encode()
+    )
     for doc in docs:
         for seg in doc.segments:
             h.update(f"{doc.id}|{seg.id}|{seg.text}|{seg.translation}".encode())
@@ -167,6 +190,55 @@ class OfflineModelBuilder:
         result: np.ndarray = vectors.astype(np.float32)
         return result
 
+    def projected_vectors(self, tokenizer: object, pairs: list[tuple[str, str, float]]) -> np.ndarray | None:
+        """Every token in wordllama's English space: Latin tokens directly, Chinese ones via English.
+
+        A Chinese token's vector is the weighted mean of the wordllama vectors of
+        English that says what it means: its glossary rendering, its CC-CEDICT
+        glosses, and the English sentences aligned with Chinese sentences it occurs in.
+        """
+        table = wordllama_table()
+        if table is None:
+            return None
+        wl_tokenizer, wl_weights = table
+
+        def embed(texts: list[str]) -> np.ndarray:
+            out = np.zeros((len(texts), wl_weights.shape[1]), dtype=np.float32)
+            for i, enc in enumerate(wl_tokenizer.encode_batch(texts, add_special_tokens=False)):  # type: ignore[attr-defined]
+                if enc.ids:
+                    out[i] = wl_weights[enc.ids].mean(axis=0)
+            normalised: np.ndarray = out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+            return normalised
+
+        vocab = tokenizer.get_vocab()  # type: ignore[attr-defined]
+        tokens = sorted(vocab, key=vocab.get)
+        cjk = re.compile(r"[\u3400-\u9fff]")
+        evidence: dict[int, list[tuple[str, float]]] = {}
+        if self.glossary is not None:
+            for term in self.glossary.terms:
+                for i in set(tokenizer.encode(term.zh).ids):  # type: ignore[attr-defined]
+                    evidence.setdefault(i, []).append((term.en, 3.0 if tokens[i] == term.zh.lower() else 0.7))
+        for word, gloss in cedict_entries({t for t in tokens if cjk.search(t)}):
+            evidence.setdefault(vocab[word], []).append((gloss, 1.0))
+        for zh, en, weight in pairs:
+            if zh and en and weight == 1.0 and len(zh) < 200:  # aligned sentences, not whole segments
+                ids = set(tokenizer.encode(zh).ids)  # type: ignore[attr-defined]
+                for i in ids:
+                    evidence.setdefault(i, []).append((en, 0.3 / len(ids) ** 0.5))
+        vectors = np.zeros((len(tokens), wl_weights.shape[1]), dtype=np.float32)
+        latin = [i for i, t in enumerate(tokens) if not cjk.search(t) and re.search(r"[a-z0-9]", t)]
+        vectors[latin] = embed([tokens[i] for i in latin])
+        owners, texts, weights = [], [], []
+        for i, items in evidence.items():
+            if cjk.search(tokens[i]):
+                for text, weight in items:
+                    owners.append(i)
+                    texts.append(text)
+                    weights.append(weight)
+        for i, vector, weight in zip(owners, embed(texts), weights, strict=True):
+            vectors[i] += weight * vector
+        return vectors
+
     def build(self, out: Path) -> Path:
         """Train and write the model folder; returns it."""
         from safetensors.numpy import save_file
@@ -174,6 +246,14 @@ class OfflineModelBuilder:
         pairs = self.training_pairs()
         tokenizer = self.train_tokenizer(pairs)
         vectors = self.token_vectors(tokenizer, pairs)
+        projected = self.projected_vectors(tokenizer, pairs)
+        if projected is not None:  # concatenate the halves, each unit-norm per token, idf kept in the LSI norm
+            scale = np.linalg.norm(vectors, axis=1, keepdims=True)
+            lsi = vectors / np.maximum(scale, 1e-12)
+            wl = projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
+            wl[scale[:, 0] == 0] = 0.0  # stop words and unseen tokens stay silent in both halves
+            vectors = np.hstack([np.sqrt(LSI_SHARE) * lsi, np.sqrt(1 - LSI_SHARE) * wl]) * scale
+            vectors = vectors.astype(np.float32)
         out.mkdir(parents=True, exist_ok=True)
         tokenizer.save(str(out / "tokenizer.json"))  # type: ignore[attr-defined]
         save_file({"embedding.weight": vectors}, str(out / "model.safetensors"))
@@ -183,7 +263,14 @@ class OfflineModelBuilder:
         (out / "config_sentence_transformers.json").write_text(json.dumps(config, indent=2))
         info = {
             "name": MODEL_NAME,
-            "method": "LSI (TF-IDF + truncated SVD) over aligned zh/en text; BPE tokenizer trained on the corpus",
+            "method": "LSI (TF-IDF + truncated SVD) over aligned zh/en text"
+            + (
+                " concatenated with wordllama's English token space projected onto Chinese tokens"
+                if projected is not None
+                else ""
+            )
+            + "; BPE tokenizer trained on the corpus",
+            "wordllama": projected is not None,
             "dim": int(vectors.shape[1]),
             "vocab_size": int(vectors.shape[0]),
             "training_documents": len(pairs),

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z&\-']*[A-Za-z]|[A-Za-z]|\d+(?:\.\d+)?%?")
@@ -260,15 +262,33 @@ def stem(word: str) -> str:
 
 
 class Tokenizer:
-    """Turns text in either language into BM25 tokens (see the module docstring)."""
+    """Turns text in either language into BM25 tokens (see the module docstring).
 
-    def __init__(self, user_words: Iterable[str] = ()) -> None:
+    With ``dictionary`` (a compact jieba dictionary written by
+    :func:`write_compact_dictionary`), jieba loads only the corpus vocabulary,
+    which takes milliseconds instead of the half second its full dictionary takes.
+    """
+
+    def __init__(self, user_words: Iterable[str] = (), dictionary: Path | None = None) -> None:
         self.user_words = tuple(sorted(set(user_words)))
-        self._jieba = None
+        self.dictionary = dictionary
+        self._jieba: object | None = None
+        if dictionary is not None:
+            self._segmenter()  # read the file now: it may be moved once the index is in place
 
     def _segmenter(self) -> object:
         if self._jieba is None:
-            self._jieba = _jieba(self.user_words)  # type: ignore[assignment]
+            if self.dictionary is None:
+                self._jieba = _jieba(self.user_words)
+            else:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
+                segmenter = jieba.Tokenizer(dictionary=str(self.dictionary))
+                segmenter.initialize()
+                for word in self.user_words:
+                    segmenter.add_word(word, freq=2_000_000)
+                self._jieba = segmenter
         return self._jieba
 
     def __call__(self, text: str) -> list[str]:
@@ -290,3 +310,17 @@ class Tokenizer:
     def _english(text: str) -> list[str]:
         words = (w.lower().strip("'-") for w in _EN_WORD.findall(text))
         return [stem(w) for w in words if w and w not in EN_STOPWORDS]
+
+
+def write_compact_dictionary(texts: Iterable[str], path: Path, user_words: Iterable[str] = ()) -> None:
+    """A jieba dictionary of the words the full dictionary finds in ``texts`` (with its frequencies)."""
+    full = _jieba(user_words)
+    freq = full.get_FREQ  # type: ignore[attr-defined]
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for run in _CJK_RUN.findall(text):
+            counts.update(full.lcut_for_search(run))  # type: ignore[attr-defined]
+            counts.update(full.lcut(run))  # type: ignore[attr-defined]
+    counts.update(user_words)
+    lines = [f"{w} {max(int(freq(w) or 0), counts[w], 1)}" for w in sorted(counts) if w.strip() and " " not in w]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
