@@ -71,13 +71,14 @@ class QueryTranslator:
 
     def translate(self, question: str) -> list[str]:
         """Chinese words for an English question (empty for a Chinese one)."""
-        lowered = question.lower()
+        words = f" {_normal(question)} "
         out: list[str] = []
         covered: set[str] = set()
         for phrase, terms in self.phrases.items():
-            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered):
+            normal = _normal(phrase)
+            if normal and f" {normal} " in words:
                 out.extend(terms)
-                covered.update(stem(w) for w in phrase.split())
+                covered.update(normal.split())
         for word in dict.fromkeys(self._english(question)):
             if word not in covered:
                 out.extend(self.words.get(word, [])[: self.per_word])
@@ -92,3 +93,8 @@ class QueryTranslator:
     def load(cls, path: Path) -> QueryTranslator:
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(data["phrases"], data["words"])
+
+
+def _normal(text: str) -> str:
+    """Lower-cased, stemmed words (licence/licences/license all alike), stop words kept."""
+    return " ".join(stem(w) for w in re.findall(r"[a-z0-9&]+", text.lower()))

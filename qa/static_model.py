@@ -98,10 +98,20 @@ def cedict_entries(words: set[str]) -> Iterator[tuple[str, str]]:
 class OfflineModelBuilder:
     """Trains the tokenizer and the LSI token vectors; ``build`` writes the model folder."""
 
-    def __init__(self, docs: list[Document], glossary: Glossary | None = None, *, use_cedict: bool = True) -> None:
+    def __init__(
+        self,
+        docs: list[Document],
+        glossary: Glossary | None = None,
+        *,
+        use_cedict: bool = False,
+        use_wordllama: bool = True,
+        lsi_share: float = LSI_SHARE,
+    ) -> None:
         self.docs = docs
         self.glossary = glossary
-        self.use_cedict = use_cedict
+        self.use_cedict = use_cedict  # CC-CEDICT entries as LSI training pairs (measured: worse, off by default)
+        self.use_wordllama = use_wordllama
+        self.lsi_share = lsi_share
         self.words = Tokenizer([t.zh for t in glossary.terms] if glossary else [])
 
     def training_pairs(self) -> list[tuple[str, str, float]]:
@@ -246,13 +256,13 @@ class OfflineModelBuilder:
         pairs = self.training_pairs()
         tokenizer = self.train_tokenizer(pairs)
         vectors = self.token_vectors(tokenizer, pairs)
-        projected = self.projected_vectors(tokenizer, pairs)
+        projected = self.projected_vectors(tokenizer, pairs) if self.use_wordllama else None
         if projected is not None:  # concatenate the halves, each unit-norm per token, idf kept in the LSI norm
             scale = np.linalg.norm(vectors, axis=1, keepdims=True)
             lsi = vectors / np.maximum(scale, 1e-12)
             wl = projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
             wl[scale[:, 0] == 0] = 0.0  # stop words and unseen tokens stay silent in both halves
-            vectors = np.hstack([np.sqrt(LSI_SHARE) * lsi, np.sqrt(1 - LSI_SHARE) * wl]) * scale
+            vectors = np.hstack([np.sqrt(self.lsi_share) * lsi, np.sqrt(1 - self.lsi_share) * wl]) * scale
             vectors = vectors.astype(np.float32)
         out.mkdir(parents=True, exist_ok=True)
         tokenizer.save(str(out / "tokenizer.json"))  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""Reproduce the ablation tables in evals/README.md (issue 4).
+
+    python evals/ablation.py            # both tables, Markdown, on evals/questions.jsonl
+
+1. Lexical legs, added one at a time on the current index: BM25 on the question;
+   + BM25 on its Chinese translation (English questions); + resolved references.
+2. Offline dense models: dense-only MRR and hybrid-vs-lexical MRR for each variant
+   of the offline model builder (trained into a temporary folder).
+
+Retrieval metrics only (hit@5 / MRR over in-scope questions), per question language.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa import metrics as mt  # noqa: E402
+from qa.assistant import Assistant  # noqa: E402
+from qa.embedding import StaticEmbedder  # noqa: E402
+from qa.glossary import Glossary  # noqa: E402
+from qa.index import passage_text  # noqa: E402
+from qa.questions import load_questions  # noqa: E402
+from qa.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
+from qa.static_model import OfflineModelBuilder  # noqa: E402
+
+
+def score(questions, rankings, chunks) -> dict[str, tuple[float, float]]:  # type: ignore[no-untyped-def]
+    out: dict[str, list[tuple[float, float]]] = {"zh": [], "en": []}
+    for q, ranking in zip(questions, rankings, strict=True):
+        covered = mt.coverage_matrix([chunks[i].text for i in ranking[:10]], q.evidence)
+        out[q.lang].append((mt.hit_at_k(covered, len(q.evidence), q.evidence_mode, 5), mt.reciprocal_rank(covered)))
+    return {lang: (float(np.mean([h for h, _ in v])), float(np.mean([r for _, r in v]))) for lang, v in out.items()}
+
+
+def main() -> None:
+    assistant = Assistant(log=lambda _: None)
+    assistant.build()
+    index, retriever = assistant._index, assistant._retriever
+    assert index is not None and retriever is not None
+    chunks = index.chunks
+    questions = [q for q in load_questions(ROOT / "evals" / "questions.jsonl").questions if q.in_scope]
+    lexical = [retriever.lexical_legs(q.question) for q in questions]
+    w = FusionWeights()
+
+    print("| lexical legs | zh hit@5 / mrr | en hit@5 / mrr |\n|---|---|---|")
+    for label, legs in (
+        ("BM25 on the question", ("bm25",)),
+        ("+ BM25 on its Chinese translation", ("bm25", "bm25_zh")),
+        ("+ resolved references (the default lexical leg)", ("bm25", "bm25_zh", "ref")),
+    ):
+        weights = {"bm25": w.lexical, "bm25_zh": w.translated, "ref": w.reference}
+        rankings = [[r.index for r in fuse({k: v for k, v in lx.items() if k in legs}, weights, w.rrf_k)] for lx in lexical]
+        s = score(questions, rankings, chunks)
+        print(f"| {label} | {s['zh'][0]:.3f} / {s['zh'][1]:.3f} | {s['en'][0]:.3f} / {s['en'][1]:.3f} |")
+
+    docs = list(assistant.documents.values())
+    glossary = Glossary.load(ROOT / "corpus" / "glossary.tsv")
+    variants = (
+        ("LSI over aligned zh/en text and glossary", {"use_wordllama": False}),
+        ("LSI + CC-CEDICT entries as training pairs", {"use_wordllama": False, "use_cedict": True}),
+        ("projected wordllama only", {"lsi_share": 0.0}),
+        ("LSI ⊕ projected wordllama 0.65 : 0.35 (default)", {}),
+    )
+    print("\n| offline model | dense-only zh hit@5 / mrr | dense-only en hit@5 / mrr | hybrid zh mrr | hybrid en mrr |")
+    print("|---|---|---|---|---|")
+    base = score(questions, [[r.index for r in fuse(lx, {"bm25": 1, "bm25_zh": 1, "ref": 2}, w.rrf_k)] for lx in lexical], chunks)
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, options in variants:
+            folder = OfflineModelBuilder(docs, glossary, **options).build(Path(tmp) / label[:8])  # type: ignore[arg-type]
+            embedder = StaticEmbedder(folder)
+            passages = embedder.embed_passages([passage_text(c) for c in chunks])
+            sims = embedder.embed_queries([q.question for q in questions]) @ passages.T
+            dense = [list(np.argsort(-row, kind="stable")[:DEPTH]) for row in sims]
+            dense_only = score(questions, dense, chunks)
+            weights = {"bm25": w.lexical, "bm25_zh": w.translated, "ref": w.reference, "dense": w.dense}
+            fused = [
+                [r.index for r in fuse({**lx, "dense": [(int(i), 0.0) for i in d]}, weights, w.rrf_k, {"dense": w.dense_rrf_k})]
+                for lx, d in zip(lexical, dense, strict=True)
+            ]
+            hybrid = score(questions, fused, chunks)
+            print(
+                f"| {label} | {dense_only['zh'][0]:.3f} / {dense_only['zh'][1]:.3f} | "
+                f"{dense_only['en'][0]:.3f} / {dense_only['en'][1]:.3f} | "
+                f"{hybrid['zh'][1]:.3f} ({hybrid['zh'][1] - base['zh'][1]:+.3f}) | "
+                f"{hybrid['en'][1]:.3f} ({hybrid['en'][1] - base['en'][1]:+.3f}) |"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Search speed benchmark: prints cold and warm timings (no assertions; numbers for the README).
+
+    python evals/bench_search.py [--runs 5]
+
+cold: wall time of a fresh `qa search` process (index already built), best and median of runs;
+warm: `Assistant.search` in one process, p50/p95 over the fixed question set, per mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.assistant import Assistant  # noqa: E402
+from qa.questions import load_questions  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    Assistant(log=lambda _: None).build()
+    qa_bin = str(Path(sys.executable).with_name("qa"))
+    for question in ("Who owns a service invention under the patent law?", "第四条政策建议如何处理专利？"):
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            subprocess.run([qa_bin, "search", question, "-k", "10"], check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        print(f"cold qa search ({question[:24]}…): best {min(times):.2f} s, median {statistics.median(times):.2f} s")
+    assistant = Assistant(log=lambda _: None)
+    questions = [q.question for q in load_questions(ROOT / "evals" / "questions.jsonl").questions]
+    for mode in ("bm25", "dense", "hybrid"):
+        assistant.search(questions[0], mode=mode)
+        ms = []
+        for q in questions:
+            start = time.perf_counter()
+            assistant.search(q, k=10, mode=mode)
+            ms.append((time.perf_counter() - start) * 1000)
+        ms.sort()
+        print(f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The persisted index and hybrid retrieval: FAISS against brute force, fusion, stale and corrupt indexes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import Assistant
+from qa.index import FILES, IndexCorruptError, SearchIndex
+from qa.retrieval import FusionWeights, fuse
+from qa.text import MAX_QUESTION_CHARS, QuestionError
+
+
+@pytest.fixture
+def built(tiny_corpus: Path, tmp_path: Path) -> Assistant:
+    assistant = Assistant(tiny_corpus, index_root=tmp_path / "indexes", model="offline", log=lambda _: None)
+    assistant.build()
+    return assistant
+
+
+def test_index_is_a_folder_of_plain_files_with_a_manifest(built: Assistant) -> None:
+    folder = built.index_root / "default"
+    names = {p.name for p in folder.iterdir()}
+    assert set(FILES) <= names and "manifest.json" in names and "bm25" in names
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["model"]["source"] == "offline" and manifest["dim"] == manifest["model"]["dim"]
+    assert manifest["faiss"]["type"] == "IndexFlatIP" and manifest["chunks"] == len(built.chunks)
+    assert manifest["chunker"] == {"chunker": "structural", "max_chars": 360}
+    assert {"corpus_hash", "qa_version", "built_at", "files"} <= set(manifest)
+    assert not any(p.suffix in (".pkl", ".pickle") for p in folder.rglob("*"))
+
+
+def test_faiss_equals_brute_force_numpy(built: Assistant) -> None:
+    index = built._index
+    assert index is not None
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        query = rng.normal(size=index.embeddings.shape[1]).astype(np.float32)
+        query /= np.linalg.norm(query)
+        expected = np.argsort(-(index.embeddings @ query), kind="stable")[:5]
+        got = [i for i, _ in index.dense_search(query, 5)]
+        scores = index.embeddings @ query
+        assert np.allclose(sorted(scores[got], reverse=True), scores[expected], atol=1e-5)
+
+
+def test_fusion_with_dense_weight_only_gives_the_dense_ranking() -> None:
+    legs = {"dense": [(3, 0.9), (1, 0.8), (2, 0.1)], "bm25": [(2, 9.0), (4, 5.0)]}
+    assert [r.index for r in fuse(legs, {"dense": 1.0, "bm25": 0.0}, 60)] == [3, 1, 2]
+    assert [r.index for r in fuse(legs, {"dense": 0.0, "bm25": 1.0}, 60)] == [2, 4]
+    both = fuse(legs, {"dense": 1.0, "bm25": 1.0}, 60)
+    assert both[0].index == 2 and both[0].ranks == {"dense": 3, "bm25": 1}  # in both lists: explained by both
+
+
+def test_hybrid_with_weights_one_zero_matches_dense_mode(tiny_corpus: Path, tmp_path: Path) -> None:
+    weights = FusionWeights(dense=1.0, lexical=0.0, translated=0.0, reference=0.0)
+    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", weights=weights, log=lambda _: None)
+    question = "科技创新与产业创新形成什么结构"
+    hybrid = [h.chunk_id for h in a.search(question, k=5, mode="hybrid")]
+    dense = [h.chunk_id for h in a.search(question, k=5, mode="dense")]
+    assert hybrid == dense
+
+
+def test_hits_explain_their_legs(built: Assistant) -> None:
+    hit = built.search("双螺旋结构", k=1, mode="hybrid")[0]
+    assert {"bm25", "dense"} <= set(hit.scores) and hit.ranks["bm25"] >= 1
+
+
+def test_english_question_finds_an_untranslated_article(built: Assistant) -> None:
+    hits = built.search("Which activities does the state support? research and development", k=3)
+    assert "mini-law/第二条" in [h.chunk_id for h in hits]
+
+
+def test_unchanged_index_is_loaded_and_changed_corpus_rebuilds(tiny_corpus: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append).build()
+    assert any("there is none yet" in m for m in messages)
+    messages.clear()
+    Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append).build()
+    assert not any("building" in m for m in messages)
+    law = tiny_corpus / "mini-law" / "source.zh.txt"
+    law.write_text(law.read_text(encoding="utf-8").replace("为了测试", "为了再次测试"), encoding="utf-8")
+    a = Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append)
+    a.build()
+    assert any("the corpus changed" in m for m in messages)
+    assert any("reused by content hash" in m for m in messages)
+    assert "再次测试" in a.search("再次测试", k=1)[0].text
+
+
+def test_changed_chunker_settings_rebuild(tiny_corpus: Path, tmp_path: Path) -> None:
+    messages: list[str] = []
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append).build()
+    Assistant(tiny_corpus, index_root=root, model="offline", max_chars=40, log=messages.append).build()
+    assert any("chunker settings changed" in m for m in messages)
+
+
+@pytest.mark.parametrize("victim", ["embeddings.npy", "vectors.faiss", "chunks.jsonl"])
+def test_truncated_file_is_named_with_the_fix(built: Assistant, victim: str) -> None:
+    path = built.index_root / "default" / victim
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    fresh = Assistant(built.corpus_path, index_root=built.index_root, model="offline", log=lambda _: None)
+    with pytest.raises(IndexCorruptError) as err:
+        fresh.search("双螺旋结构")
+    assert victim in str(err.value) and "qa build --force" in str(err.value)
+
+
+def test_corrupt_manifest_and_missing_file(built: Assistant) -> None:
+    folder = built.index_root / "default"
+    (folder / "translator.json").unlink()
+    manifest = SearchIndex.read_manifest(folder)
+    assert manifest is not None
+    with pytest.raises(IndexCorruptError, match=r"translator\.json is missing"):
+        SearchIndex.load(folder, manifest, [])
+    (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match=r"manifest\.json is not valid JSON"):
+        SearchIndex.read_manifest(folder)
+
+
+def test_force_rebuild_repairs_a_corrupt_index(built: Assistant) -> None:
+    (built.index_root / "default" / "vectors.faiss").write_bytes(b"junk")
+    fresh = Assistant(built.corpus_path, index_root=built.index_root, model="offline", log=lambda _: None)
+    fresh.build(force=True)
+    assert fresh.search("双螺旋结构", k=1)
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
+def test_junk_queries_are_answered_without_a_traceback(built: Assistant, mode: str) -> None:
+    for junk in ["@@@ ### !!!", "\x00\x01\x02 ☃☃☃", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "1234567890", "的的的的"]:
+        assert isinstance(built.search(junk, k=5, mode=mode), list)
+    assert built.ask("@@@ ### !!!").abstained
+    for bad in ["", " " * 10, "问" * (MAX_QUESTION_CHARS + 1)]:
+        with pytest.raises(QuestionError):
+            built.search(bad, mode=mode)
+
+
+def test_k_larger_than_the_corpus_and_invalid_k(built: Assistant) -> None:
+    assert len(built.search("科技创新", k=10_000)) <= len(built.chunks)
+    with pytest.raises(ValueError, match="k must be"):
+        built.search("科技创新", k=0)
