@@ -66,10 +66,10 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 def folder_hash(folder: Path) -> str:
     """A content hash of a model folder's weights and tokenizer, recorded in index manifests."""
     h = hashlib.sha256()
-    for name in ("model.safetensors", "tokenizer.json", "modules.json", "config.json"):
-        path = folder / name
-        if path.exists():
-            h.update(name.encode())
+    names = ("model.safetensors", "tokenizer.json", "modules.json", "config.json", "config_sentence_transformers.json")
+    for path in sorted(p for p in folder.rglob("*") if p.name in names or p.parent.name.endswith("_Pooling")):
+        if path.is_file():
+            h.update(str(path.relative_to(folder)).encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:16]
 
@@ -119,10 +119,12 @@ class TransformerEmbedder:
         self.model = model
         self.name = name
         self.revision = revision
-        self.dim = int(model.get_sentence_embedding_dimension() or 0)
-        self.query_prompt, self.passage_prompt = next(
-            (p for prefix, p in PROMPTS.items() if name.startswith(prefix)), ("", "")
-        )
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(get_dim() or 0)
+        saved = getattr(model, "prompts", None) or {}  # prompts the model ships in its own config win
+        known = next((p for prefix, p in PROMPTS.items() if name.startswith(prefix)), ("", ""))
+        self.query_prompt = saved.get("query") or known[0]
+        self.passage_prompt = saved.get("document") or saved.get("passage") or known[1]
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return _normalise(self.model.encode([self.query_prompt + t for t in texts], show_progress_bar=False))
@@ -142,12 +144,19 @@ class ModelChoice:
     note: str = ""
 
 
-def is_static_folder(folder: Path) -> bool:
+def static_module(folder: Path) -> Path | None:
+    """The folder holding a static model's files, when ``folder`` is a one-module StaticEmbedding model."""
     try:
         modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return len(modules) == 1 and str(modules[0].get("type", "")).endswith("StaticEmbedding")
+        return None
+    if len(modules) == 1 and str(modules[0].get("type", "")).endswith("StaticEmbedding"):
+        return folder / str(modules[0].get("path", ""))
+    return None
+
+
+def is_static_folder(folder: Path) -> bool:
+    return static_module(folder) is not None
 
 
 def _hub_cache() -> Path:
@@ -220,8 +229,9 @@ def load_embedder(choice: ModelChoice, offline_folder: Path | None = None) -> Em
             raise EmbeddingError("the offline default model has not been built (run: qa build)")
         return StaticEmbedder(offline_folder, name=f"{OFFLINE}:{offline_folder.name}")
     folder = Path(choice.location)
-    if choice.source in ("local", "cache") and is_static_folder(folder):
-        return StaticEmbedder(folder, name=choice.requested)
+    module = static_module(folder) if choice.source in ("local", "cache") else None
+    if module is not None:
+        return StaticEmbedder(module, name=choice.requested)
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:  # the extra is part of the base install, but say so clearly
@@ -229,7 +239,8 @@ def load_embedder(choice: ModelChoice, offline_folder: Path | None = None) -> Em
     try:
         if choice.source == "hub":
             model = SentenceTransformer(choice.requested, device="cpu")
-            revision = choice.requested
+            snapshot = cached_snapshot(choice.requested)  # hash the files, as a later cache load will
+            revision = folder_hash(snapshot) if snapshot else choice.requested
         else:
             model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
             revision = folder_hash(folder)

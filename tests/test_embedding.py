@@ -57,12 +57,12 @@ def unit(vectors: Any) -> np.ndarray:
 
 
 @pytest.fixture
-def hub_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[Any, ...]]:
+def hub_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
     """HF_HUB_OFFLINE=1, an empty hub cache, and a record of every TCP connect attempted (should stay empty)."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-hub-cache"))
     monkeypatch.delenv("QA_MODEL", raising=False)
-    attempts: list[tuple[Any, ...]] = []
+    attempts: list[Any] = []
     real_connect = socket.socket.connect
 
     def guarded_connect(sock: socket.socket, address: Any) -> None:
@@ -71,19 +71,30 @@ def hub_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[Any, 
             raise OSError(f"test: network access attempted to {address!r}")
         real_connect(sock, address)
 
+    def guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        attempts.append((host, port))  # a name lookup comes first, and fails on its own without a network
+        raise OSError(f"test: name lookup attempted for {host!r}")
+
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
     return attempts
 
 
 def word_level_tokenizer() -> Any:
     """A WordLevel tokenizer trained on SENTENCES; Chinese split into characters as BERT does."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
 
     tokenizer = Tokenizer(models.WordLevel(unk_token="[UNK]"))
     tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True, handle_chinese_chars=True)
     tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     trainer = trainers.WordLevelTrainer(special_tokens=["[UNK]", "[PAD]"], show_progress=False)
     tokenizer.train_from_iterator(SENTENCES, trainer=trainer)
+    # like the BERT tokenizers of model2vec models: StaticEmbedding must encode without these
+    tokenizer.add_special_tokens(["[CLS]", "[SEP]"])
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
+    )
     return tokenizer
 
 
@@ -220,9 +231,7 @@ def test_tiny_bert_folder_loads_as_transformer_embedder(tmp_path: Path, hub_off:
 # 3. The offline default qa builds from its own corpus.
 
 
-def test_offline_model_is_a_real_static_embedding_folder(
-    tiny_corpus: Path, tmp_path: Path, hub_off: list[Any]
-) -> None:
+def test_offline_model_is_a_real_static_embedding_folder(tiny_corpus: Path, tmp_path: Path, hub_off: list[Any]) -> None:
     from sentence_transformers import SentenceTransformer
 
     docs = load_corpus(tiny_corpus)
@@ -312,12 +321,17 @@ def test_a_hub_that_never_answers_falls_back_fast(tcp_server: Any, hub_at: Any, 
     port, held = tcp_server(None)
     hub_at(port)
 
+    result: list[ModelChoice] = []
     start = time.monotonic()
-    choice = resolve_model("some-org/some-model")
+    worker = threading.Thread(target=lambda: result.append(resolve_model("some-org/some-model")), daemon=True)
+    worker.start()
+    worker.join(timeout=15)  # a probe without a timeout would hang here forever: fail instead
     elapsed = time.monotonic() - start
 
-    assert held, "the probe never connected to the silent server"
+    assert result, f"resolve_model still waiting after {elapsed:.0f} s"
     assert elapsed < 10, elapsed
+    assert held, "the probe never connected to the silent server"
+    choice = result[0]
     assert choice.source == "offline"
     assert choice.requested == "some-org/some-model"
     assert "not reachable" in choice.note

@@ -141,3 +141,22 @@ def test_k_larger_than_the_corpus_and_invalid_k(built: Assistant) -> None:
     assert len(built.search("科技创新", k=10_000)) <= len(built.chunks)
     with pytest.raises(ValueError, match="k must be"):
         built.search("科技创新", k=0)
+
+
+def test_cli_search_handles_bad_input_without_a_traceback(tiny_corpus: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QA_HOME": str(tmp_path), "QA_MODEL": "offline"}
+    base = [sys.executable, "-m", "qa.cli", "search", "--corpus", str(tiny_corpus)]
+    ok = subprocess.run(
+        [*base, "双螺旋结构", "--json", "-k", "2"], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert ok.returncode == 0 and json.loads(ok.stdout)[0]["chunk_id"].startswith("mini-paper/")
+    assert (tmp_path / "indexes" / "default" / "manifest.json").exists()  # QA_HOME decides where indexes go
+    for bad in ["", "   ", "x" * (MAX_QUESTION_CHARS + 5)]:
+        result = subprocess.run([*base, bad], capture_output=True, text=True, env=env, timeout=300)
+        assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
+    junk = subprocess.run([*base, "@@@ ### \u2603"], capture_output=True, text=True, env=env, timeout=300)
+    assert junk.returncode == 0 and "Traceback" not in junk.stderr
