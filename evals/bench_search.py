@@ -45,7 +45,9 @@ def main() -> None:
             assistant.search(q, k=10, mode=mode)
             ms.append((time.perf_counter() - start) * 1000)
         ms.sort()
-        print(f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)")
+        print(
+            f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
+        )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
-from qa.static_model import MODEL_NAME, OfflineModelBuilder, training_fingerprint
+from qa.static_model import MODEL_NAME, OfflineModelBuilder
 from qa.text import check_question, detect_language
 
 __all__ = ["MODES", "Assistant"]
@@ -141,12 +141,12 @@ class Assistant:
         folder = None
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
-            fingerprint = training_fingerprint(docs, glossary, use_cedict=False)
+            builder = OfflineModelBuilder(docs, glossary)
             info = folder / "qa_model.json"
-            current = info.exists() and f'"fingerprint": "{fingerprint}"' in info.read_text(encoding="utf-8")
+            current = info.exists() and f'"fingerprint": "{builder.fingerprint()}"' in info.read_text(encoding="utf-8")
             if force or not current:
-                self.log(f"training the offline embedding model in {folder}")
-                OfflineModelBuilder(docs, glossary, use_cedict=False).build(folder)
+                self.log(f"training the offline embedding model in {folder} (about half a minute)")
+                builder.build(folder)
         return load_embedder(choice, folder)
 
     # -- the API ------------------------------------------------------------------

@@ -61,12 +61,14 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
     return tokenizer, weights.astype(np.float32)
 
 
-def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, use_cedict: bool) -> str:
-    """A hash of everything the model is trained on, to know when to rebuild it."""
+RECIPE = 7  # bump when the training procedure changes, so built models are retrained
+
+
+def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, options: dict[str, object]) -> str:
+    """A hash of everything the model is trained on and how, to know when to rebuild it."""
     with_wordllama = wordllama_table() is not None
-    h = hashlib.sha256(
-        f"{MODEL_NAME}|{DIM}|{VOCAB_SIZE}|{use_cedict}|{with_wordllama}|{LSI_SHARE}|{__version__}".encode()
-    )
+    recipe = f"{MODEL_NAME}|{RECIPE}|{DIM}|{VOCAB_SIZE}|{sorted(options.items())}|{with_wordllama}|{__version__}"
+    h = hashlib.sha256(recipe.encode())
     for doc in docs:
         for seg in doc.segments:
             h.update(f"{doc.id}|{seg.id}|{seg.text}|{seg.translation}".encode())
@@ -106,12 +108,14 @@ class OfflineModelBuilder:
         use_cedict: bool = False,
         use_wordllama: bool = True,
         lsi_share: float = LSI_SHARE,
+        fine_tune: bool = True,
     ) -> None:
         self.docs = docs
         self.glossary = glossary
         self.use_cedict = use_cedict  # CC-CEDICT entries as LSI training pairs (measured: worse, off by default)
         self.use_wordllama = use_wordllama
         self.lsi_share = lsi_share
+        self.fine_tune = fine_tune
         self.words = Tokenizer([t.zh for t in glossary.terms] if glossary else [])
 
     def training_pairs(self) -> list[tuple[str, str, float]]:
@@ -141,10 +145,37 @@ class OfflineModelBuilder:
         return pairs
 
     def train_tokenizer(self, pairs: list[tuple[str, str, float]]) -> object:
-        from tokenizers import Tokenizer as HFTokenizer
-        from tokenizers import models, normalizers, pre_tokenizers, trainers
+        """A WordPiece tokenizer whose vocabulary is built deterministically from the corpus.
 
-        tokenizer = HFTokenizer(models.BPE(unk_token="[UNK]"))
+        Chinese: every word jieba finds in the training text (search mode and
+        precise mode) and every character, so greedy longest match works as
+        forward maximum matching; English: every word of the English side, plus
+        single letters and digits. Each entry also has its ``##`` continuation
+        form. (A trained BPE would be smaller, but ``tokenizers``' trainer breaks
+        ties in hash-map order, so two builds of the same corpus would differ.)
+        """
+        from tokenizers import Tokenizer as HFTokenizer
+        from tokenizers import models, normalizers, pre_tokenizers
+
+        segment = self.words._segmenter()
+        chinese: set[str] = set()
+        english: set[str] = set()
+        for zh, en, _ in pairs:
+            for run in re.findall(r"[\u3400-\u9fff]+", zh):
+                chinese.update(segment.lcut(run))  # type: ignore[attr-defined]
+                chinese.update(segment.lcut_for_search(run))  # type: ignore[attr-defined]
+                chinese.update(run)
+            english.update(w.lower() for w in re.findall(r"[A-Za-z]+|\d+", f"{zh} {en}"))
+        table = wordllama_table() if self.use_wordllama else None
+        if table is not None:  # English words wordllama knows: query words outside the corpus still mean something
+            pieces = table[0].get_vocab()  # type: ignore[attr-defined]
+            english.update(p[1:].lower() for p in pieces if p.startswith("\u2581") and p[1:].isalpha() and len(p) > 3)
+        chinese_words = sorted(w for w in chinese if w and len(w) <= 24)
+        # Chinese needs ## forms (a run is matched greedily, word after word); an English word
+        # is a pre-token of its own, and one not in the vocabulary becomes [UNK], i.e. silent.
+        tokens = [*SPECIAL, *sorted(english - chinese), *chinese_words, *(f"##{w}" for w in chinese_words)]
+        vocab = {token: i for i, token in enumerate(tokens)}
+        tokenizer = HFTokenizer(models.WordPiece(vocab=vocab, unk_token="[UNK]", max_input_chars_per_word=400))
         tokenizer.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
         tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
             [
@@ -153,18 +184,6 @@ class OfflineModelBuilder:
                 pre_tokenizers.Digits(individual_digits=False),
             ]
         )
-        trainer = trainers.BpeTrainer(
-            vocab_size=VOCAB_SIZE, min_frequency=1, special_tokens=SPECIAL, show_progress=False
-        )
-
-        def lines() -> Iterator[str]:
-            for zh, en, _ in pairs:
-                if zh:  # pre-segment Chinese so that BPE merges learn words, not phrases
-                    yield " ".join(self.words._segmenter().lcut(zh))  # type: ignore[attr-defined]
-                if en:
-                    yield en
-
-        tokenizer.train_from_iterator(lines(), trainer=trainer)
         return tokenizer
 
     def token_vectors(self, tokenizer: object, pairs: list[tuple[str, str, float]]) -> np.ndarray:
@@ -249,6 +268,111 @@ class OfflineModelBuilder:
             vectors[i] += weight * vector
         return vectors
 
+    @property
+    def options(self) -> dict[str, object]:
+        return {
+            "cedict": self.use_cedict,
+            "wordllama": self.use_wordllama,
+            "lsi_share": self.lsi_share,
+            "fine_tune": self.fine_tune,
+        }
+
+    def fingerprint(self) -> str:
+        return training_fingerprint(self.docs, self.glossary, self.options)
+
+    @staticmethod
+    def tie_inflections(tokenizer: object, vectors: np.ndarray) -> np.ndarray:
+        """English forms with one stem (tension/tensions, licence/license) share their mean vector."""
+        from qa.tokenize import stem
+
+        groups: dict[str, list[int]] = {}
+        for token, i in tokenizer.get_vocab().items():  # type: ignore[attr-defined]
+            if token.isascii() and token.isalpha() and np.any(vectors[i]):
+                groups.setdefault(stem(token), []).append(i)
+        tied = vectors.copy()
+        for members in groups.values():
+            if len(members) > 1:
+                tied[members] = vectors[members].mean(axis=0)
+        return tied
+
+    def structure_pairs(self) -> list[tuple[str, str]]:
+        """Self-supervision from the corpus's own structure (no questions involved).
+
+        A heading and each of the first sentences under it (a summary and its content,
+        as a question and its passage are), in both languages; each Chinese sentence
+        and its aligned English; each glossary term and its rendering.
+        """
+        from qa.corpus import section_refs
+
+        pairs: list[tuple[str, str]] = []
+        for doc in self.docs:
+            for seg, ref in zip(doc.segments, section_refs(doc), strict=True):
+                if seg.kind == "heading":
+                    continue
+                sentences = split_sentences(seg.text, seg.lang)
+                if ref.path:
+                    pairs.extend((ref.path[-1], sentence) for sentence in sentences[:6])
+                    heading_en = ref.path_en[-1] if ref.path_en else None
+                    if heading_en and seg.translation:
+                        pairs.extend((heading_en, e) for e in split_sentences(seg.translation, "en")[:6])
+                if seg.translation:
+                    english = split_sentences(seg.translation, "en")
+                    for zh, owned in zip(sentences, align_sentences(sentences, english), strict=True):
+                        if owned:
+                            pairs.append((zh, " ".join(english[j] for j in owned)))
+        if self.glossary is not None:
+            pairs.extend((t.zh, t.en) for t in self.glossary.terms)
+        return pairs
+
+    def tune(self, tokenizer: object, vectors: np.ndarray) -> np.ndarray:
+        """Contrastive fine-tuning (in-batch InfoNCE) of the token vectors on :meth:`structure_pairs`.
+
+        Deterministic (seeded, one thread); an L2 pull towards the starting vectors
+        keeps what LSI and wordllama contributed. Returns the input unchanged without torch.
+        """
+        try:
+            import torch
+        except ImportError:
+            return vectors
+        pairs = self.structure_pairs()
+        if len(pairs) < 8:
+            return vectors
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            generator = torch.Generator().manual_seed(0)
+            torch.manual_seed(0)
+            start = torch.tensor(vectors)
+            bag = torch.nn.EmbeddingBag.from_pretrained(start.clone(), freeze=False, mode="mean")
+            optimiser = torch.optim.Adam(bag.parameters(), lr=3e-3)
+
+            def encode(texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+                ids = [e.ids or [0] for e in tokenizer.encode_batch(texts, add_special_tokens=False)]  # type: ignore[attr-defined]
+                offsets = np.cumsum([0] + [len(x) for x in ids[:-1]])
+                return torch.tensor([i for x in ids for i in x]), torch.tensor(offsets)
+
+            for _ in range(5):
+                order = torch.randperm(len(pairs), generator=generator).tolist()
+                for b in range(0, len(order), 128):
+                    batch = [pairs[i] for i in order[b : b + 128]]
+                    left = torch.nn.functional.normalize(bag(*encode([x for x, _ in batch])), dim=1)
+                    right = torch.nn.functional.normalize(bag(*encode([y for _, y in batch])), dim=1)
+                    logits = left @ right.T / 0.1
+                    target = torch.arange(len(batch))
+                    loss = (
+                        torch.nn.functional.cross_entropy(logits, target)
+                        + torch.nn.functional.cross_entropy(logits.T, target)
+                    ) / 2
+                    loss = loss + 0.1 * ((bag.weight - start) ** 2).sum(dim=1).mean()
+                    optimiser.zero_grad()
+                    loss.backward()  # type: ignore[no-untyped-call]
+                    optimiser.step()
+        finally:
+            torch.set_num_threads(threads)
+        tuned: np.ndarray = bag.weight.detach().numpy().astype(np.float32)
+        tuned[np.abs(vectors).sum(axis=1) == 0] = 0.0  # stop words and unseen tokens stay silent
+        return tuned
+
     def build(self, out: Path) -> Path:
         """Train and write the model folder; returns it."""
         from safetensors.numpy import save_file
@@ -264,6 +388,9 @@ class OfflineModelBuilder:
             wl[scale[:, 0] == 0] = 0.0  # stop words and unseen tokens stay silent in both halves
             vectors = np.hstack([np.sqrt(self.lsi_share) * lsi, np.sqrt(1 - self.lsi_share) * wl]) * scale
             vectors = vectors.astype(np.float32)
+        vectors = self.tie_inflections(tokenizer, vectors)
+        if self.fine_tune:
+            vectors = self.tie_inflections(tokenizer, self.tune(tokenizer, vectors))
         out.mkdir(parents=True, exist_ok=True)
         tokenizer.save(str(out / "tokenizer.json"))  # type: ignore[attr-defined]
         save_file({"embedding.weight": vectors}, str(out / "model.safetensors"))
@@ -279,13 +406,15 @@ class OfflineModelBuilder:
                 if projected is not None
                 else ""
             )
+            + (", fine-tuned contrastively on heading/sentence, zh/en and glossary pairs" if self.fine_tune else "")
             + "; BPE tokenizer trained on the corpus",
             "wordllama": projected is not None,
+            "fine_tuned": self.fine_tune,
             "dim": int(vectors.shape[1]),
             "vocab_size": int(vectors.shape[0]),
             "training_documents": len(pairs),
             "cedict": self.use_cedict,
-            "fingerprint": training_fingerprint(self.docs, self.glossary, self.use_cedict),
+            "fingerprint": self.fingerprint(),
             "licence_note": "trained on the corpus and, when cedict is true, CC-CEDICT (CC BY-SA 4.0)",
         }
         (out / "qa_model.json").write_text(json.dumps(info, indent=2))

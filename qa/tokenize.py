@@ -206,6 +206,7 @@ EN_STOPWORDS = frozenset(
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
+_jieba_added: set[str] = set()  # jieba.add_word grows the global total on every call: add each word once
 
 
 def _jieba(user_words: Iterable[str] = ()) -> object:
@@ -218,7 +219,9 @@ def _jieba(user_words: Iterable[str] = ()) -> object:
             jieba.initialize()
             _jieba_ready = True
         for word in user_words:
-            jieba.add_word(word, freq=2_000_000)
+            if word not in _jieba_added:
+                jieba.add_word(word, freq=2_000_000)
+                _jieba_added.add(word)
     return jieba
 
 
