@@ -6,8 +6,10 @@ by side — an aligned sentence pair of a translated document, a glossary entry,
 a CC-CEDICT entry for a word that occurs in the corpus — plus the untranslated
 Chinese segments (so law vocabulary relates to the paper's). A truncated SVD of
 the TF-IDF matrix gives every token a vector in which 价值融合 and "value
-integration" sit close together. The tokenizer is a BPE trained on the corpus
-(Chinese pre-segmented with jieba at training time, so merges learn words).
+integration" sit close together. That half is concatenated with wordllama's
+English token table projected onto Chinese tokens, and the whole is fine-tuned
+on the corpus's own structure. The vocabulary is a WordPiece built from the
+corpus (jieba words, characters, English words), deterministic by construction.
 
 The result is a genuine sentence-transformers ``StaticEmbedding`` folder
 (``modules.json``, ``tokenizer.json``, ``model.safetensors``), loadable with
@@ -37,7 +39,6 @@ from qa.tokenize import EN_STOPWORDS, ZH_STOPWORDS, Tokenizer
 MODEL_NAME = "qa-offline"
 DIM = 256
 LSI_SHARE = 0.65  # weight of the LSI half against the projected-wordllama half (chosen by measurement)
-VOCAB_SIZE = 24_000
 SPECIAL = ["[UNK]", "[PAD]"]
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|see also.*|surname.*|abbr\. for.*|old variant.*")
 
@@ -67,7 +68,7 @@ RECIPE = 7  # bump when the training procedure changes, so built models are retr
 def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, options: dict[str, object]) -> str:
     """A hash of everything the model is trained on and how, to know when to rebuild it."""
     with_wordllama = wordllama_table() is not None
-    recipe = f"{MODEL_NAME}|{RECIPE}|{DIM}|{VOCAB_SIZE}|{sorted(options.items())}|{with_wordllama}|{__version__}"
+    recipe = f"{MODEL_NAME}|{RECIPE}|{DIM}|{sorted(options.items())}|{with_wordllama}|{__version__}"
     h = hashlib.sha256(recipe.encode())
     for doc in docs:
         for seg in doc.segments:
@@ -407,7 +408,7 @@ class OfflineModelBuilder:
                 else ""
             )
             + (", fine-tuned contrastively on heading/sentence, zh/en and glossary pairs" if self.fine_tune else "")
-            + "; BPE tokenizer trained on the corpus",
+            + "; WordPiece vocabulary built from the corpus",
             "wordllama": projected is not None,
             "fine_tuned": self.fine_tune,
             "dim": int(vectors.shape[1]),
