@@ -62,7 +62,7 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
     return tokenizer, weights.astype(np.float32)
 
 
-RECIPE = 7  # bump when the training procedure changes, so built models are retrained
+RECIPE = 8  # bump when the training procedure changes, so built models are retrained
 
 
 def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, options: dict[str, object]) -> str:
@@ -287,13 +287,15 @@ class OfflineModelBuilder:
         from qa.tokenize import stem
 
         groups: dict[str, list[int]] = {}
-        for token, i in tokenizer.get_vocab().items():  # type: ignore[attr-defined]
+        vocab = tokenizer.get_vocab()  # type: ignore[attr-defined]
+        for token in sorted(vocab):  # a fixed order: float sums must not depend on hash-map order
+            i = vocab[token]
             if token.isascii() and token.isalpha() and np.any(vectors[i]):
                 groups.setdefault(stem(token), []).append(i)
         tied = vectors.copy()
         for members in groups.values():
             if len(members) > 1:
-                tied[members] = vectors[members].mean(axis=0)
+                tied[sorted(members)] = vectors[sorted(members)].mean(axis=0)
         return tied
 
     def structure_pairs(self) -> list[tuple[str, str]]:

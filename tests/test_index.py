@@ -160,3 +160,46 @@ def test_cli_search_handles_bad_input_without_a_traceback(tiny_corpus: Path, tmp
         assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
     junk = subprocess.run([*base, "@@@ ### \u2603"], capture_output=True, text=True, env=env, timeout=300)
     assert junk.returncode == 0 and "Traceback" not in junk.stderr
+
+
+def test_offline_model_build_is_deterministic_across_processes(tiny_corpus: Path, tmp_path: Path) -> None:
+    """Two builds with different hash seeds give identical weights (CI floors depend on it)."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from qa.corpus import load_corpus; from qa.glossary import Glossary; "
+        "from qa.static_model import OfflineModelBuilder; c = Path(sys.argv[1]); "
+        "OfflineModelBuilder(load_corpus(c), Glossary.load(c / 'glossary.tsv')).build(Path(sys.argv[2]))"
+    )
+    digests = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"model-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code, str(tiny_corpus), str(out)], check=True, env=env, timeout=600)
+        digests.append(hashlib.sha256((out / "model.safetensors").read_bytes()).hexdigest())
+    assert digests[0] == digests[1]
+
+
+def test_tied_inflections_do_not_depend_on_vocabulary_order() -> None:
+    from qa.static_model import OfflineModelBuilder
+
+    class FakeTokenizer:
+        def __init__(self, vocab: dict[str, int]) -> None:
+            self.vocab = vocab
+
+        def get_vocab(self) -> dict[str, int]:
+            return self.vocab
+
+    words = ["center", "centers", "centre", "centres", "policy", "policies", "x"]
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(len(words), 64)).astype(np.float32)
+    forward = {w: i for i, w in enumerate(words)}
+    backward = dict(reversed(list(forward.items())))
+    tied_a = OfflineModelBuilder.tie_inflections(FakeTokenizer(forward), vectors)
+    tied_b = OfflineModelBuilder.tie_inflections(FakeTokenizer(backward), vectors)
+    assert np.array_equal(tied_a, tied_b)
+    assert np.array_equal(tied_a[0], tied_a[3]) and np.array_equal(tied_a[4], tied_a[5])
+    assert np.array_equal(tied_a[6], vectors[6])
