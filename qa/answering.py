@@ -1,21 +1,31 @@
-"""Extractive answers: the sentences of the retrieved passages that answer, each cited.
+"""Extractive answers: the sentences (or list items) of the retrieved passages that answer, each cited.
 
-No language model: the answer is made of sentences taken verbatim from the
-passages (so every quote is an exact substring by construction), chosen by how
-much of the question's weighted vocabulary they contain, in either language,
-and put back in reading order. For an English question the English translation
-of a sentence is quoted when the passage has one; otherwise the Chinese is
-quoted and the answer says so. When the best passage shares too little with the
-question, the assistant declines and shows the passages as related reading.
+No language model: every quote is taken verbatim from a passage, so it is an
+exact substring by construction. The answerer
+
+1. declines when the passages do not cover the question (see :meth:`support`),
+   showing them as related reading;
+2. answers a list question ("the five tensions", "六方面政策建议", "融合四势") from
+   a listing passage — every item with its own citation (:mod:`qa.lists`);
+3. otherwise picks the sentences that share most of the question's weighted
+   vocabulary (in either language, with the section heading as context), drops
+   repetition and puts them back in reading order.
+
+English answers quote the English translation and add the original Chinese of
+the glossary's terms in parentheses; a passage with no translation is quoted in
+Chinese, and the answer says so.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.chunking import align_sentences
-from qa.schema import Answer, Citation, Hit
+from qa.glossary import Glossary
+from qa.lists import Item, Structure, choose_list, list_intent
+from qa.schema import Answer, Chunk, Citation, Hit
 from qa.text import norm, sentence_spans
 from qa.tokenize import Tokenizer
 
@@ -24,6 +34,9 @@ ABSTAIN_TEXT = {
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
+_SPECIFIC = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+")
+_NUMBER_QUESTION = re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I)
+_BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class Sentence:
     source: str  # exact substring of hit.text
     translation: str | None  # exact substring of hit.translation, when aligned
     score: float
+    start: int = 0  # the chunk's offset in its document, for reading order
 
 
 class ExtractiveAnswerer:
@@ -44,64 +58,138 @@ class ExtractiveAnswerer:
         tokenizer: Tokenizer,
         idf: Callable[[str], float],
         *,
-        max_sentences: int = 4,
-        passages: int = 5,
-        min_coverage: float = 0.35,
+        structure: Structure | None = None,
+        chunks: dict[str, Chunk] | None = None,
+        glossary: Glossary | None = None,
+        translate: Callable[[str], list[str]] | None = None,
+        min_support: float = 0.15,
+        max_unknown: float = 0.55,
     ) -> None:
         self.tokenizer = tokenizer
         self.idf = idf
-        self.max_sentences = max_sentences
-        self.passages = passages
-        self.min_coverage = min_coverage
+        self.structure = structure
+        self.chunks = chunks or {}
+        self.glossary = glossary
+        self.translate = translate or (lambda _: [])
+        # Calibrated on the fixed set's out-of-scope questions (evals/README.md): decline when
+        # the best passage covers less than min_support of the question's known words, or
+        # when more than max_unknown of its content words never occur in the corpus.
+        self.min_support = min_support
+        self.max_unknown = max_unknown
+
+    # -- deciding whether to answer -------------------------------------------------
 
     def coverage(self, question_tokens: set[str], text: str) -> float:
-        """Share of the question's IDF weight found in ``text``."""
+        """Share of the question's IDF weight (words the corpus knows) found in ``text``."""
         total = sum(self.idf(t) for t in question_tokens)
         if total <= 0:
             return 0.0
         present = question_tokens & set(self.tokenizer(text))
         return sum(self.idf(t) for t in present) / total
 
-    def answer(self, question: str, hits: Sequence[Hit], lang: str) -> Answer:
-        q_tokens = {t for t in self.tokenizer(question) if self.idf(t) > 0}
-        top = list(hits[: self.passages])
-        best = max((self.coverage(q_tokens, _both(h)) for h in top), default=0.0)
-        if not top or best < self.min_coverage:
-            return Answer(question, ABSTAIN_TEXT[lang], lang, True, (), tuple(hits))
-        candidates = [s for rank, hit in enumerate(top) for s in self._sentences(hit, rank, q_tokens)]
-        chosen = self._choose(candidates)
-        citations: list[Citation] = []
-        parts: list[str] = []
-        untranslated = False
-        for n, sent in enumerate(chosen, start=1):
-            quote, quote_lang, other = sent.source, sent.hit.lang, sent.translation
-            if lang == "en" and sent.hit.lang != "en":
-                if sent.translation:
-                    quote, quote_lang, other = sent.translation, "en", sent.source
-                else:
-                    untranslated = True
-            citations.append(
-                Citation(
-                    marker=n,
-                    chunk_id=sent.hit.chunk_id,
-                    doc_id=sent.hit.doc_id,
-                    section=sent.hit.section,
-                    quote=quote,
-                    quote_lang=quote_lang,
-                    other=other,
-                    section_en=sent.hit.section_en,
-                    doc_title=sent.hit.doc_title,
-                )
-            )
-            parts.append(f"{quote} [{n}]")
-        joiner = "" if lang == "zh" else " "
-        text = joiner.join(parts)
-        notes = (UNTRANSLATED_NOTE,) if untranslated else ()
-        if untranslated:
-            text = f"{UNTRANSLATED_NOTE}\n{text}"
-        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes)
+    def unknown_share(self, question: str) -> float:
+        """Share of the question's content words that never occur in the corpus."""
+        tokens = [t for t in self.tokenizer(question) if not t.replace(".", "").isdigit()]
+        return sum(self.idf(t) == 0 for t in tokens) / len(tokens) if tokens else 1.0
 
-    def _sentences(self, hit: Hit, rank: int, q_tokens: set[str]) -> list[Sentence]:
+    def declines(self, question: str, hits: Sequence[Hit]) -> bool:
+        return self.support(question, hits) < self.min_support or self.unknown_share(question) > self.max_unknown
+
+    def support(self, question: str, hits: Sequence[Hit]) -> float:
+        """How well the best passages cover the question, in [0, 1] (the abstention score).
+
+        The best IDF-weighted coverage of the question's words (or of its Chinese
+        translation, for an English question about a Chinese text) by one of the top
+        passages, halved when the question names something specific — a year, an
+        acronym, a proper name — that none of the passages contains.
+        """
+        top = list(hits[:5])
+        if not top:
+            return 0.0
+        texts = [_both(h) for h in top]
+        best = max(self.coverage(set(self.tokenizer(question)), t) for t in texts)
+        chinese = self.translate(question)
+        if chinese:
+            zh_tokens = set(self.tokenizer(" ".join(chinese)))
+            best = max(best, max(self.coverage(zh_tokens, t) for t in texts))
+        joined = " ".join(texts).lower()
+        missing = [
+            s
+            for s in _SPECIFIC.findall(question)
+            if not re.search(rf"(?<![a-z0-9]){re.escape(s.lower())}(?![a-z0-9])", joined)
+        ]
+        return best * (0.5 if missing else 1.0)
+
+    # -- answering --------------------------------------------------------------------
+
+    def answer(self, question: str, hits: Sequence[Hit], lang: str) -> Answer:
+        if not hits or self.declines(question, hits):
+            return Answer(question, ABSTAIN_TEXT[lang], lang, True, (), tuple(hits))
+        listed = self._list_answer(question, list(hits), lang)
+        if listed is not None:
+            return listed
+        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
+        q_tokens = {t for t in words if self.idf(t) > 0}
+        broad = bool(_BROAD.search(question))
+        wants_number = bool(_NUMBER_QUESTION.search(question))
+        pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
+        referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
+        pool = (referenced or pool)[:5]
+        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, wants_number)]
+        chosen = self._choose(candidates, limit=5 if broad else 3)
+        return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+
+    def _list_answer(self, question: str, hits: list[Hit], lang: str) -> Answer | None:
+        intent = list_intent(question)
+        if intent is None or self.structure is None:
+            return None
+        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
+        q_tokens = {t for t in words if self.idf(t) > 0}
+
+        def relevance(chunk: Chunk) -> float:
+            return self.coverage(
+                q_tokens, f"{chunk.section}\n{chunk.text}\n{chunk.section_en or ''}\n{chunk.translation or ''}"
+            )
+
+        found = choose_list(intent, hits[:8], self.chunks, self.structure, relevance)
+        if found is None:
+            return None
+        listing, items = found
+        groups = []
+        for item in items:
+            hit = _hit_for(item.chunk, hits)
+            group = [(hit, item.text, item.translation)]
+            explanation = self._explanation(item)
+            if explanation is not None:
+                group.append((hit, *explanation))
+            groups.append(group)
+        title = self.structure.heading_label(listing, lang)
+        intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
+        return self._assemble(question, lang, groups, hits, intro=intro)
+
+    def _explanation(self, item: Item) -> tuple[str, str | None] | None:
+        """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it."""
+        if len(item.text) > 16:
+            return None
+        text = item.chunk.text
+        start = text.find(item.text)
+        if start < 0:
+            return None
+        after = [(a, b) for a, b in sentence_spans(text, item.chunk.lang) if a >= start + len(item.text)]
+        if not after:
+            return None
+        source = text[after[0][0] : after[0][1]]
+        translation = None
+        if item.chunk.translation:
+            spans = sentence_spans(text, item.chunk.lang)
+            t_spans = sentence_spans(item.chunk.translation, "en")
+            mapping = align_sentences([text[a:b] for a, b in spans], [item.chunk.translation[a:b] for a, b in t_spans])
+            owned = mapping[spans.index(after[0])]
+            if owned:
+                translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+        return source, translation
+
+    def _sentences(self, hit: Hit, rank: int, q_tokens: set[str], wants_number: bool) -> list[Sentence]:
         spans = sentence_spans(hit.text, hit.lang)
         sources = [hit.text[a:b] for a, b in spans]
         translations: list[str | None] = [None] * len(sources)
@@ -111,26 +199,125 @@ class ExtractiveAnswerer:
             for i, owned in enumerate(align_sentences(sources, t_sents)):
                 if owned:
                     translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+        context = self.coverage(q_tokens, f"{hit.section}\n{hit.section_en or ''}")
         out = []
         for i, src in enumerate(sources):
-            both = src + "\n" + (translations[i] or "")
-            score = self.coverage(q_tokens, both) + 0.05 / (rank + 1)
-            out.append(Sentence(hit, rank, i, src, translations[i], score))
+            score = self.coverage(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
+            if wants_number and re.search(r"\d|[一二三四五六七八九十百千万]+(?:年|元|%|倍)", src):
+                score += 0.2
+            if src == hit.section.split(" › ")[-1] or len(norm(src)) < 6:
+                score -= 0.3  # a bare heading or a fragment says little on its own
+            chunk = self.chunks.get(hit.chunk_id)
+            out.append(Sentence(hit, rank, i, src, translations[i], score, chunk.start if chunk else 0))
         return out
 
-    def _choose(self, candidates: list[Sentence]) -> list[Sentence]:
+    @staticmethod
+    def _choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
         chosen: list[Sentence] = []
         seen: list[str] = []
-        for sent in sorted(candidates, key=lambda s: -s.score):
+        for sent in sorted(candidates, key=lambda s: (-s.score, s.rank, s.position)):
             key = norm(sent.source)
             if len(key) < 4 or any(key in other or other in key for other in seen):
                 continue
             chosen.append(sent)
             seen.append(key)
-            if len(chosen) == self.max_sentences:
+            if len(chosen) == limit:
                 break
-        return sorted(chosen, key=lambda s: (s.rank, s.position))
+        first_rank: dict[str, int] = {}
+        for sent in sorted(chosen, key=lambda s: s.rank):
+            first_rank.setdefault(sent.hit.doc_id, sent.rank)
+        # reading order: documents by their best passage, then their own order
+        return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], s.start, s.position))
+
+    # -- writing the answer -----------------------------------------------------------
+
+    def _assemble(
+        self,
+        question: str,
+        lang: str,
+        groups: list[list[tuple[Hit, str, str | None]]],
+        hits: Sequence[Hit],
+        *,
+        intro: str | None = None,
+    ) -> Answer:
+        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item."""
+        citations: list[Citation] = []
+        lines: list[str] = []
+        untranslated = False
+        annotated: set[str] = set()
+        for group in groups:
+            shown_group = []
+            for hit, source, translation in group:
+                quote, quote_lang, other, shown = source, hit.lang, translation, source
+                if lang == "en" and hit.lang != "en":
+                    if translation:
+                        quote, quote_lang, other = translation, "en", source
+                        shown = self._annotate(translation, source, annotated)
+                    else:
+                        untranslated = True
+                n = len(citations) + 1
+                citations.append(
+                    Citation(
+                        n,
+                        hit.chunk_id,
+                        hit.doc_id,
+                        hit.section,
+                        quote,
+                        quote_lang,
+                        other,
+                        hit.section_en,
+                        hit.doc_title,
+                    )
+                )
+                shown_group.append(f"{shown} [{n}]")
+            lines.append(("" if lang == "zh" else " ").join(shown_group))
+        if intro is not None:
+            text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
+        else:
+            text = ("" if lang == "zh" else " ").join(lines)
+        notes = (UNTRANSLATED_NOTE,) if untranslated else ()
+        if untranslated:
+            text = f"{UNTRANSLATED_NOTE}\n{text}"
+        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes)
+
+    def _annotate(self, english: str, chinese: str, done: set[str]) -> str:
+        """The English sentence with the original Chinese after each glossary term's first use."""
+        if self.glossary is None:
+            return english
+        out = english
+        for _, term in self.glossary.find(chinese):
+            if term.zh in done:
+                continue
+            for rendering in term.renderings:
+                match = re.search(
+                    rf"(?<![A-Za-z]){re.escape(rendering)}[A-Za-z]*", out, re.I
+                )  # whole words: "tensions"
+                if match and f"({term.zh})" not in out:
+                    out = f"{out[: match.end()]} ({term.zh}){out[match.end() :]}"
+                    done.add(term.zh)
+                    break
+        return out
+
+
+def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
+    """A Hit for an item's chunk (the retrieved one if it was retrieved)."""
+    for hit in hits:
+        if hit.chunk_id == chunk.id:
+            return hit
+    doc_title = next((h.doc_title for h in hits if h.doc_id == chunk.doc_id), "")
+    return Hit(
+        chunk.id,
+        chunk.doc_id,
+        chunk.section,
+        chunk.text,
+        chunk.translation,
+        0.0,
+        0,
+        chunk.lang,
+        chunk.section_en,
+        doc_title,
+    )
 
 
 def _both(hit: Hit) -> str:
-    return f"{hit.section}\n{hit.text}\n{hit.translation or ''}"
+    return f"{hit.section}\n{hit.text}\n{hit.section_en or ''}\n{hit.translation or ''}"

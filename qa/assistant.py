@@ -26,11 +26,13 @@ from qa.corpus import load_corpus
 from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
 from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
+from qa.lists import Structure
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.static_model import MODEL_NAME, OfflineModelBuilder
 from qa.text import check_question, detect_language
+from qa.tokenize import fingerprint as tokenizer_fingerprint
 
 __all__ = ["MODES", "Assistant"]
 
@@ -101,6 +103,7 @@ class Assistant:
                 "dim": embedder.dim,
             },
             chunker=self.chunker.settings,
+            tokenizer=tokenizer_fingerprint(),
         )
         folder = self.index_root / self.index_name
         digest = corpus_hash(self.corpus_path)
@@ -131,7 +134,14 @@ class Assistant:
         self._docs = {d.id: d for d in docs}
         self._index = index
         self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs))
-        self._answerer = ExtractiveAnswerer(index.tokenizer, index.lexical.idf)
+        self._answerer = ExtractiveAnswerer(
+            index.tokenizer,
+            index.lexical.idf,
+            structure=Structure(self._docs, index.chunks),
+            chunks={c.id: c for c in index.chunks},
+            glossary=glossary,
+            translate=index.translator.translate,
+        )
         self.model_choice = choice
         return index
 

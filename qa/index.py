@@ -71,6 +71,7 @@ class Settings:
 
     model: dict[str, Any]
     chunker: dict[str, Any]
+    tokenizer: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,6 +85,8 @@ def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> s
         return "the corpus changed"
     if manifest.get("chunker") != settings.chunker:
         return "the chunker settings changed"
+    if manifest.get("tokenizer") != settings.tokenizer:
+        return "the tokenizer (stop words, spelling rules) changed"
     model = manifest.get("model", {})
     if (model.get("name"), model.get("revision")) != (settings.model.get("name"), settings.model.get("revision")):
         return f"the embedding model changed ({model.get('name')} -> {settings.model.get('name')})"

@@ -114,6 +114,8 @@ class ReferenceResolver:
             return []
         hits = []
         for i, chunk in enumerate(chunks):
+            if chunk.kind == "outline":  # an outline repeats the heading; the passage itself is the answer
+                continue
             for ref in refs:
                 if ref.doc_id not in (None, chunk.doc_id):
                     continue

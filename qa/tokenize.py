@@ -101,6 +101,18 @@ ZH_STOPWORDS = frozenset(
         "进行",
         "方式",
         "问题",
+        # request words: they say how to answer, not what about ("请分别简要说明")
+        "分别",
+        "简要",
+        "说明",
+        "具体",
+        "介绍",
+        "解释",
+        "概括",
+        "简单",
+        "详细",
+        "一下",
+        "主要",
     ]
 )
 EN_STOPWORDS = frozenset(
@@ -327,3 +339,11 @@ def write_compact_dictionary(texts: Iterable[str], path: Path, user_words: Itera
     counts.update(user_words)
     lines = [f"{w} {max(int(freq(w) or 0), counts[w], 1)}" for w in sorted(counts) if w.strip() and " " not in w]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def fingerprint() -> str:
+    """Changes whenever tokenisation would (stop words, spelling rules): indexes record it."""
+    import hashlib
+
+    parts = [sorted(ZH_STOPWORDS), sorted(EN_STOPWORDS), list(_BRITISH), stem("integrations policies licences")]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
