@@ -87,6 +87,20 @@ class ExtractiveAnswerer:
         present = question_tokens & set(self.tokenizer(text))
         return sum(self.idf(t) for t in present) / total
 
+    def match(self, question_tokens: set[str], text: str, *, k1: float = 1.2, b: float = 0.3, typical: int = 150) -> float:
+        """Like :meth:`coverage`, with BM25's length normalisation: a long sentence must earn its words.
+
+        Without it, the abstract's hundred-word sentence, which mentions nearly every
+        term, would win every question.
+        """
+        total = sum(self.idf(t) for t in question_tokens)
+        tokens = self.tokenizer(text)
+        if total <= 0 or not tokens:
+            return 0.0
+        norm_len = (k1 + 1) / (1 + k1 * (1 - b + b * len(tokens) / typical))
+        present = question_tokens & set(tokens)
+        return sum(self.idf(t) for t in present) / total * norm_len / ((k1 + 1) / (1 + k1))
+
     def unknown_share(self, question: str) -> float:
         """Share of the question's content words that never occur in the corpus."""
         tokens = [t for t in self.tokenizer(question) if not t.replace(".", "").isdigit()]
@@ -136,7 +150,7 @@ class ExtractiveAnswerer:
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         pool = (referenced or pool)[:5]
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, wants_number)]
-        chosen = self._choose(candidates, limit=5 if broad else 3)
+        chosen = self._choose(candidates, limit=6 if broad else 4)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
     def _list_answer(self, question: str, hits: list[Hit], lang: str) -> Answer | None:
@@ -151,7 +165,8 @@ class ExtractiveAnswerer:
                 q_tokens, f"{chunk.section}\n{chunk.text}\n{chunk.section_en or ''}\n{chunk.translation or ''}"
             )
 
-        found = choose_list(intent, hits[:8], self.chunks, self.structure, relevance)
+        referenced = [h for h in hits if "ref" in h.ranks]  # "section 2.5 …": lists only from what it points at
+        found = choose_list(intent, (referenced or hits)[:8], self.chunks, self.structure, relevance)
         if found is None:
             return None
         listing, items = found
@@ -202,11 +217,11 @@ class ExtractiveAnswerer:
         context = self.coverage(q_tokens, f"{hit.section}\n{hit.section_en or ''}")
         out = []
         for i, src in enumerate(sources):
-            score = self.coverage(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
+            score = self.match(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
             if wants_number and re.search(r"\d|[一二三四五六七八九十百千万]+(?:年|元|%|倍)", src):
                 score += 0.2
-            if src == hit.section.split(" › ")[-1] or len(norm(src)) < 6:
-                score -= 0.3  # a bare heading or a fragment says little on its own
+            if len(norm(src)) < 6:
+                score -= 0.3  # a fragment says little on its own
             chunk = self.chunks.get(hit.chunk_id)
             out.append(Sentence(hit, rank, i, src, translations[i], score, chunk.start if chunk else 0))
         return out

@@ -19,8 +19,8 @@ from qa.corpus import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
 from qa.text import zh_number
 
-_ZH_COUNT = re.compile(r"(?<![第\d])([三四五六七八九十]|[3-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
-_EN_COUNT = re.compile(r"\b(three|four|five|six|seven|eight|nine|ten|[3-9])\b", re.I)
+_ZH_COUNT = re.compile(r"(?<![第\d.])([三四五六七八九十]|[3-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
+_EN_COUNT = re.compile(r"(?<![\d.])\b(three|four|five|six|seven|eight|nine|ten|[3-9])\b(?![\d.])", re.I)
 _EN_NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ZH_INTENT = re.compile(
     r"哪[几些]|有哪|几[个项方对点种类大条]|列[出举]|分别|包括|具体指|指哪|都是什么|都有什么|各是什么"
