@@ -13,6 +13,7 @@ corpus or the settings changed.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -54,6 +55,7 @@ class Assistant:
         index_root: Path | str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         weights: FusionWeights | None = None,
+        llm: Any = None,
         log: Callable[[str], None] = _stderr,
     ) -> None:
         if mode not in MODES:
@@ -65,6 +67,8 @@ class Assistant:
         self.index_name = index
         self.chunker = Chunker(max_chars)
         self.weights = weights or FusionWeights()
+        self.llm = llm if llm is not None else (os.environ.get("QA_LLM") or None)  # off unless asked for
+        self._llm_answerer: Any = None
         self.log = log
         self._lock = threading.Lock()
         self._docs: dict[str, Document] = {}
@@ -199,8 +203,16 @@ class Assistant:
             raise ValueError("lang must be 'zh' or 'en'")
         answer_lang = lang or detect_language(question)
         hits = self.search(question, k=k, mode=mode)
-        assert self._answerer is not None
-        return self._answerer.answer(question, hits, answer_lang)
+        assert self._answerer is not None and self._index is not None
+        extractive = self._answerer.answer(question, hits, answer_lang)
+        if not self.llm:
+            return extractive
+        if self._llm_answerer is None:
+            from qa.llm import LLMAnswerer
+
+            self._llm_answerer = LLMAnswerer(self.llm, self._index.tokenizer)
+        answer: Answer = self._llm_answerer.answer(question, hits, answer_lang, extractive)
+        return answer
 
     def _hit(self, index: int, score: float, rank: int, scores: dict[str, float], ranks: dict[str, int]) -> Hit:
         assert self._index is not None

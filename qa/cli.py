@@ -18,6 +18,7 @@ from qa.config import corpus_dir, glossary_path
 from qa.corpus import CorpusError, load_corpus, load_document, section_refs
 from qa.embedding import EmbeddingError
 from qa.index import IndexCorruptError
+from qa.llm import LLMError
 from qa.questions import QuestionSetError
 from qa.text import QuestionError
 
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except (CorpusError, QuestionSetError, QuestionError, IndexCorruptError, EmbeddingError) as exc:
+    except (CorpusError, QuestionSetError, QuestionError, IndexCorruptError, EmbeddingError, LLMError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError) as exc:
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in Chinese or English")
     ask.add_argument("--lang", choices=["zh", "en"], default=None, help="answer language (default: the question's)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument(
+        "--llm", default=None, help="let a chat model write the answer, e.g. ollama:qwen2.5:7b (default: $QA_LLM; off)"
+    )
     ask.set_defaults(func=cmd_ask)
 
     ev = verbs.add_parser("eval", help="score a question set (retrieval and answer metrics)")
@@ -233,11 +237,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    answer = _assistant(args).ask(args.question, lang=args.lang)
+    assistant = _assistant(args)
+    if args.llm:
+        assistant.llm = args.llm
+    answer = assistant.ask(args.question, lang=args.lang)
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0
     print(answer.text)
+    for note in answer.notes:
+        if note not in answer.text:
+            print(f"({note})")
     if answer.citations:
         print()
     for c in answer.citations:
