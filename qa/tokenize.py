@@ -217,24 +217,28 @@ EN_STOPWORDS = frozenset(
 )
 
 _jieba_lock = threading.Lock()
-_jieba_ready = False
-_jieba_added: set[str] = set()  # jieba.add_word grows the global total on every call: add each word once
+_segmenters: dict[tuple[str, ...], object] = {}
 
 
 def _jieba(user_words: Iterable[str] = ()) -> object:
-    global _jieba_ready
-    import jieba
+    """A full-dictionary jieba segmenter with these user words, one per distinct word set.
 
+    Never jieba's global instance: adding one corpus's glossary to it would change how
+    every other corpus in the same process is segmented.
+    """
+    key = tuple(sorted(set(user_words)))
     with _jieba_lock:
-        if not _jieba_ready:
+        segmenter = _segmenters.get(key)
+        if segmenter is None:
+            import jieba
+
             jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            _jieba_ready = True
-        for word in user_words:
-            if word not in _jieba_added:
-                jieba.add_word(word, freq=2_000_000)
-                _jieba_added.add(word)
-    return jieba
+            segmenter = jieba.Tokenizer()
+            segmenter.initialize()
+            for word in key:
+                segmenter.add_word(word, freq=2_000_000)
+            _segmenters[key] = segmenter
+    return segmenter
 
 
 _BRITISH = (
@@ -330,7 +334,7 @@ class Tokenizer:
 def write_compact_dictionary(texts: Iterable[str], path: Path, user_words: Iterable[str] = ()) -> None:
     """A jieba dictionary of the words the full dictionary finds in ``texts`` (with its frequencies)."""
     full = _jieba(user_words)
-    freq = full.get_FREQ  # type: ignore[attr-defined]
+    freq = full.FREQ.get  # type: ignore[attr-defined]
     counts: Counter[str] = Counter()
     for text in texts:
         for run in _CJK_RUN.findall(text):

@@ -130,10 +130,13 @@ def test_cli_ask_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_llm_answer_is_kept_when_markers_and_quotes_hold(tiny_corpus: Path, tmp_path: Path) -> None:
-    reply = 'S&T and industrial innovation form a "dual helix structure" [1]. The two iterate interactively [1].'
-    model = FakeListChatModel(responses=[reply])
-    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", llm=model, log=lambda _: None)
-    answer = a.ask("What structure do S&T innovation and industrial innovation form?")
+    question = "What structure do S&T innovation and industrial innovation form?"
+    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", log=lambda _: None)
+    first = a.search(question)[0]
+    phrase = (first.translation or first.text).split("\n")[-1][:24]  # verbatim from passage [1]
+    reply = f'The first passage says "{phrase}" [1]. It is the closest to the question [1].'
+    a.llm = FakeListChatModel(responses=[reply])
+    answer = a.ask(question)
     assert answer.text == reply and answer.notes and "language model" in answer.notes[0]
     assert [c.marker for c in answer.citations] == [1]
     assert_quotes_exact(a, answer)
