@@ -114,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--retrieval-only", action="store_true", help="skip answers (retrieval metrics only)")
     ev.set_defaults(func=cmd_eval)
 
+    srv = verbs.add_parser("serve", help="start the chat page (Gradio)")
+    _corpus_option(srv)
+    _model_options(srv)
+    srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    srv.set_defaults(func=cmd_serve)
+
     questions = verbs.add_parser("questions", help="validate a question set against the spec and the corpus")
     question_verbs = questions.add_subparsers(title="questions commands")
     qcheck = question_verbs.add_parser("check", help="check a question set (JSON Lines, see the question-set spec)")
@@ -298,6 +305,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"below floor: {line}", file=sys.stderr)
         if problems:
             return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from qa.web import serve
+
+    serve(args.host, args.port, corpus=args.corpus, model=args.model, index=args.index)
     return 0
 
 
