@@ -289,7 +289,7 @@ def build_app(assistant: Any) -> Any:
                 )
                 gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[box], label="Examples")
             with gr.Column(scale=2):
-                sources = gr.HTML(label="Sources")
+                sources = gr.HTML(label="Sources", max_height=640)
         with gr.Accordion("Settings", open=False):
             mode = gr.Dropdown(["hybrid", "bm25", "dense"], value="hybrid", label="Retrieval mode")
             k = gr.Slider(1, 10, value=10, step=1, label="Passages to retrieve")

@@ -1,0 +1,60 @@
+"""A real browser on the chat page: Playwright driving Debian's Chromium, headless.
+
+Skipped when /usr/bin/chromium or playwright is missing; `.ci/run` installs both.
+`wait_until="networkidle"` never fires on Gradio (it keeps a connection open), so
+the test waits for elements instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.webserver import running_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+SHOTS = Path(__file__).resolve().parents[1] / "indexes"
+
+pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed")
+
+
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.locator("textarea").first
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_questions_in_both_languages_and_escaping() -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with running_server() as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(url, wait_until="domcontentloaded")
+            page.locator("textarea").first.wait_for(timeout=60_000)
+
+            ask(page, "这篇文章提出了哪六方面政策建议？")
+            page.get_by_text("（共6项）").first.wait_for(timeout=60_000)
+            page.locator(".qa-card").nth(5).wait_for(timeout=30_000)
+            assert page.locator(".qa-card").count() == 6
+            assert "促进源头融合" in page.locator(".qa-card").first.inner_text()
+            page.screenshot(path=str(SHOTS / "browser-zh.png"), full_page=True)
+
+            ask(page, "What are the five tensions the paper names?")
+            page.get_by_text("(5 items)").first.wait_for(timeout=60_000)
+            page.locator("mark").first.wait_for(timeout=30_000)
+            assert page.locator(".qa-card").count() == 5
+            assert "foresight and practicality" in page.locator(".qa-card").first.inner_text()
+
+            ask(page, "<script>alert(1)</script> 是什么？")
+            page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1000)
+            assert dialogs == []
+            assert page.evaluate("document.querySelectorAll('.message script, .bubble script').length") == 0
+        finally:
+            browser.close()

@@ -1,0 +1,90 @@
+"""The chat page: escaped rendering, sources side by side, the structure picture, a gradio_client round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import Assistant
+from qa.schema import Answer, Citation, Hit
+from qa.web import answer_markdown, element_question, escape, highlight, sources_html, structure_elements, structure_svg
+from tests.webserver import running_server
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    a = Assistant(model="offline", log=lambda _: None)
+    a.build()
+    return a
+
+
+def test_everything_shown_is_escaped() -> None:
+    assert escape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert highlight("a <b> c", "<b>") == "a <mark>&lt;b&gt;</mark> c"
+    assert highlight("plain", "absent") == "plain"
+    answer = Answer("q", "<img src=x onerror=alert(1)> [1]\nline two", "en", False)
+    assert "<img" not in answer_markdown(answer) and "&lt;img" in answer_markdown(answer)
+
+
+def test_sources_show_original_and_translation_side_by_side(assistant: Assistant) -> None:
+    answer = assistant.ask("What are the five tensions the paper names?")
+    chunks = {c.id: c for c in assistant.chunks}
+    page = sources_html(answer, chunks)
+    assert page.count('class="qa-card"') == len(answer.citations) == 5
+    assert "中文原文" in page and "English (unofficial translation)" in page
+    first = answer.citations[0]
+    assert f"<mark>{escape(first.quote)}</mark>" in page and f"<mark>{escape(first.other or '')}</mark>" in page
+
+
+def test_untranslated_sources_say_so_and_abstentions_show_related_reading(assistant: Assistant) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    law = assistant.ask("专利法第五十条规定的开放许可是什么？")
+    assert "No English translation of this passage yet" in sources_html(law, chunks)
+    declined = assistant.ask("How do I make sourdough bread at home?")
+    page = sources_html(declined, chunks)
+    assert declined.abstained and "Related passages" in page and page.count('class="qa-card"') == 3
+
+
+def test_sources_escape_corpus_text() -> None:
+    hit = Hit("d/x", "d", "§1", "<b>bold</b> text", None, 1.0, 1, doc_title="<i>T</i>")
+    answer = Answer("q", "x [1]", "zh", False, (Citation(1, "d/x", "d", "§1", "<b>bold</b>", "zh"),), (hit,))
+    from qa.schema import Chunk
+
+    chunk = Chunk("d/x", "d", "§1", "<b>bold</b> text", "zh", 0, 16, ("x",))
+    page = sources_html(answer, {"d/x": chunk})
+    assert "<b>" not in page and "<i>" not in page and "&lt;b&gt;" in page
+
+
+def test_structure_picture_comes_from_the_corpus(assistant: Assistant) -> None:
+    tensions, proposals, links = structure_elements(assistant)
+    paper = assistant.documents["paper"]
+    headings = {s.id for s in paper.segments if s.kind == "heading"}
+    assert [t["id"] for t in tensions] == [f"2.{n}" for n in range(1, 6)] and all(t["id"] in headings for t in tensions)
+    assert [p["id"] for p in proposals] == [f"3-({n})" for n in range(1, 7)]
+    assert {i for i, _, _ in links} == set(range(5)) and {j for _, j, _ in links} == set(range(6))
+    svg = structure_svg(tensions, proposals, links)
+    assert svg.startswith("<svg") and svg.count("<rect") == 11 and svg.count("<line") == len(links)
+
+
+def test_choosing_an_element_asks_about_it(assistant: Assistant) -> None:
+    tensions, proposals, _ = structure_elements(assistant)
+    assert element_question(proposals[3], "zh") == "第四条政策建议讲了什么？"
+    answer = assistant.ask(element_question(proposals[3], "zh"))
+    assert answer.citations and all(c.chunk_id.startswith("paper/3-(4)") for c in answer.citations)
+    answer = assistant.ask(element_question(tensions[2], "en"))
+    assert answer.citations and all(c.section.startswith("2 ") and "2.3" in c.section for c in answer.citations)
+
+
+def test_gradio_client_round_trip() -> None:
+    from gradio_client import Client
+
+    with running_server() as url:
+        client = Client(url, verbose=False)
+        history, sources, box = client.predict(
+            "这篇文章提出了哪六方面政策建议？", [], "hybrid", 10, "auto", api_name="/ask"
+        )
+        assert box == "" and len(history) == 2
+        reply = str(history[-1]["content"])
+        assert "（共6项）" in reply and "[6]" in reply
+        assert sources.count('class="qa-card"') == 6
+        history, sources, _ = client.predict("", [], "hybrid", 10, "auto", api_name="/ask")
+        assert "empty" in str(history[-1]["content"]) and sources == ""
