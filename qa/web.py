@@ -320,7 +320,13 @@ def build_app(assistant: Any) -> Any:
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, **assistant_options: Any) -> None:
+    import gradio as gr
+
     from qa.assistant import Assistant
 
     app = build_app(Assistant(**assistant_options))
-    app.launch(server_name=host, server_port=port, show_error=False, css=CSS, ssr_mode=False, quiet=False)
+    # System fonts: the default theme would fetch web fonts from Google, an outside request.
+    theme = gr.themes.Default(
+        font=["system-ui", "Noto Sans CJK SC", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+    )
+    app.launch(server_name=host, server_port=port, show_error=False, css=CSS, theme=theme, ssr_mode=False, quiet=False)

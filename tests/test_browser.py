@@ -35,6 +35,10 @@ def test_questions_in_both_languages_and_escaping() -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             dialogs: list[str] = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            outside: list[str] = []
+            page.on(
+                "request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None
+            )
             page.goto(url, wait_until="domcontentloaded")
             page.locator("textarea").first.wait_for(timeout=60_000)
 
@@ -55,6 +59,7 @@ def test_questions_in_both_languages_and_escaping() -> None:
             page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
             page.wait_for_timeout(1000)
             assert dialogs == []
+            assert outside == [], f"the page requested outside resources: {outside[:5]}"
             assert page.evaluate("document.querySelectorAll('.message script, .bubble script').length") == 0
         finally:
             browser.close()
