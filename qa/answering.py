@@ -62,8 +62,8 @@ class ExtractiveAnswerer:
         chunks: dict[str, Chunk] | None = None,
         glossary: Glossary | None = None,
         translate: Callable[[str], list[str]] | None = None,
-        min_support: float = 0.225,
-        max_unknown: float = 0.45,
+        min_support: float = 0.2,
+        max_unknown: float = 0.4,
     ) -> None:
         self.tokenizer = tokenizer
         self.idf = idf

@@ -163,6 +163,9 @@ def choose_list(
                 continue
             # an outline reached through a passage of its section is as relevant as that passage
             score = max(relevance(candidate), own)
-            if score >= min_relevance and (best is None or score > best[0]):
+            needed = (
+                min_relevance / 2 if intent.count is not None else min_relevance
+            )  # a matching count is evidence too
+            if score >= needed and (best is None or score > best[0]):
                 best = (score, candidate, items)
     return (best[1], best[2]) if best else None

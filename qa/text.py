@@ -20,6 +20,7 @@ _ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*")
 # An English sentence ends at . ! ? ; (plus closing quotes) followed by whitespace.
 _EN_END = re.compile(r"[.!?;]+[\"'”’)\]]*(?=\s)")
 # Abbreviations after which a period does not end an English sentence.
+_ROMAN_HEADING = re.compile(r"\s*[IVXLC]{1,6}\.")  # "II. Main Work Measures": a numbered heading, not a sentence end
 _EN_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|No|Art|Arts|Fig|Dr|Mr|Ms|St|cf|al|Vol|pp)|\b[A-Z])\.$")
 
 
@@ -87,7 +88,7 @@ def _en_cuts(line: str) -> list[int]:
     cuts = []
     for match in _EN_END.finditer(line):
         before = line[: match.start() + 1]
-        if line[match.start()] == "." and _EN_ABBREV.search(before):
+        if line[match.start()] == "." and (_EN_ABBREV.search(before) or _ROMAN_HEADING.fullmatch(before)):
             continue
         rest = line[match.end() :].lstrip()
         if rest and line[match.start()] == "." and rest[0].islower():

@@ -65,6 +65,11 @@ def test_show_puts_source_and_translation_side_by_side(capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "优化“企业全过程参与流程”" in out and "whole-process enterprise participation procedure" in out
     assert main(["corpus", "show", "patent-law", "第五十条"]) == 0
+    assert "open license" in capsys.readouterr().out
+
+
+def test_show_marks_untranslated_segments(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["corpus", "show", "mini-law", "第二条", "--corpus", str(tiny_corpus)]) == 0
     assert "(not translated yet)" in capsys.readouterr().out
 
 
@@ -78,4 +83,5 @@ def test_chunks_command_lists_chunks(capsys: pytest.CaptureFixture[str]) -> None
     chunks = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert any(c["id"] == "transformation-law/第二十四条" for c in chunks)
     article = next(c for c in chunks if c["id"] == "transformation-law/第二十四条")
-    assert article["section"] == "第二章 组织实施 › 第二十四条" and article["translation"] is None
+    assert article["section"] == "第二章 组织实施 › 第二十四条"
+    assert article["translation"].startswith("Article 24 ") and article["section_en"].endswith("› Article 24")

@@ -72,3 +72,11 @@ def test_zh_number(numeral: str, value: int) -> None:
 def test_zh_number_rejects_other_text() -> None:
     with pytest.raises(ValueError):
         zh_number("二十a")
+
+
+def test_roman_numeral_headings_are_not_sentence_ends() -> None:
+    assert split_sentences("II. Main Work Measures", "en") == ["II. Main Work Measures"]
+    assert split_sentences("IX. Organizational Safeguards. Then more.", "en") == [
+        "IX. Organizational Safeguards.",
+        "Then more.",
+    ]
