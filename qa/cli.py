@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", type=Path, default=None, help="write report.md, results.json and plots here")
     ev.add_argument("--floors", type=Path, default=None, help="fail if a metric is below its floor in this JSON file")
     ev.add_argument("--retrieval-only", action="store_true", help="skip answers (retrieval metrics only)")
+    ev.add_argument("--lang", choices=["zh", "en"], default=None, help="only questions in this language")
+    ev.add_argument("--topic", action="append", default=None, help="only questions whose topic starts with this (repeatable)")
     ev.set_defaults(func=cmd_eval)
 
     srv = verbs.add_parser("serve", help="start the chat page (Gradio)")
@@ -278,6 +280,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     path = args.questions or project_home() / "evals" / "questions.jsonl"
     qset = load_questions(path)
+    if args.lang or args.topic:
+        qset.questions = [
+            q
+            for q in qset.questions
+            if (not args.lang or q.lang == args.lang) and (not args.topic or q.topic.startswith(tuple(args.topic)))
+        ]
+        if not qset.questions:
+            raise QuestionSetError(f"{path}: no questions match --lang/--topic")
     for warning in qset.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     modes = [m.strip() for m in (args.mode or "hybrid").split(",") if m.strip()]
