@@ -26,3 +26,11 @@ def test_a_raised_floor_fails_the_gate(tmp_path: Path, capsys: pytest.CaptureFix
     floors.write_text(json.dumps({"hit@5": 1.01}), encoding="utf-8")
     assert main(["eval", "--retrieval-only", "--floors", str(floors)]) == 1
     assert "hit@5" in capsys.readouterr().err
+
+
+def test_eval_filters_by_language_and_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--retrieval-only", "--json", "--lang", "en", "--topic", "doc:", "--topic", "compare:"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["n"] == 23 and set(summary["by_lang"]) == {"en"}
+    assert main(["eval", "--retrieval-only", "--topic", "no-such-topic"]) == 1
+    assert "no questions match" in capsys.readouterr().err
