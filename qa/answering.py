@@ -36,6 +36,12 @@ ABSTAIN_TEXT = {
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
 _SPECIFIC = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+")
 _NUMBER_QUESTION = re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I)
+# "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
+_WHOLE_UNIT = re.compile(
+    r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
+    r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
+    re.I,
+)
 _BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
 
 
@@ -161,7 +167,10 @@ class ExtractiveAnswerer:
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         pool = (referenced or pool)[:5]
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, wants_number)]
-        chosen = self._choose(candidates, limit=6 if broad else 4)
+        limit = 6 if broad else 4
+        if referenced and _WHOLE_UNIT.search(question):
+            limit = 10  # quote the article (or section) it names, in order, not just its best sentences
+        chosen = self._choose(candidates, limit=limit)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
     def _list_answer(self, question: str, hits: list[Hit], lang: str) -> Answer | None:

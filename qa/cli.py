@@ -113,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--floors", type=Path, default=None, help="fail if a metric is below its floor in this JSON file")
     ev.add_argument("--retrieval-only", action="store_true", help="skip answers (retrieval metrics only)")
     ev.add_argument("--lang", choices=["zh", "en"], default=None, help="only questions in this language")
-    ev.add_argument("--topic", action="append", default=None, help="only questions whose topic starts with this (repeatable)")
+    ev.add_argument(
+        "--topic", action="append", default=None, help="only questions whose topic starts with this (repeatable)"
+    )
     ev.set_defaults(func=cmd_eval)
 
     srv = verbs.add_parser("serve", help="start the chat page (Gradio)")

@@ -99,6 +99,7 @@ def test_policy_text_answers_quote_their_english_translation(assistant: Assistan
     assert not answer.abstained and "no English translation yet" not in answer.text
     cited = [c for c in answer.citations if c.doc_id == "transformation-law"]
     assert cited and all(c.quote_lang == "en" and c.other for c in cited)  # English quote, Chinese original alongside
+    assert "50%" in answer.text  # items (1) and (2): the whole article, not only its best clause
 
 
 @pytest.mark.parametrize(
@@ -210,3 +211,29 @@ def test_langchain_retriever_returns_documents_with_metadata(tiny_corpus: Path, 
     answer = answer_chain(a).invoke("科技创新与产业创新形成什么结构？")
     assert isinstance(answer, Answer) and answer.citations
     assert [x.language for x in answer_chain(a, lang="en").batch(["双螺旋结构是什么？", "双螺旋结构"])] == ["en", "en"]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "article"),
+    [
+        ("专利法第五十条规定了什么？", "patent-law", "第五十条"),
+        (
+            "What does Article 45 of the Law on Promoting the Transformation of Scientific and Technological Achievements say?",
+            "transformation-law",
+            "第四十五条",
+        ),
+    ],
+)
+def test_asking_what_an_article_says_quotes_all_of_it_in_order(
+    assistant: Assistant, question: str, doc_id: str, article: str
+) -> None:
+    from qa.text import split_sentences
+
+    answer = assistant.ask(question)
+    doc = assistant.documents[doc_id]
+    seg = next(s for s in doc.segments if s.id == article)
+    source = seg.translation if answer.language == "en" else seg.text
+    assert source is not None
+    expected = split_sentences(source, answer.language)
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == expected[: len(quotes)] and len(quotes) >= min(len(expected), 10)
