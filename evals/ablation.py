@@ -42,8 +42,7 @@ def score(questions, rankings, chunks) -> dict[str, tuple[float, float]]:  # typ
 def main() -> None:
     assistant = Assistant(log=lambda _: None)
     assistant.build()
-    index, retriever = assistant._index, assistant._retriever
-    assert index is not None and retriever is not None
+    index, retriever = assistant.index, assistant.retriever
     chunks = index.chunks
     questions = [q for q in load_questions(ROOT / "evals" / "questions.jsonl").questions if q.in_scope]
     lexical = [retriever.lexical_legs(q.question) for q in questions]

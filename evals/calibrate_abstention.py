@@ -29,8 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     assistant = Assistant(log=lambda _: None)
     assistant.build()
-    answerer = assistant._answerer
-    assert answerer is not None
+    answerer = assistant.answerer
     rows = []
     for q in load_questions(args.questions).questions:
         hits = assistant.search(q.question, k=10)
@@ -51,11 +50,15 @@ def main() -> None:
         grid.append((fa <= 0.05, aa, -fa, s, u))
     grid.sort(reverse=True)
     print(f"{len(inside)} in-scope, {len(outside)} out-of-scope questions")
-    print("best settings with false abstention <= 0.05 (min_support, max_unknown: false abstention, abstention accuracy):")
+    print(
+        "best settings with false abstention <= 0.05 (min_support, max_unknown: false abstention, abstention accuracy):"
+    )
     for _, aa, neg_fa, s, u in grid[:5]:
         print(f"  {s:.3f}, {u:.2f}: {-neg_fa:.3f}, {aa:.3f}")
     fa, aa = rates(answerer.min_support, answerer.max_unknown)
-    print(f"defaults {answerer.min_support}, {answerer.max_unknown}: false abstention {fa:.3f}, abstention accuracy {aa:.3f}")
+    print(
+        f"defaults {answerer.min_support}, {answerer.max_unknown}: false abstention {fa:.3f}, abstention accuracy {aa:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -156,11 +156,10 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: Sequence[Hit], lang: str) -> Answer:
         if not hits or self.declines(question, hits):
             return Answer(question, ABSTAIN_TEXT[lang], lang, True, (), tuple(hits))
-        listed = self._list_answer(question, list(hits), lang)
+        q_tokens = self.question_tokens(question)
+        listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
             return listed
-        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
-        q_tokens = {t for t in words if self.idf(t) > 0}
         broad = bool(_BROAD.search(question))
         wants_number = bool(_NUMBER_QUESTION.search(question))
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
@@ -173,12 +172,15 @@ class ExtractiveAnswerer:
         chosen = self._choose(candidates, limit=limit)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
-    def _list_answer(self, question: str, hits: list[Hit], lang: str) -> Answer | None:
+    def question_tokens(self, question: str) -> set[str]:
+        """The question's words the corpus knows, with its Chinese translation's for an English question."""
+        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
+        return {t for t in words if self.idf(t) > 0}
+
+    def _list_answer(self, question: str, q_tokens: set[str], hits: list[Hit], lang: str) -> Answer | None:
         intent = list_intent(question)
         if intent is None or self.structure is None:
             return None
-        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
-        q_tokens = {t for t in words if self.idf(t) > 0}
 
         def relevance(chunk: Chunk) -> float:
             return self.coverage(

@@ -177,6 +177,25 @@ class Assistant:
         return self._index.chunks
 
     @property
+    def index(self) -> SearchIndex:
+        """The open search index (built on first use)."""
+        self._ensure()
+        assert self._index is not None
+        return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        self._ensure()
+        assert self._retriever is not None
+        return self._retriever
+
+    @property
+    def answerer(self) -> ExtractiveAnswerer:
+        self._ensure()
+        assert self._answerer is not None
+        return self._answerer
+
+    @property
     def manifest(self) -> dict[str, Any]:
         """What the index was built from: model, chunker, corpus hash, build time, FAISS type."""
         self._ensure()

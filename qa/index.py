@@ -37,7 +37,7 @@ from qa.lexical import LexicalIndex
 from qa.schema import Chunk, Document
 from qa.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict")
 

@@ -126,7 +126,6 @@ class Chunk:
     translation: str | None = None
     section_en: str | None = None
     kind: str = "para"
-    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

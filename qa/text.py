@@ -42,10 +42,6 @@ def detect_language(text: str) -> str:
     return "en" if words and words * 2 >= cjk else "zh"
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
-
-
 def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)`` covering all non-space characters.
 

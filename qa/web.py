@@ -152,7 +152,7 @@ def structure_elements(
 
     tensions = [element(s) for s in outlines["2"].segment_ids[1:]]
     proposals = [element(s) for s in outlines["3"].segment_ids[1:]]
-    index = assistant._index
+    index = assistant.index
     tokenizer, idf = index.tokenizer, index.lexical.idf
 
     def vector(prefix: str) -> dict[str, float]:
