@@ -26,8 +26,9 @@ from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
 from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
-from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
+from qa.index import SearchIndex, Settings, corpus_hash, passage_text, stale_reason
 from qa.lists import Structure
+from qa.readers import ReaderQuestion, attach, load_corpus_questions
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
@@ -95,9 +96,10 @@ class Assistant:
         gloss_file = glossary_path(self.corpus_path)
         glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
         user_words = [t.zh for t in glossary.terms] if glossary else []
+        reader = self._reader_questions(docs)
         choice = resolve_model(self.model_setting)
         announce(choice)
-        embedder = self._embedder(choice, docs, glossary, force=force)
+        embedder = self._embedder(choice, docs, glossary, reader, force=force)
         settings = Settings(
             model={
                 "requested": choice.requested,
@@ -132,6 +134,7 @@ class Assistant:
                 settings,
                 digest,
                 user_words,
+                reader,
                 progress=progress,
                 log=self.log,
             )
@@ -149,13 +152,34 @@ class Assistant:
         self.model_choice = choice
         return index
 
+    def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
+        """All documents' reader questions; bad lines are skipped with one message each."""
+        out: list[ReaderQuestion] = []
+        for found in load_corpus_questions(self.corpus_path, docs):
+            for error in found.errors:
+                self.log(f"{error} (skipped; `qa corpus check` lists every problem)")
+            out.extend(found.questions)
+        return out
+
     def _embedder(
-        self, choice: ModelChoice, docs: list[Document], glossary: Glossary | None, *, force: bool
+        self,
+        choice: ModelChoice,
+        docs: list[Document],
+        glossary: Glossary | None,
+        reader: list[ReaderQuestion],
+        *,
+        force: bool,
     ) -> Embedder:
         folder = None
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
-            builder = OfflineModelBuilder(docs, glossary)
+            chunks = self.chunker.chunk_corpus(docs)
+            pairs = [
+                (q.question, passage_text(chunks[owner]))
+                for q, owner in zip(reader, attach(reader, chunks), strict=True)
+                if owner >= 0
+            ]
+            builder = OfflineModelBuilder(docs, glossary, reader_pairs=pairs)
             info = folder / "qa_model.json"
             current = info.exists() and f'"fingerprint": "{builder.fingerprint()}"' in info.read_text(encoding="utf-8")
             if force or not current:

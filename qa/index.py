@@ -8,6 +8,7 @@
     bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
     translator.json   the English→Chinese query translation map
     jieba.dict        the corpus's words for jieba (loads in milliseconds, not half a second)
+    reader_questions.jsonl  the reader questions each chunk was indexed with (qa.readers)
 
 Nothing is pickled. Loading checks the manifest against the corpus and settings:
 a stale index is rebuilt (with a message saying why); a truncated or corrupt
@@ -34,12 +35,13 @@ from qa.crosslingual import QueryTranslator
 from qa.embedding import Embedder
 from qa.glossary import Glossary
 from qa.lexical import LexicalIndex
+from qa.readers import ReaderQuestion, expansions
 from qa.schema import Chunk, Document
 from qa.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
-FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict")
+FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 
 
 class IndexCorruptError(RuntimeError):
@@ -47,10 +49,10 @@ class IndexCorruptError(RuntimeError):
 
 
 def corpus_hash(corpus: Path) -> str:
-    """Hash of every corpus file that shapes the index (text, translations, metadata, glossary)."""
+    """Hash of every corpus file that shapes the index (text, translations, metadata, glossary, reader questions)."""
     h = hashlib.sha256()
     for path in sorted(corpus.rglob("*")):
-        if path.is_file() and (path.suffix in (".txt", ".yaml", ".tsv")) and path.name != "seed.txt":
+        if path.is_file() and (path.suffix in (".txt", ".yaml", ".tsv", ".jsonl")) and path.name != "seed.txt":
             h.update(str(path.relative_to(corpus)).encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:16]
@@ -129,12 +131,14 @@ class SearchIndex:
         settings: Settings,
         corpus_digest: str,
         user_words: list[str],
+        reader_questions: list[ReaderQuestion] | None = None,
         *,
         progress: bool = False,
         log: Callable[[str], None] = lambda _: None,
     ) -> SearchIndex:
         started = time.time()
         chunks = chunker.chunk_corpus(docs)
+        asked = expansions(reader_questions or [], chunks)
         texts = [passage_text(c) for c in chunks]
         hashes = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
         reused = _previous_embeddings(folder)
@@ -153,14 +157,19 @@ class SearchIndex:
         tmp = folder.with_name(folder.name + ".building")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        write_compact_dictionary([LexicalIndex.document_text(c) for c in chunks], tmp / "jieba.dict", user_words)
+        lexical_texts = [LexicalIndex.document_text(c) for c in chunks] + [q for qs in asked for q in qs]
+        write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
         tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
-        lexical = LexicalIndex(tokenizer).index(chunks)
+        lexical = LexicalIndex(tokenizer).index(chunks, asked)
         translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
 
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
             for chunk, h in zip(chunks, hashes, strict=True):
                 out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
+        with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
+            for chunk, questions in zip(chunks, asked, strict=True):
+                for question in questions:
+                    out.write(json.dumps({"chunk": chunk.id, "question": question}, ensure_ascii=False) + "\n")
         np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
         import faiss
 
@@ -175,6 +184,7 @@ class SearchIndex:
             "corpus_hash": corpus_digest,
             "documents": [d.id for d in docs],
             "chunks": len(chunks),
+            "reader_questions": sum(len(q) for q in asked),
             "dim": int(vectors.shape[1]),
             "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
             **settings.as_dict(),

@@ -2,7 +2,8 @@
 
 Every chunk is indexed on its source text *and* its translation, so an English
 question finds a translated Chinese passage by its English words and a Chinese
-question finds it by its Chinese ones.
+question finds it by its Chinese ones — and on the reader questions it answers
+(:mod:`qa.readers`), so a question in everyday words finds it too.
 """
 
 from __future__ import annotations
@@ -34,10 +35,14 @@ class LexicalIndex:
         self._size = 0
         self._idf: dict[str, float] = {}
 
-    def index(self, chunks: Sequence[Chunk]) -> LexicalIndex:
+    def index(self, chunks: Sequence[Chunk], extra: Sequence[Sequence[str]] | None = None) -> LexicalIndex:
+        """Index the chunks; ``extra[i]`` are more texts for chunk i (its reader questions)."""
         import bm25s
 
-        corpus = [self.tokenizer(self.document_text(c)) or ["<empty>"] for c in chunks]
+        texts = [self.document_text(c) for c in chunks]
+        if extra is not None:
+            texts = ["\n".join([t, *more]) for t, more in zip(texts, extra, strict=True)]
+        corpus = [self.tokenizer(t) or ["<empty>"] for t in texts]
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
         bm25.index(corpus, show_progress=False)
         self._bm25, self._size = bm25, len(chunks)

@@ -21,16 +21,18 @@ segment split over several chunks gives the question to the right chunk.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.schema import Document
+from qa.schema import Chunk, Document
 from qa.text import detect_language, norm
 
 READER_FILE = "questions.jsonl"
 # Segments a reader asks about; headings, references and front matter are not answers.
 ASKABLE_KINDS = frozenset({"para", "article", "item", "row", "abstract", "caption"})
 MAX_QUESTION_CHARS = 300
+NEAR_COPY = 0.6  # similarity at which a reader question counts as a copy of an evaluation question
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def parse_reader_questions(doc: Document, content: str, origin: str = READER_FIL
         except json.JSONDecodeError as exc:
             errors.append(f"{where}: not JSON ({exc.msg})")
             continue
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("segment", "evidence", "lang", "question")):
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("segment", "evidence", "lang", "question")
+        ):
             errors.append(f"{where}: needs string fields segment, evidence, lang, question")
             continue
         seg = segments.get(item["segment"])
@@ -120,3 +124,63 @@ def load_reader_questions(folder: Path, doc: Document) -> ReaderQuestions:
     except UnicodeDecodeError as exc:
         return ReaderQuestions(doc.id, [], [f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})"])
     return parse_reader_questions(doc, content, str(path))
+
+
+def load_corpus_questions(root: Path, docs: list[Document]) -> list[ReaderQuestions]:
+    """Every document's reader questions (``root`` is the corpus folder)."""
+    return [load_reader_questions(root / doc.id, doc) for doc in docs]
+
+
+def attach(questions: list[ReaderQuestion], chunks: list[Chunk]) -> list[int]:
+    """The chunk each question belongs to: the one of its segment holding its evidence.
+
+    A segment split over several chunks gives each question to the chunk that
+    contains the evidence (or most of its start, when the evidence straddles a
+    boundary); a question whose segment is in no chunk gets -1.
+    """
+    by_segment: dict[tuple[str, str], list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        for seg in chunk.segment_ids:
+            by_segment.setdefault((chunk.doc_id, seg), []).append(i)
+    out: list[int] = []
+    for q in questions:
+        candidates = by_segment.get((q.doc_id, q.segment), [])
+        if not candidates:
+            out.append(-1)
+            continue
+        evidence = norm(q.evidence)
+        best = max(candidates, key=lambda i: _overlap(evidence, norm(chunks[i].text)))
+        out.append(best)
+    return out
+
+
+def expansions(questions: list[ReaderQuestion], chunks: list[Chunk]) -> list[list[str]]:
+    """Per chunk, the reader questions it answers (what the lexical index adds to its text)."""
+    out: list[list[str]] = [[] for _ in chunks]
+    for question, owner in zip(questions, attach(questions, chunks), strict=True):
+        if owner >= 0:
+            out[owner].append(question.question)
+    return out
+
+
+def _overlap(evidence: str, text: str) -> int:
+    """How much of the evidence's start the text holds (the whole length when it holds all of it)."""
+    if evidence in text:
+        return len(evidence)
+    for size in range(len(evidence) - 1, 3, -1):
+        if evidence[:size] in text or evidence[-size:] in text:
+            return size
+    return 0
+
+
+def shingles(text: str) -> set[str]:
+    """Character bigrams of Chinese text, words of English: what :func:`similarity` compares."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        text = re.sub(r"[^\w]", "", norm(text))
+        return {text[i : i + 2] for i in range(len(text) - 1)}
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    """Jaccard similarity of two shingle sets (0 when either is empty)."""
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -23,7 +23,7 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -62,10 +62,15 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
     return tokenizer, weights.astype(np.float32)
 
 
-RECIPE = 9  # bump when the training procedure changes, so built models are retrained
+RECIPE = 10  # bump when the training procedure changes, so built models are retrained
 
 
-def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, options: dict[str, object]) -> str:
+def training_fingerprint(
+    docs: Iterable[Document],
+    glossary: Glossary | None,
+    options: dict[str, object],
+    reader_pairs: Iterable[tuple[str, str]] = (),
+) -> str:
     """A hash of everything the model is trained on and how, to know when to rebuild it."""
     with_wordllama = wordllama_table() is not None
     recipe = f"{MODEL_NAME}|{RECIPE}|{DIM}|{sorted(options.items())}|{with_wordllama}|{__version__}"
@@ -76,6 +81,8 @@ def training_fingerprint(docs: Iterable[Document], glossary: Glossary | None, op
     if glossary is not None:
         for term in glossary.terms:
             h.update(f"{term.zh}|{term.renderings}".encode())
+    for question, passage in reader_pairs:
+        h.update(f"{question}|{passage}".encode())
     return h.hexdigest()[:16]
 
 
@@ -110,8 +117,10 @@ class OfflineModelBuilder:
         use_wordllama: bool = True,
         lsi_share: float = LSI_SHARE,
         fine_tune: bool = True,
+        reader_pairs: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.docs = docs
+        self.reader_pairs = list(reader_pairs)  # (reader question, its passage): see qa.readers
         self.glossary = glossary
         self.use_cedict = use_cedict  # CC-CEDICT entries as LSI training pairs (measured: worse, off by default)
         self.use_wordllama = use_wordllama
@@ -279,7 +288,7 @@ class OfflineModelBuilder:
         }
 
     def fingerprint(self) -> str:
-        return training_fingerprint(self.docs, self.glossary, self.options)
+        return training_fingerprint(self.docs, self.glossary, self.options, self.reader_pairs)
 
     @staticmethod
     def tie_inflections(tokenizer: object, vectors: np.ndarray) -> np.ndarray:
@@ -299,11 +308,12 @@ class OfflineModelBuilder:
         return tied
 
     def structure_pairs(self) -> list[tuple[str, str]]:
-        """Self-supervision from the corpus's own structure (no questions involved).
+        """Self-supervision from the corpus's own structure, plus the reader questions.
 
         A heading and each of the first sentences under it (a summary and its content,
         as a question and its passage are), in both languages; each Chinese sentence
-        and its aligned English; each glossary term and its rendering.
+        and its aligned English; each glossary term and its rendering; each reader
+        question and the passage it was written for (never the evaluation questions).
         """
         from qa.corpus import section_refs
 
@@ -325,7 +335,7 @@ class OfflineModelBuilder:
                             pairs.append((zh, " ".join(english[j] for j in owned)))
         if self.glossary is not None:
             pairs.extend((t.zh, t.en) for t in self.glossary.terms)
-        return pairs
+        return pairs + self.reader_pairs
 
     def tune(self, tokenizer: object, vectors: np.ndarray) -> np.ndarray:
         """Contrastive fine-tuning (in-batch InfoNCE) of the token vectors on :meth:`structure_pairs`.
@@ -409,13 +419,18 @@ class OfflineModelBuilder:
                 if projected is not None
                 else ""
             )
-            + (", fine-tuned contrastively on heading/sentence, zh/en and glossary pairs" if self.fine_tune else "")
+            + (
+                ", fine-tuned contrastively on heading/sentence, zh/en, glossary and reader-question/passage pairs"
+                if self.fine_tune
+                else ""
+            )
             + "; WordPiece vocabulary built from the corpus",
             "wordllama": projected is not None,
             "fine_tuned": self.fine_tune,
             "dim": int(vectors.shape[1]),
             "vocab_size": int(vectors.shape[0]),
             "training_documents": len(pairs),
+            "reader_pairs": len(self.reader_pairs),
             "cedict": self.use_cedict,
             "fingerprint": self.fingerprint(),
             "licence_note": "trained on the corpus and, when cedict is true, CC-CEDICT (CC BY-SA 4.0)",

@@ -6,7 +6,10 @@ segments, the share translated and the glossary violations, and fails on:
 glossary violations, a translation status in ``meta.yaml`` that contradicts the
 files, and law articles that are not numbered 第一条, 第二条, … without gaps.
 Sentence-count mismatches between a segment and its translation are warnings:
-the chunker then aligns by length instead of one-to-one.
+the chunker then aligns by length instead of one-to-one. Reader questions
+(``questions.jsonl``, see :mod:`qa.readers`) must all be valid — a line whose
+evidence no longer matches its segment after an edit is an error — and
+segments nobody has written a question for in both languages are warnings.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from qa.corpus import load_corpus
 from qa.glossary import Glossary
+from qa.readers import ReaderQuestions, load_corpus_questions
 from qa.schema import Document
 from qa.text import sentence_spans, zh_number
 
@@ -31,6 +35,7 @@ class DocumentReport:
     translatable: int
     translated: int
     status: str
+    reader_questions: int = 0
     glossary_violations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -52,6 +57,7 @@ class DocumentReport:
             "translatable": self.translatable,
             "share_translated": round(self.share_translated, 4),
             "translation_status": self.status,
+            "reader_questions": self.reader_questions,
             "glossary_violations": self.glossary_violations,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -59,7 +65,7 @@ class DocumentReport:
         }
 
 
-def check_document(doc: Document, glossary: Glossary) -> DocumentReport:
+def check_document(doc: Document, glossary: Glossary, reader: ReaderQuestions | None = None) -> DocumentReport:
     translatable = [s for s in doc.segments if s.lang == doc.lang]
     translated = [s for s in translatable if s.translation is not None]
     status = str((doc.meta.get("translation") or {}).get("status", "none"))
@@ -76,6 +82,16 @@ def check_document(doc: Document, glossary: Glossary) -> DocumentReport:
         n_tgt = len(sentence_spans(seg.translation, doc.translation_lang))
         if n_src != n_tgt:
             report.warnings.append(f"{seg.id}: {n_src} source sentences, {n_tgt} translated sentences")
+    if reader is not None:
+        report.reader_questions = len(reader.questions)
+        report.errors.extend(f"reader questions: {e}" for e in reader.errors)
+        if reader.questions:
+            uncovered = reader.uncovered(doc)
+            if uncovered:
+                report.warnings.append(
+                    f"{len(uncovered)} segments have no reader question in zh or en: {', '.join(uncovered[:8])}"
+                    + (" …" if len(uncovered) > 8 else "")
+                )
     return report
 
 
@@ -102,20 +118,26 @@ def _article_numbering(doc: Document) -> list[str]:
 def check_corpus(root: Path, glossary_file: Path) -> list[DocumentReport]:
     """Load and check the corpus; raises CorpusError for a malformed file."""
     glossary = Glossary.load(glossary_file)
-    return [check_document(doc, glossary) for doc in load_corpus(root)]
+    docs = load_corpus(root)
+    return [
+        check_document(doc, glossary, reader)
+        for doc, reader in zip(docs, load_corpus_questions(root, docs), strict=True)
+    ]
 
 
 def format_reports(reports: list[DocumentReport], glossary_size: int | None = None) -> str:
-    lines = [f"{'document':<24} {'segments':>8} {'translated':>11} {'glossary':>9}  status"]
+    lines = [f"{'document':<24} {'segments':>8} {'translated':>11} {'glossary':>9} {'readers':>8}  status"]
     for r in reports:
         state = "ok" if r.ok else "FAIL"
         share = f"{r.share_translated:.0%}"
-        lines.append(f"{r.doc_id:<24} {r.segments:>8} {share:>11} {len(r.glossary_violations):>9}  {state}")
+        lines.append(
+            f"{r.doc_id:<24} {r.segments:>8} {share:>11} {len(r.glossary_violations):>9} {r.reader_questions:>8}  {state}"
+        )
         lines.extend(f"    error: {e}" for e in r.errors)
         lines.extend(f"    glossary: {v}" for v in r.glossary_violations)
         lines.extend(f"    warning: {w}" for w in r.warnings)
     total = sum(r.segments for r in reports)
-    summary = f"{len(reports)} documents, {total} segments"
+    summary = f"{len(reports)} documents, {total} segments, {sum(r.reader_questions for r in reports)} reader questions"
     if glossary_size is not None:
         summary += f", {glossary_size} glossary terms"
     failed = [r.doc_id for r in reports if not r.ok]

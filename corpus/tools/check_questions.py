@@ -41,7 +41,9 @@ def main() -> int:
         for i in missing:
             print(f"segment {i}: fewer than {args.per_lang} questions in zh or en")
     zh = sum(q.lang == "zh" for q in parsed.questions)
-    print(f"{len(parsed.questions)} good questions ({zh} zh, {len(parsed.questions) - zh} en), {len(parsed.errors)} bad lines")
+    print(
+        f"{len(parsed.questions)} good questions ({zh} zh, {len(parsed.questions) - zh} en), {len(parsed.errors)} bad lines"
+    )
     return 1 if parsed.errors or missing else 0
 
 

@@ -44,7 +44,9 @@ def main(folder: str, part: str) -> int:
             print(f"{block.id}: {len(zh)} Chinese sentences, {len(en)} English sentences")
             problems += 1
         if seg.text.count("\n") != block.text.count("\n"):
-            print(f"{block.id}: {seg.text.count(chr(10)) + 1} lines in Chinese, {block.text.count(chr(10)) + 1} in English")
+            print(
+                f"{block.id}: {seg.text.count(chr(10)) + 1} lines in Chinese, {block.text.count(chr(10)) + 1} in English"
+            )
             problems += 1
         if seg.kind == "row" and seg.text.count(" | ") != block.text.count(" | "):
             print(f"{block.id}: table row has a different number of ' | ' cells")
