@@ -62,7 +62,7 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
     return tokenizer, weights.astype(np.float32)
 
 
-RECIPE = 10  # bump when the training procedure changes, so built models are retrained
+RECIPE = 11  # bump when the training procedure changes, so built models are retrained
 
 
 def training_fingerprint(
@@ -152,6 +152,13 @@ class OfflineModelBuilder:
         if self.use_cedict:
             for word, gloss in cedict_entries({w for w in zh_words if len(w) > 1 or w not in ZH_STOPWORDS}):
                 pairs.append((word, gloss, 0.5))
+        # A passage together with the reader questions written for it, so that the words people
+        # ask with ("一窝蜂", "spin-off") get vectors near the passage's words (measured: dense-only
+        # Chinese MRR 0.58 -> 0.73 on the fixed set; fine-tuning alone gave the 0.58).
+        asked: dict[str, list[str]] = {}
+        for question, passage in self.reader_pairs:
+            asked.setdefault(passage, []).append(question)
+        pairs.extend((f"{passage} {' '.join(questions)}", "", 1.0) for passage, questions in asked.items())
         return pairs
 
     def train_tokenizer(self, pairs: list[tuple[str, str, float]]) -> object:
