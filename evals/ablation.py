@@ -3,15 +3,18 @@
     python evals/ablation.py            # both tables, Markdown, on evals/questions.jsonl
 
 1. Lexical legs, added one at a time on the current index: BM25 on the question;
-   + BM25 on its Chinese translation (English questions); + resolved references.
+   + BM25 on its Chinese translation (English questions); + resolved references;
+   + the reader questions indexed with their passages (the default).
 2. Offline dense models: dense-only MRR and hybrid-vs-lexical MRR for each variant
-   of the offline model builder (trained into a temporary folder).
+   of the offline model builder (trained into a temporary folder; ~8 minutes).
+3. Fusion: hybrid MRR for a grid of dense weights and dense rrf_k (default model).
 
 Retrieval metrics only (hit@5 / MRR over in-scope questions), per question language.
 """
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +29,9 @@ from qa.assistant import Assistant  # noqa: E402
 from qa.embedding import StaticEmbedder  # noqa: E402
 from qa.glossary import Glossary  # noqa: E402
 from qa.index import passage_text  # noqa: E402
+from qa.lexical import LexicalIndex  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
+from qa.readers import attach, load_corpus_questions  # noqa: E402
 from qa.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
 from qa.static_model import OfflineModelBuilder  # noqa: E402
 
@@ -46,35 +51,63 @@ def main() -> None:
     chunks = index.chunks
     questions = [q for q in load_questions(ROOT / "evals" / "questions.jsonl").questions if q.in_scope]
     lexical = [retriever.lexical_legs(q.question) for q in questions]
+    with_readers = index.lexical
+    index.lexical = LexicalIndex(index.tokenizer).index(chunks)  # the same passages, no reader questions
+    plain = [retriever.lexical_legs(q.question) for q in questions]
+    index.lexical = with_readers
     w = FusionWeights()
 
     print("| lexical legs | zh hit@5 / mrr | en hit@5 / mrr |\n|---|---|---|")
-    for label, legs in (
-        ("BM25 on the question", ("bm25",)),
-        ("+ BM25 on its Chinese translation", ("bm25", "bm25_zh")),
-        ("+ resolved references (the default lexical leg)", ("bm25", "bm25_zh", "ref")),
+    for label, legs, source in (
+        ("BM25 on the question", ("bm25",), plain),
+        ("+ BM25 on its Chinese translation", ("bm25", "bm25_zh"), plain),
+        ("+ resolved references", ("bm25", "bm25_zh", "ref"), plain),
+        (
+            "+ reader questions indexed with their passages (the default lexical leg)",
+            ("bm25", "bm25_zh", "ref"),
+            lexical,
+        ),
     ):
         weights = {"bm25": w.lexical, "bm25_zh": w.translated, "ref": w.reference}
         rankings = [
-            [r.index for r in fuse({k: v for k, v in lx.items() if k in legs}, weights, w.rrf_k)] for lx in lexical
+            [r.index for r in fuse({k: v for k, v in lx.items() if k in legs}, weights, w.rrf_k)] for lx in source
         ]
         s = score(questions, rankings, chunks)
         print(f"| {label} | {s['zh'][0]:.3f} / {s['zh'][1]:.3f} | {s['en'][0]:.3f} / {s['en'][1]:.3f} |")
 
+    print("\n| dense weight | dense rrf_k | hybrid zh hit@5 / mrr | hybrid en hit@5 / mrr |\n|---|---|---|---|")
+    dense_default = [retriever.dense_leg(q.question) for q in questions]
+    for weight, k in itertools.product((0.3, 0.5, 0.7, 1.0), (10, 20, 60)):
+        weights = {"bm25": w.lexical, "bm25_zh": w.translated, "ref": w.reference, "dense": weight}
+        rankings = [
+            [r.index for r in fuse({**lx, "dense": d}, weights, w.rrf_k, {"dense": k})]
+            for lx, d in zip(lexical, dense_default, strict=True)
+        ]
+        s = score(questions, rankings, chunks)
+        mark = " (default)" if (weight, k) == (w.dense, w.dense_rrf_k) else ""
+        print(f"| {weight}{mark} | {k} | {s['zh'][0]:.3f} / {s['zh'][1]:.3f} | {s['en'][0]:.3f} / {s['en'][1]:.3f} |")
+
     docs = list(assistant.documents.values())
     glossary = Glossary.load(ROOT / "corpus" / "glossary.tsv")
+    reader = [q for found in load_corpus_questions(ROOT / "corpus", docs) for q in found.questions]
+    pairs = [
+        (q.question, passage_text(chunks[owner]))
+        for q, owner in zip(reader, attach(reader, chunks), strict=True)
+        if owner >= 0
+    ]
     variants = (
         ("LSI over aligned zh/en text and glossary", {"use_wordllama": False, "fine_tune": False}),
         ("LSI + CC-CEDICT entries as training pairs", {"use_wordllama": False, "use_cedict": True, "fine_tune": False}),
         ("projected wordllama only", {"lsi_share": 0.0, "fine_tune": False}),
         ("LSI ⊕ projected wordllama 0.65 : 0.35", {"fine_tune": False}),
-        ("same, fine-tuned on the corpus structure (default)", {}),
+        ("same, fine-tuned on the corpus structure (issue 4)", {}),
+        ("same, with the reader questions in LSI and fine-tuning (default)", {"reader_pairs": pairs}),
     )
     print("\n| offline model | dense-only zh hit@5 / mrr | dense-only en hit@5 / mrr | hybrid zh mrr | hybrid en mrr |")
     print("|---|---|---|---|---|")
     base = score(
         questions, [[r.index for r in fuse(lx, {"bm25": 1, "bm25_zh": 1, "ref": 2}, w.rrf_k)] for lx in lexical], chunks
-    )
+    )  # hybrid below = these lexical legs (reader questions included) + each model's dense leg
     with tempfile.TemporaryDirectory() as tmp:
         for label, options in variants:
             folder = OfflineModelBuilder(docs, glossary, **options).build(Path(tmp) / label[:8])  # type: ignore[arg-type]

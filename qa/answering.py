@@ -68,8 +68,9 @@ class ExtractiveAnswerer:
         chunks: dict[str, Chunk] | None = None,
         glossary: Glossary | None = None,
         translate: Callable[[str], list[str]] | None = None,
-        min_support: float = 0.2,
-        max_unknown: float = 0.4,
+        min_support: float = 0.1,
+        max_unknown: float = 0.35,
+        min_similarity: float | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.idf = idf
@@ -82,6 +83,10 @@ class ExtractiveAnswerer:
         # when more than max_unknown of its content words are unknown to the corpus.
         self.min_support = min_support
         self.max_unknown = max_unknown
+        # Also decline when no passage's embedding is at least this similar to the question's.
+        # Cosine scales differ between models, so this is set per model (the Assistant uses the
+        # offline model's calibrated value) and is off (None) for a model nobody calibrated.
+        self.min_similarity = min_similarity
 
     # -- deciding whether to answer -------------------------------------------------
 
@@ -124,6 +129,10 @@ class ExtractiveAnswerer:
     def declines(self, question: str, hits: Sequence[Hit]) -> bool:
         if any("ref" in h.ranks for h in hits[:5]):
             return False  # the question names a passage that exists (专利法第五十条, Article 45)
+        if self.min_similarity is not None:
+            similarities = [h.scores["dense"] for h in hits if "dense" in h.scores]
+            if similarities and max(similarities) < self.min_similarity:
+                return True
         return self.support(question, hits) < self.min_support or self.unknown_share(question) > self.max_unknown
 
     def support(self, question: str, hits: Sequence[Hit]) -> float:

@@ -32,6 +32,7 @@ from qa.readers import ReaderQuestion, attach, load_corpus_questions
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
+from qa.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
 from qa.static_model import MODEL_NAME, OfflineModelBuilder
 from qa.text import check_question, detect_language
 from qa.tokenize import fingerprint as tokenizer_fingerprint
@@ -148,6 +149,7 @@ class Assistant:
             chunks={c.id: c for c in index.chunks},
             glossary=glossary,
             translate=index.translator.translate,
+            min_similarity=OFFLINE_MIN_SIMILARITY if choice.source == "offline" else None,
         )
         self.model_choice = choice
         return index

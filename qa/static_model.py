@@ -62,6 +62,9 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
     return tokenizer, weights.astype(np.float32)
 
 
+# Below this cosine between a question and its best passage, the question is taken to be
+# about something the corpus does not cover (calibrated with evals/calibrate_abstention.py).
+MIN_SIMILARITY = 0.36
 RECIPE = 11  # bump when the training procedure changes, so built models are retrained
 
 
