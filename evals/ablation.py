@@ -8,6 +8,8 @@
 2. Offline dense models: dense-only MRR and hybrid-vs-lexical MRR for each variant
    of the offline model builder (trained into a temporary folder; ~8 minutes).
 3. Fusion: hybrid MRR for a grid of dense weights and dense rrf_k (default model).
+4. Reader questions by how closely the nearest one resembles the evaluation question:
+   the lexical gain must not come only from look-alikes.
 
 Retrieval metrics only (hit@5 / MRR over in-scope questions), per question language.
 """
@@ -31,7 +33,7 @@ from qa.glossary import Glossary  # noqa: E402
 from qa.index import passage_text  # noqa: E402
 from qa.lexical import LexicalIndex  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
-from qa.readers import attach, load_corpus_questions  # noqa: E402
+from qa.readers import NEAR_COPY, attach, load_corpus_questions, shingles, similarity  # noqa: E402
 from qa.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
 from qa.static_model import OfflineModelBuilder  # noqa: E402
 
@@ -42,6 +44,14 @@ def score(questions, rankings, chunks) -> dict[str, tuple[float, float]]:  # typ
         covered = mt.coverage_matrix([chunks[i].text for i in ranking[:10]], q.evidence)
         out[q.lang].append((mt.hit_at_k(covered, len(q.evidence), q.evidence_mode, 5), mt.reciprocal_rank(covered)))
     return {lang: (float(np.mean([h for h, _ in v])), float(np.mean([r for _, r in v]))) for lang, v in out.items()}
+
+
+def mean_rr(questions, rankings, chunks) -> float:  # type: ignore[no-untyped-def]
+    ranks = [
+        mt.reciprocal_rank(mt.coverage_matrix([chunks[i].text for i in ranking[:10]], q.evidence))
+        for q, ranking in zip(questions, rankings, strict=True)
+    ]
+    return float(np.mean(ranks)) if ranks else 0.0
 
 
 def main() -> None:
@@ -90,6 +100,29 @@ def main() -> None:
     docs = list(assistant.documents.values())
     glossary = Glossary.load(ROOT / "corpus" / "glossary.tsv")
     reader = [q for found in load_corpus_questions(ROOT / "corpus", docs) for q in found.questions]
+
+    # Do the reader questions help only where they resemble the evaluation questions?
+    print(
+        "\n| nearest reader question (similarity) | questions | lexical without → with reader questions, mrr | hybrid mrr |"
+    )
+    print("|---|---|---|---|")
+    reader_shingles = [shingles(r.question) for r in reader]
+    nearest = [max(similarity(shingles(q.question), r) for r in reader_shingles) for q in questions]
+    weights = {"bm25": w.lexical, "bm25_zh": w.translated, "ref": w.reference, "dense": w.dense}
+    hybrid = [
+        [r.index for r in fuse({**lx, "dense": d}, weights, w.rrf_k, {"dense": w.dense_rrf_k})]
+        for lx, d in zip(lexical, dense_default, strict=True)
+    ]
+    for low, high in ((0.0, 0.3), (0.3, 0.45), (0.45, NEAR_COPY)):
+        picked = [i for i, n in enumerate(nearest) if low <= n < high]
+        subset = [questions[i] for i in picked]
+        without = [[r.index for r in fuse(plain[i], weights, w.rrf_k)] for i in picked]
+        with_ = [[r.index for r in fuse(lexical[i], weights, w.rrf_k)] for i in picked]
+        both = mean_rr(subset, without, chunks), mean_rr(subset, with_, chunks)
+        print(
+            f"| {low:.2f}–{high:.2f} | {len(picked)} | {both[0]:.3f} → {both[1]:.3f} |"
+            f" {mean_rr(subset, [hybrid[i] for i in picked], chunks):.3f} |"
+        )
     pairs = [
         (q.question, passage_text(chunks[owner]))
         for q, owner in zip(reader, attach(reader, chunks), strict=True)
