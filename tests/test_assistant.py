@@ -94,3 +94,14 @@ def test_control_characters_are_tidied_not_fatal(assistant: Assistant) -> None:
 def test_unknown_mode_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown mode"):
         Assistant(mode="telepathy")
+
+
+def test_the_offline_model_sets_a_similarity_floor_for_abstention(assistant: Assistant) -> None:
+    question = "科技创新与产业创新形成什么结构？"
+    assert not assistant.ask(question).abstained
+    answerer = assistant.answerer
+    assert answerer.min_similarity is not None  # the offline model's calibrated cosine floor
+    answerer.min_similarity = 1.01  # nothing is that similar: every question is declined
+    assert assistant.ask(question).abstained
+    answerer.min_similarity = None  # an uncalibrated model: the floor is off
+    assert not assistant.ask(question).abstained

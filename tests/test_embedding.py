@@ -265,6 +265,20 @@ def test_offline_model_is_a_real_static_embedding_folder(tiny_corpus: Path, tmp_
     assert hub_off == []
 
 
+def test_a_character_the_corpus_lacks_does_not_silence_its_clause(tiny_corpus: Path, tmp_path: Path) -> None:
+    docs = load_corpus(tiny_corpus)
+    embedder = StaticEmbedder(OfflineModelBuilder(docs).build(tmp_path / "m"))
+    assert "蜂" not in (tiny_corpus / "mini-paper" / "source.zh.txt").read_text(encoding="utf-8")
+
+    def tokens(text: str) -> list[str]:
+        return [t for t in embedder.tokenizer.encode(text, add_special_tokens=False).tokens if t != "[UNK]"]
+
+    assert tokens("双螺旋结构蜂") == tokens("双螺旋结构") != []
+    assert tokens("科技创新蜂产业创新") == tokens("科技创新 产业创新") != []
+    assert np.allclose(embedder.embed_queries(["双螺旋结构蜂"]), embedder.embed_queries(["双螺旋结构"]))
+    assert "dual" in tokens("双螺旋结构dual")  # Latin letters inside a Chinese run are their own word
+
+
 # 4. Resolution never waits on an unreachable hub, and failures are EmbeddingErrors with a reason.
 
 

@@ -160,3 +160,12 @@ def test_unreadable_or_empty_files_do_not_break_loading(tiny_corpus: Path, conte
     found = {f.doc_id: f for f in load_corpus_questions(tiny_corpus, docs)}["mini-law"]
     assert found.questions == []
     assert bool(found.errors) == bool(content)
+
+
+def test_reader_pairs_change_the_offline_model_fingerprint(tiny_corpus: Path) -> None:
+    from qa.static_model import OfflineModelBuilder
+
+    docs = load_corpus(tiny_corpus)
+    plain = OfflineModelBuilder(docs).fingerprint()
+    assert OfflineModelBuilder(docs, reader_pairs=[("问题？", "段落")]).fingerprint() != plain
+    assert OfflineModelBuilder(docs, reader_pairs=[]).fingerprint() == plain
