@@ -174,8 +174,8 @@ class OfflineModelBuilder:
         form. (A trained BPE would be smaller, but ``tokenizers``' trainer breaks
         ties in hash-map order, so two builds of the same corpus would differ.)
         """
-        from tokenizers import Tokenizer as HFTokenizer
         from tokenizers import Regex, models, normalizers, pre_tokenizers
+        from tokenizers import Tokenizer as HFTokenizer
 
         segment = self.words._segmenter()
         chinese: set[str] = set()
