@@ -185,7 +185,7 @@ class Assistant:
             info = folder / "qa_model.json"
             current = info.exists() and f'"fingerprint": "{builder.fingerprint()}"' in info.read_text(encoding="utf-8")
             if force or not current:
-                self.log(f"training the offline embedding model in {folder} (about half a minute)")
+                self.log(f"training the offline embedding model in {folder} (about two minutes)")
                 builder.build(folder)
         return load_embedder(choice, folder)
 
