@@ -26,9 +26,9 @@ from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
 from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
-from qa.index import SearchIndex, Settings, corpus_hash, passage_text, stale_reason
+from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
 from qa.lists import Structure
-from qa.readers import ReaderQuestion, attach, load_corpus_questions
+from qa.readers import ReaderQuestion, load_corpus_questions
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
@@ -175,13 +175,7 @@ class Assistant:
         folder = None
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
-            chunks = self.chunker.chunk_corpus(docs)
-            pairs = [
-                (q.question, passage_text(chunks[owner]))
-                for q, owner in zip(reader, attach(reader, chunks), strict=True)
-                if owner >= 0
-            ]
-            builder = OfflineModelBuilder(docs, glossary, reader_pairs=pairs)
+            builder = OfflineModelBuilder(docs, glossary, reader_questions=reader, chunker=self.chunker)
             info = folder / "qa_model.json"
             current = info.exists() and f'"fingerprint": "{builder.fingerprint()}"' in info.read_text(encoding="utf-8")
             if force or not current:

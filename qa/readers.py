@@ -42,7 +42,6 @@ class ReaderQuestion:
     evidence: str
     lang: str
     question: str
-    line: int = 0
 
 
 @dataclass
@@ -52,12 +51,6 @@ class ReaderQuestions:
     doc_id: str
     questions: list[ReaderQuestion]
     errors: list[str]
-
-    def by_segment(self) -> dict[str, list[ReaderQuestion]]:
-        out: dict[str, list[ReaderQuestion]] = {}
-        for q in self.questions:
-            out.setdefault(q.segment, []).append(q)
-        return out
 
     def uncovered(self, doc: Document, per_lang: int = 1) -> list[str]:
         """Askable segments with fewer than ``per_lang`` questions in either language."""
@@ -75,6 +68,7 @@ class ReaderQuestions:
 def parse_reader_questions(doc: Document, content: str, origin: str = READER_FILE) -> ReaderQuestions:
     """Parse and validate; bad lines are reported in ``errors`` and skipped, never fatal."""
     segments = {s.id: s for s in doc.segments}
+    normed: dict[str, str] = {}  # a segment's normal form, computed once for all its questions
     seen: set[tuple[str, str]] = set()
     questions: list[ReaderQuestion] = []
     errors: list[str] = []
@@ -98,7 +92,7 @@ def parse_reader_questions(doc: Document, content: str, origin: str = READER_FIL
             errors.append(f"{where}: unknown segment {item['segment']!r}")
         elif seg.kind not in ASKABLE_KINDS:
             errors.append(f"{where}: segment {seg.id!r} is a {seg.kind}, not something a reader asks about")
-        elif not item["evidence"] or norm(item["evidence"]) not in norm(seg.text):
+        elif not item["evidence"] or norm(item["evidence"]) not in normed.setdefault(seg.id, norm(seg.text)):
             errors.append(f"{where}: evidence is not an exact excerpt of segment {seg.id!r}")
         elif lang not in ("zh", "en"):
             errors.append(f"{where}: lang must be zh or en")
@@ -110,7 +104,7 @@ def parse_reader_questions(doc: Document, content: str, origin: str = READER_FIL
             errors.append(f"{where}: duplicate question for {seg.id!r}")
         else:
             seen.add((seg.id, norm(question)))
-            questions.append(ReaderQuestion(doc.id, seg.id, item["evidence"], lang, question, number))
+            questions.append(ReaderQuestion(doc.id, seg.id, item["evidence"], lang, question))
     return ReaderQuestions(doc.id, questions, errors)
 
 
@@ -142,15 +136,15 @@ def attach(questions: list[ReaderQuestion], chunks: list[Chunk]) -> list[int]:
     for i, chunk in enumerate(chunks):
         for seg in chunk.segment_ids:
             by_segment.setdefault((chunk.doc_id, seg), []).append(i)
+    normed: dict[int, str] = {}  # a chunk's normal form, computed once for all its questions
     out: list[int] = []
     for q in questions:
         candidates = by_segment.get((q.doc_id, q.segment), [])
-        if not candidates:
-            out.append(-1)
+        if len(candidates) <= 1:
+            out.append(candidates[0] if candidates else -1)
             continue
         evidence = norm(q.evidence)
-        best = max(candidates, key=lambda i: _overlap(evidence, norm(chunks[i].text)))
-        out.append(best)
+        out.append(max(candidates, key=lambda i: _overlap(evidence, normed.setdefault(i, norm(chunks[i].text)))))
     return out
 
 
@@ -164,7 +158,7 @@ def expansions(questions: list[ReaderQuestion], chunks: list[Chunk]) -> list[lis
 
 
 def _overlap(evidence: str, text: str) -> int:
-    """How much of the evidence's start the text holds (the whole length when it holds all of it)."""
+    """The longest start or end of the evidence the text holds (its whole length when it holds all of it)."""
     if evidence in text:
         return len(evidence)
     for size in range(len(evidence) - 1, 3, -1):

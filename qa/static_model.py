@@ -24,14 +24,17 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from qa import __version__
-from qa.chunking import align_sentences
+from qa.chunking import Chunker, align_sentences
 from qa.glossary import Glossary
+from qa.index import passage_text
+from qa.readers import ReaderQuestion, attach
 from qa.schema import Document
 from qa.text import split_sentences
 from qa.tokenize import EN_STOPWORDS, ZH_STOPWORDS, Tokenizer
@@ -72,7 +75,7 @@ def training_fingerprint(
     docs: Iterable[Document],
     glossary: Glossary | None,
     options: dict[str, object],
-    reader_pairs: Iterable[tuple[str, str]] = (),
+    reader_questions: Iterable[ReaderQuestion] = (),
 ) -> str:
     """A hash of everything the model is trained on and how, to know when to rebuild it."""
     with_wordllama = wordllama_table() is not None
@@ -84,8 +87,8 @@ def training_fingerprint(
     if glossary is not None:
         for term in glossary.terms:
             h.update(f"{term.zh}|{term.renderings}".encode())
-    for question, passage in reader_pairs:
-        h.update(f"{question}|{passage}".encode())
+    for q in reader_questions:
+        h.update(f"{q.doc_id}|{q.segment}|{q.evidence}|{q.question}".encode())
     return h.hexdigest()[:16]
 
 
@@ -120,10 +123,12 @@ class OfflineModelBuilder:
         use_wordllama: bool = True,
         lsi_share: float = LSI_SHARE,
         fine_tune: bool = True,
-        reader_pairs: Sequence[tuple[str, str]] = (),
+        reader_questions: Sequence[ReaderQuestion] = (),
+        chunker: Chunker | None = None,
     ) -> None:
         self.docs = docs
-        self.reader_pairs = list(reader_pairs)  # (reader question, its passage): see qa.readers
+        self.reader_questions = list(reader_questions)  # see qa.readers
+        self.chunker = chunker or Chunker()  # the passages the reader questions are paired with
         self.glossary = glossary
         self.use_cedict = use_cedict  # CC-CEDICT entries as LSI training pairs (measured: worse, off by default)
         self.use_wordllama = use_wordllama
@@ -301,10 +306,22 @@ class OfflineModelBuilder:
             "wordllama": self.use_wordllama,
             "lsi_share": self.lsi_share,
             "fine_tune": self.fine_tune,
+            "chunker": self.chunker.settings,
         }
 
     def fingerprint(self) -> str:
-        return training_fingerprint(self.docs, self.glossary, self.options, self.reader_pairs)
+        return training_fingerprint(self.docs, self.glossary, self.options, self.reader_questions)
+
+    @cached_property
+    def reader_pairs(self) -> list[tuple[str, str]]:
+        """(reader question, the passage it belongs to), derived only when training needs them."""
+        if not self.reader_questions:
+            return []
+        chunks = self.chunker.chunk_corpus(self.docs)
+        owners = attach(self.reader_questions, chunks)
+        return [
+            (q.question, passage_text(chunks[i])) for q, i in zip(self.reader_questions, owners, strict=True) if i >= 0
+        ]
 
     @staticmethod
     def tie_inflections(tokenizer: object, vectors: np.ndarray) -> np.ndarray:

@@ -71,8 +71,8 @@ def test_a_question_goes_to_the_chunk_holding_its_evidence() -> None:
     def chunk(cid: str, text: str) -> Chunk:
         return Chunk(cid, "d", "s", text, "zh", 0, len(text), ("p1",))
 
-    chunks = [chunk("d/p1", "第一句话。第二句话。"), chunk("d/p1~1", "第三句话。第四句话。"), chunk("d/p2", "别的。")]
-    chunks[2] = Chunk("d/p2", "d", "s", "别的。", "zh", 0, 3, ("p2",))
+    chunks = [chunk("d/p1", "第一句话。第二句话。"), chunk("d/p1~1", "第三句话。第四句话。")]
+    chunks.append(Chunk("d/p2", "d", "s", "别的。", "zh", 0, 3, ("p2",)))
 
     def ask(evidence: str, segment: str = "p1") -> ReaderQuestion:
         return ReaderQuestion("d", segment, evidence, "zh", "问题？")
@@ -162,10 +162,15 @@ def test_unreadable_or_empty_files_do_not_break_loading(tiny_corpus: Path, conte
     assert bool(found.errors) == bool(content)
 
 
-def test_reader_pairs_change_the_offline_model_fingerprint(tiny_corpus: Path) -> None:
+def test_reader_questions_change_the_offline_model_fingerprint_and_pair_with_passages(tiny_corpus: Path) -> None:
     from qa.static_model import OfflineModelBuilder
 
     docs = load_corpus(tiny_corpus)
     plain = OfflineModelBuilder(docs).fingerprint()
-    assert OfflineModelBuilder(docs, reader_pairs=[("问题？", "段落")]).fingerprint() != plain
-    assert OfflineModelBuilder(docs, reader_pairs=[]).fingerprint() == plain
+    asked = ReaderQuestion("mini-law", "第二条", "（一）研究", "zh", "国家支持研究吗？")
+    builder = OfflineModelBuilder(docs, reader_questions=[asked])
+    assert builder.fingerprint() != plain
+    assert OfflineModelBuilder(docs, reader_questions=[]).fingerprint() == plain
+    assert OfflineModelBuilder(docs, chunker=Chunker(max_chars=50)).fingerprint() != plain
+    [(question, passage)] = builder.reader_pairs
+    assert question == asked.question and "（一）研究" in passage

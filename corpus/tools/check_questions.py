@@ -33,11 +33,9 @@ def main() -> int:
         print(error)
     missing: list[str] = []
     if args.ids:
-        wanted = [i.strip() for i in args.ids.split(",") if i.strip()]
-        counts: dict[tuple[str, str], int] = {}
-        for q in parsed.questions:
-            counts[(q.segment, q.lang)] = counts.get((q.segment, q.lang), 0) + 1
-        missing = [i for i in wanted if min(counts.get((i, "zh"), 0), counts.get((i, "en"), 0)) < args.per_lang]
+        wanted = {i.strip() for i in args.ids.split(",") if i.strip()}
+        unknown = wanted - {s.id for s in doc.segments}
+        missing = sorted(unknown) + [i for i in parsed.uncovered(doc, args.per_lang) if i in wanted]
         for i in missing:
             print(f"segment {i}: fewer than {args.per_lang} questions in zh or en")
     zh = sum(q.lang == "zh" for q in parsed.questions)
