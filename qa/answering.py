@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from qa.chunking import align_sentences
 from qa.glossary import Glossary
 from qa.lists import Item, Structure, choose_list, list_intent
+from qa.query import Query, understand
+from qa.references import Dangling
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.text import norm, sentence_spans
 from qa.tokenize import Tokenizer
@@ -162,9 +164,20 @@ class ExtractiveAnswerer:
 
     # -- answering --------------------------------------------------------------------
 
-    def answer(self, question: str, hits: Sequence[Hit], lang: str) -> Answer:
+    def answer(self, query: Query | str, hits: Sequence[Hit], lang: str, dangling: Sequence[Dangling] = ()) -> Answer:
+        """The answer to ``query`` (a :class:`Query`, or a plain question) from ``hits``.
+
+        ``dangling``: the question's references that point at nothing (第七条政策建议);
+        the answer then declines and says what the documents have instead.
+        """
+        if isinstance(query, str):
+            query = understand(query, lang=lang)
+        question = query.text
+        if dangling:
+            notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
+            return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
         if not hits or self.declines(question, hits):
-            return Answer(question, ABSTAIN_TEXT[lang], lang, True, (), tuple(hits))
+            return Answer(question, self._decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
         listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
@@ -180,6 +193,17 @@ class ExtractiveAnswerer:
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
         chosen = self._choose(candidates, limit=limit)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+
+    @staticmethod
+    def _decline_text(hits: Sequence[Hit], lang: str) -> str:
+        """The plain decline, naming the nearest topic the documents do cover."""
+        if not hits:
+            return ABSTAIN_TEXT[lang]
+        top = hits[0]
+        if lang == "zh":
+            return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
+        where = top.section_en or top.section
+        return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
 
     def question_tokens(self, question: str) -> set[str]:
         """The question's words the corpus knows, with its Chinese translation's for an English question."""

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,14 @@ from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve
 from qa.glossary import Glossary
 from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
 from qa.lists import Structure
+from qa.query import Query, Thesaurus, understand
 from qa.readers import ReaderQuestion, load_corpus_questions
 from qa.references import ReferenceResolver
 from qa.retrieval import MODES, FusionWeights, Retriever
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
 from qa.static_model import MODEL_NAME, OfflineModelBuilder
-from qa.text import check_question, detect_language
+from qa.text import check_question
 from qa.tokenize import fingerprint as tokenizer_fingerprint
 
 __all__ = ["MODES", "Assistant"]
@@ -77,6 +79,7 @@ class Assistant:
         self._index: SearchIndex | None = None
         self._retriever: Retriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
+        self._thesaurus: Thesaurus | None = None
         self.model_choice: ModelChoice | None = None
 
     # -- building -----------------------------------------------------------------
@@ -140,6 +143,7 @@ class Assistant:
                 log=self.log,
             )
         self._docs = {d.id: d for d in docs}
+        self._thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
         self._index = index
         self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs))
         self._answerer = ExtractiveAnswerer(
@@ -222,9 +226,17 @@ class Assistant:
         assert self._index is not None
         return self._index.manifest
 
+    def understand(self, question: str, lang: str | None = None) -> Query:
+        """The checked question with the forms search uses (simplified script, focus, thesaurus terms)."""
+        checked = check_question(question)
+        self._ensure()
+        return understand(checked, self._thesaurus, lang)
+
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
-        question = check_question(question)
+        return self._search(self.understand(question), k, mode)
+
+    def _search(self, query: Query, k: int, mode: str | None) -> list[Hit]:
         mode = mode or self.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
@@ -232,25 +244,27 @@ class Assistant:
             raise ValueError("k must be at least 1")
         self._ensure()
         assert self._retriever is not None
-        ranked = self._retriever.retrieve(question, k=k, mode=mode)
+        ranked = self._retriever.retrieve(query, k=k, mode=mode)
         return [self._hit(r.index, r.score, rank, r.scores, r.ranks) for rank, r in enumerate(ranked, start=1)]
 
     def ask(self, question: str, *, lang: str | None = None, k: int = 10, mode: str | None = None) -> Answer:
         """A cited answer in the question's language (or ``lang``), or a plain abstention."""
-        question = check_question(question)
         if lang not in (None, "zh", "en"):
             raise ValueError("lang must be 'zh' or 'en'")
-        answer_lang = lang or detect_language(question)
-        hits = self.search(question, k=k, mode=mode)
+        query = self.understand(question, lang)
+        question = query.original
+        hits = self._search(query, k, mode)
         assert self._answerer is not None and self._index is not None
-        extractive = self._answerer.answer(question, hits, answer_lang)
+        assert self._retriever is not None and self._retriever.references is not None
+        dangling = self._retriever.references.dangling(query.text, self._index.chunks)
+        extractive = replace(self._answerer.answer(query, hits, query.lang, dangling), question=question)
         if not self.llm:
             return extractive
         if self._llm_answerer is None:
             from qa.llm import LLMAnswerer
 
             self._llm_answerer = LLMAnswerer(self.llm, self._index.tokenizer)
-        answer: Answer = self._llm_answerer.answer(question, hits, answer_lang, extractive)
+        answer: Answer = self._llm_answerer.answer(question, hits, query.lang, extractive)
         return answer
 
     def _hit(self, index: int, score: float, rank: int, scores: dict[str, float], ranks: dict[str, int]) -> Hit:

@@ -19,20 +19,22 @@ from qa.text import zh_number
 _ZH = "零〇一二三四五六七八九十百千两"
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10,
 }  # fmt: skip
 _ORD = "|".join(_ORDINALS)
 
 PROPOSAL_ZH = re.compile(
-    r"第([一二三四五六1-6])(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|(?:政策)?建议\s*[（(]([1-6])[）)]"
+    r"第([一二三四五六七八九十\d]{1,3})(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|(?:政策)?建议\s*[（(]([1-9]\d?)[）)]"
 )
 PROPOSAL_EN = re.compile(
-    rf"\b(?:({_ORD})\s+(?:policy\s+)?(?:proposal|recommendation)s?|(?:proposal|recommendation)\s*\(?([1-6])\)?)", re.I
+    rf"\b(?:({_ORD})\s+(?:policy\s+)?(?:proposal|recommendation)s?|(?:proposal|recommendation)\s*(?:no\.\s*)?\(?([1-9]\d?)\)?(?![\d.]))",
+    re.I,
 )
-TENSION_ZH = re.compile(r"第([一二三四五1-5])对(?:关键)?关系")
+TENSION_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,3})对(?:关键)?关系")
 TENSION_EN = re.compile(rf"\b({_ORD})\s+(?:key\s+)?(?:tension|relationship|relation|pair)s?\b", re.I)
 SECTION = re.compile(r"(?:§\s*|section\s+|第?)(\d)\.(\d)(?:\s*节)?", re.I)
-TABLE = re.compile(r"(?:表|table\s*)([12])", re.I)
+TABLE = re.compile(r"(?:表|table\s*)([1-9])(?!\d)", re.I)
 FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
 ARTICLE_ZH = re.compile(rf"第([{_ZH}\d]+)条")
 ARTICLE_EN = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.I)
@@ -53,6 +55,8 @@ class ReferenceResolver:
 
     def __init__(self, docs: Iterable[Document]) -> None:
         pairs = []
+        docs = list(docs)
+        self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
         for doc in docs:
             for alias in doc.meta.get("aliases") or []:
                 pairs.append((str(alias), doc.id))
@@ -83,7 +87,7 @@ class ReferenceResolver:
         for pattern, english in ((TENSION_ZH, False), (TENSION_EN, True)):
             for m in pattern.finditer(text):
                 n = _number(m.group(1), english)
-                if n and n <= 5:
+                if n:
                     refs.append(Reference(f"tension 2.{n}", self.paper, (f"2.{n}",)))
             text = pattern.sub(" ", text)
         docs, rest = self.documents_named(text)
@@ -116,13 +120,82 @@ class ReferenceResolver:
         for i, chunk in enumerate(chunks):
             if chunk.kind == "outline":  # an outline repeats the heading; the passage itself is the answer
                 continue
-            for ref in refs:
-                if ref.doc_id not in (None, chunk.doc_id):
-                    continue
-                if any(_matches(seg, p) for seg in chunk.segment_ids for p in ref.prefixes):
-                    hits.append(i)
-                    break
+            if any(_points_at(ref, chunk) for ref in refs):
+                hits.append(i)
         return hits
+
+    def dangling(self, question: str, chunks: Sequence[Chunk]) -> list[Dangling]:
+        """The question's references that point at nothing (第七条政策建议, 专利法第二百条), with what exists.
+
+        Only when *every* reference of the question dangles: "第五条和第七条政策建议"
+        still has something to answer from.
+        """
+        refs = self.parse(question)
+        if not refs or any(_points_at(ref, chunk) for ref in refs for chunk in chunks):
+            return []
+        return [self._describe(ref, chunks) for ref in refs]
+
+    def _describe(self, ref: Reference, chunks: Sequence[Chunk]) -> Dangling:
+        """What the corpus has instead of ``ref``, in both languages."""
+        kind = ref.label.split(" ")[0]
+        paper = [seg for c in chunks if c.doc_id == self.paper for seg in c.segment_ids]
+        if kind == "proposal":
+            n = len({s for s in paper if re.fullmatch(r"3-\(\d+\)", s)})
+            return Dangling(
+                ref.label,
+                f"论文提出的政策建议共{n}条（(1)–({n})）。",
+                f"The paper makes {n} policy proposals, (1)–({n}).",
+            )
+        if kind == "tension":
+            n = len({s for s in paper if re.fullmatch(r"2\.\d", s)})
+            return Dangling(
+                ref.label,
+                f"论文讨论的关键关系共{n}对（2.1–2.{n}）。",
+                f"The paper discusses {n} key relationships (§2.1–2.{n}).",
+            )
+        if kind in ("table", "figure", "section"):
+            tables = len({s for s in paper if re.fullmatch(r"t\d", s)})
+            sections = sorted({s for s in paper if re.fullmatch(r"\d\.\d", s)})
+            span = f"{sections[0]}–{sections[-1]}" if sections else "—"
+            return Dangling(
+                ref.label,
+                f"论文有{tables}张表、1张图，小节为{span}。",
+                f"The paper has {tables} tables, one figure and sections {span}.",
+            )
+        counts: dict[str, int] = {}
+        for chunk in chunks:
+            for seg in chunk.segment_ids:
+                m = re.fullmatch(rf"第([{_ZH}]+)条", seg)
+                if m:
+                    try:
+                        counts[chunk.doc_id] = max(counts.get(chunk.doc_id, 0), zh_number(m.group(1)))
+                    except ValueError:
+                        continue
+        if ref.doc_id in counts:
+            zh_title, en_title = self.titles.get(ref.doc_id, (ref.doc_id, None))
+            n = counts[ref.doc_id]
+            return Dangling(ref.label, f"《{zh_title}》共{n}条。", f"The {en_title or zh_title} has {n} articles.")
+        longest = max(counts.values(), default=0)
+        return Dangling(
+            ref.label,
+            f"文档中没有这一条（最长的法律共{longest}条）。",
+            f"None of the documents has that article (the longest has {longest}).",
+        )
+
+
+@dataclass(frozen=True)
+class Dangling:
+    """A reference to something the corpus does not have, and what it does have nearby."""
+
+    label: str
+    zh: str
+    en: str
+
+
+def _points_at(ref: Reference, chunk: Chunk) -> bool:
+    if ref.doc_id not in (None, chunk.doc_id):
+        return False
+    return any(_matches(seg, p) for seg in chunk.segment_ids for p in ref.prefixes)
 
 
 def _matches(segment_id: str, prefix: str) -> bool:
@@ -148,7 +221,9 @@ def _number(token: str | None, english: bool) -> int | None:
 
 
 def _article_id(n: int) -> str:
-    """第N条 in the corpus's own numerals (第二十四条, 第一百零三条)."""
+    """第N条 in the corpus's own numerals (第二十四条, 第一百零三条); beyond 999, a form no article has."""
+    if not 0 < n < 1000:
+        return f"第{n}条"
     digits = "零一二三四五六七八九"
     hundreds, rest = divmod(n, 100)
     tens, ones = divmod(rest, 10)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from qa.embedding import Embedder
 from qa.index import SearchIndex
+from qa.query import Query
 from qa.references import ReferenceResolver
 from qa.text import detect_language
 
@@ -106,24 +107,38 @@ class Retriever:
         vector = self.embedder.embed_queries([question])[0]
         return self.index.dense_search(vector, DEPTH)
 
-    def retrieve(self, question: str, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
-        w = self.weights
+    def legs(self, question: str, mode: str = "hybrid", prefix: str = "") -> dict[str, list[tuple[int, float]]]:
+        """The rankings a mode needs for one form of the question, leg names prefixed."""
         legs: dict[str, list[tuple[int, float]]] = {}
         if mode in ("bm25", "hybrid"):
             legs.update(self.lexical_legs(question))
         if mode in ("dense", "hybrid"):
             legs["dense"] = self.dense_leg(question)
+        return {prefix + name: ranking for name, ranking in legs.items()}
+
+    def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
+        """The ``k`` best chunks; a :class:`Query` is ranked by its expanded form and, when long, its focus."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        query = question if isinstance(question, Query) else None
+        text = query.expanded if query else str(question)
+        w = self.weights
+        legs = self.legs(text, mode)
         if mode == "dense":
             return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
+        if query is not None and query.has_focus:
+            # the asking part of a long question counts as much as the whole; references come from the whole
+            focus = self.legs(query.focus, mode, prefix="focus_")
+            focus.pop("focus_ref", None)
+            legs.update(focus)
         weights = {
             "bm25": w.lexical,
             "bm25_zh": w.translated,
             "ref": w.reference,
             "dense": w.dense if mode == "hybrid" else 0.0,
         }
+        weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
-        return fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k})[:k]
+        return fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})[:k]
