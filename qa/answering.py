@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from qa.asked import NOT_ANSWERS, asked_quantities, gives, is_heading, set_apart_footnotes
 from qa.chunking import align_sentences
 from qa.glossary import Glossary
 from qa.lists import Item, Structure, choose_list, list_intent
@@ -56,6 +57,7 @@ class Sentence:
     translation: str | None  # exact substring of hit.translation, when aligned
     score: float
     start: int = 0  # the chunk's offset in its document, for reading order
+    unit: int = -1  # which short article or item of the chunk the sentence belongs to (-1: none, or a long one)
 
 
 class ExtractiveAnswerer:
@@ -183,15 +185,15 @@ class ExtractiveAnswerer:
         if listed is not None:
             return listed
         broad = bool(_BROAD.search(question))
-        wants_number = bool(_NUMBER_QUESTION.search(question))
+        kinds = asked_quantities(question) or (["count"] if _NUMBER_QUESTION.search(question) else [])
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         pool = (referenced or pool)[:5]
-        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, wants_number)]
+        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds)]
         limit = 6 if broad else 4
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
-        chosen = self._choose(candidates, limit=limit)
+        chosen = self._whole_units(self._choose(candidates, limit=limit), candidates, limit + 4)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
     @staticmethod
@@ -259,8 +261,12 @@ class ExtractiveAnswerer:
                 translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
         return source, translation
 
-    def _sentences(self, hit: Hit, rank: int, q_tokens: set[str], wants_number: bool) -> list[Sentence]:
+    def _sentences(self, hit: Hit, rank: int, q_tokens: set[str], kinds: Sequence[str]) -> list[Sentence]:
+        chunk = self.chunks.get(hit.chunk_id)
+        if chunk is not None and chunk.kind in NOT_ANSWERS:
+            return []  # keyword lines, bibliography entries, author notes: never an answer sentence
         spans = sentence_spans(hit.text, hit.lang)
+        units = _short_units(hit.text, spans)
         sources = [hit.text[a:b] for a, b in spans]
         translations: list[str | None] = [None] * len(sources)
         if hit.translation:
@@ -270,16 +276,30 @@ class ExtractiveAnswerer:
                 if owned:
                     translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
         context = self.coverage(q_tokens, f"{hit.section}\n{hit.section_en or ''}")
+        headings = f"{hit.section}\n{hit.section_en or ''}"
         out = []
         for i, src in enumerate(sources):
+            if is_heading(src, headings):
+                continue  # the section path already shows it; a heading answers nothing
             score = self.match(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
-            if wants_number and re.search(r"\d|[一二三四五六七八九十百千万]+(?:年|元|%|倍)", src):
-                score += 0.2
+            if kinds:  # "how much / how long": the clause that states it, not the article's opening line
+                score += 0.35 if any(gives(src, kind) for kind in kinds) else 0.0
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
-            chunk = self.chunks.get(hit.chunk_id)
-            out.append(Sentence(hit, rank, i, src, translations[i], score, chunk.start if chunk else 0))
+            start = chunk.start if chunk else 0
+            out.append(Sentence(hit, rank, i, src, translations[i], score, start, units[i]))
         return out
+
+    @staticmethod
+    def _whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:
+        """Short articles and items are quoted whole: a condition and its consequence stay together."""
+        wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
+        have = {(s.hit.chunk_id, s.position) for s in chosen}
+        extra = [
+            c for c in candidates if (c.hit.chunk_id, c.unit) in wanted and (c.hit.chunk_id, c.position) not in have
+        ]
+        merged = chosen + extra[: max(0, cap - len(chosen))]
+        return ExtractiveAnswerer._reading_order(merged)
 
     @staticmethod
     def _choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
@@ -293,10 +313,14 @@ class ExtractiveAnswerer:
             seen.append(key)
             if len(chosen) == limit:
                 break
+        return ExtractiveAnswerer._reading_order(chosen)
+
+    @staticmethod
+    def _reading_order(chosen: list[Sentence]) -> list[Sentence]:
+        """Documents by their best passage, then each document's own order."""
         first_rank: dict[str, int] = {}
         for sent in sorted(chosen, key=lambda s: s.rank):
             first_rank.setdefault(sent.hit.doc_id, sent.rank)
-        # reading order: documents by their best passage, then their own order
         return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], s.start, s.position))
 
     # -- writing the answer -----------------------------------------------------------
@@ -339,7 +363,7 @@ class ExtractiveAnswerer:
                         hit.doc_title,
                     )
                 )
-                shown_group.append(f"{shown} [{n}]")
+                shown_group.append(f"{set_apart_footnotes(shown)} [{n}]")
             lines.append(("" if lang == "zh" else " ").join(shown_group))
         if intro is not None:
             text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
@@ -387,6 +411,26 @@ def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
         chunk.section_en,
         doc_title,
     )
+
+
+SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
+_UNIT_START = re.compile(
+    r"^(?:第[零一二三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", re.M
+)
+
+
+def _short_units(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each sentence span, the index of the short article/item it belongs to, or -1."""
+    starts = [m.start() for m in _UNIT_START.finditer(text)]
+    if not starts:
+        return [-1] * len(spans)
+    bounds = [*starts, len(text)]
+    out = []
+    for a, _ in spans:
+        unit = next((u for u in range(len(starts)) if bounds[u] <= a < bounds[u + 1]), -1)
+        short = unit >= 0 and len(text[bounds[unit] : bounds[unit + 1]].strip()) <= SHORT_UNIT
+        out.append(unit if short else -1)
+    return out
 
 
 def _both(hit: Hit) -> str:

@@ -1,0 +1,73 @@
+"""What kind of thing a question asks for, and whether a sentence carries it.
+
+"How much does the inventor get", "多久不实施", "最少多少钱": the answer is one
+clause of a longer article — the one with the percentage, the period or the
+amount. The answerer uses these to prefer that clause over the article's
+opening line, and to keep out sentences that only look relevant (headings,
+keyword lines, bibliography entries, author notes).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ZH_NUM = "零〇一二三四五六七八九十百千万两"
+_NUM = rf"(?:\d+(?:[.,]\d+)*|[{_ZH_NUM}]+)"
+
+# What is asked for -> how a sentence that gives it looks.
+QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "percent": (
+        re.compile(r"百分之|比例|几成|多少成|percent|percentage|share|proportion|what fraction", re.I),
+        re.compile(rf"百分之[{_ZH_NUM}]+|\d+(?:\.\d+)?\s*%|\bpercent\b", re.I),
+    ),
+    "money": (
+        re.compile(
+            r"多少钱|金额|数额|奖金|费用|多少元|how much (?:money|is|does|will|do)|amount|fee|yuan|\bpaid\b|\bpay\b",
+            re.I,
+        ),
+        re.compile(rf"{_NUM}\s*(?:万|亿)?元|\b\d[\d,]*\s*yuan\b|RMB\s*\d", re.I),
+    ),
+    "period": (
+        re.compile(
+            r"多久|多长时间|几年|几个月|几天|期限|时限|之日起|截止|deadline|how long|how many (?:years|months|days)|"
+            r"within|period|\bterm\b|time limit|when must|by when",
+            re.I,
+        ),
+        re.compile(
+            rf"{_NUM}\s*(?:个)?(?:年|月|日|天|周)|\b(?:\d+|one|two|three|four|five|six|ten|twelve|fifteen|twenty)"
+            r"\s*(?:-\s*)?(?:years?|months?|days?|weeks?)\b",
+            re.I,
+        ),
+    ),
+    "count": (
+        re.compile(r"多少|几个|几项|几条|几类|how many|number of", re.I),
+        re.compile(rf"{_NUM}\s*(?:个|项|条|类|种|家|所|倍|次)|\b\d+\b", re.I),
+    ),
+}
+
+# Kinds of chunk that never answer: they list, label or attribute, they do not say.
+NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})
+# The paper's own footnote markers ("…工业革命[6]。"): not our citations.
+FOOTNOTE = re.compile(r"\[(\d{1,2}(?:[-–,，]\d{1,2})*)\]")
+_SUPERSCRIPT = str.maketrans("0123456789-–,，", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻˒˒")
+
+
+def asked_quantities(question: str) -> list[str]:
+    """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``)."""
+    return [kind for kind, (asks, _) in QUANTITIES.items() if asks.search(question)]
+
+
+def gives(sentence: str, kind: str) -> bool:
+    """Whether ``sentence`` states a quantity of that kind."""
+    return bool(QUANTITIES[kind][1].search(sentence))
+
+
+def set_apart_footnotes(text: str) -> str:
+    """The paper's footnote markers as superscripts (…工业革命⁶。), so only our ``[n]`` read as citations."""
+    return FOOTNOTE.sub(lambda m: m.group(1).translate(_SUPERSCRIPT), text)
+
+
+def is_heading(sentence: str, section: str) -> bool:
+    """Whether the sentence is only a heading of its passage (the section path already shows it)."""
+    key = re.sub(r"\s+", "", sentence).rstrip("。.:：")
+    return bool(key) and key in re.sub(r"\s+", "", section)
