@@ -1,14 +1,16 @@
 """Reproduce the abstention calibration in evals/README.md.
 
-    python evals/calibrate_abstention.py [--questions evals/questions.jsonl]
+    python evals/calibrate_abstention.py [--questions evals/questions.jsonl evals/natural.jsonl]
 
-For every question: the answerer's three abstention features (coverage of the
-question by the best passages, share of its words unknown to the corpus, the
-best passage's embedding similarity — meaningful for the offline model, whose
-cosine scale this calibrates: qa.static_model.MIN_SIMILARITY), then
-for a grid of thresholds the false-abstention rate (in-scope questions declined)
-and abstention accuracy (out-of-scope questions declined). Prints the best
-settings with false abstention <= 0.05, and the current defaults' figures.
+For every question of the given sets (default: the fixed set and the natural set,
+so that neither is tuned alone): the answerer's abstention signals
+(``qa.answering.Signals`` — coverage of the question or its focus by the best
+passages, share of its words unknown to the corpus, the best embedding similarity
+on the offline model's cosine scale, whether an asked-for quantity is missing),
+then, per language, a grid of thresholds scored by false abstention (in-scope
+questions declined) and abstention accuracy (out-of-scope questions declined).
+Prints the best settings with false abstention <= 0.05 in both sets, and the
+current defaults' figures per set and language.
 """
 
 from __future__ import annotations
@@ -21,53 +23,67 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from qa.answering import Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
+
+Row = tuple[str, str, bool, Signals]  # set, lang, in scope, signals
+
+
+def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool) -> tuple[float, float]:
+    def declined(sig: Signals) -> bool:
+        if not quantity and sig.quantity_missing:
+            sig = Signals(sig.referenced, sig.support, sig.unknown, sig.similarity, False)
+        return sig.declines(s, u, m)
+
+    inside = [r for r in rows if r[2]]
+    outside = [r for r in rows if not r[2]]
+    fa = sum(declined(r[3]) for r in inside) / max(1, len(inside))
+    aa = sum(declined(r[3]) for r in outside) / max(1, len(outside))
+    return fa, aa
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--questions", type=Path, default=ROOT / "evals" / "questions.jsonl")
+    parser.add_argument(
+        "--questions", type=Path, nargs="+", default=[ROOT / "evals" / "questions.jsonl", ROOT / "evals" / "natural.jsonl"]
+    )
     args = parser.parse_args()
     assistant = Assistant(log=lambda _: None)
-    assistant.build()
     answerer = assistant.answerer
-    rows = []
-    for q in load_questions(args.questions).questions:
-        hits = assistant.search(q.question, k=10)
-        referenced = any("ref" in h.ranks for h in hits[:5])
-        similarity = max([h.scores["dense"] for h in hits if "dense" in h.scores] or [1.0])
-        rows.append(
-            (q.in_scope, answerer.support(q.question, hits), answerer.unknown_share(q.question), referenced, similarity)
-        )
-    inside = [r for r in rows if r[0]]
-    outside = [r for r in rows if not r[0]]
-
-    def rates(min_support: float, max_unknown: float, min_similarity: float) -> tuple[float, float]:
-        def declined(r: tuple[bool, float, float, bool, float]) -> bool:
-            return not r[3] and (r[1] < min_support or r[2] > max_unknown or r[4] < min_similarity)
-
-        return sum(map(declined, inside)) / len(inside), sum(map(declined, outside)) / len(outside)
-
-    grid = []
-    similarities = [0.0] + [x / 100 for x in range(20, 80, 2)]
-    for s, u, m in itertools.product([x / 40 for x in range(4, 18)], [x / 20 for x in range(6, 17)], similarities):
-        fa, aa = rates(s, u, m)
-        grid.append((fa <= 0.05, aa, -fa, s, u, m))
-    grid.sort(reverse=True)
-    print(f"{len(inside)} in-scope, {len(outside)} out-of-scope questions")
-    print(
-        "best settings with false abstention <= 0.05"
-        " (min_support, max_unknown, min_similarity: false abstention, abstention accuracy):"
-    )
-    for _, aa, neg_fa, s, u, m in grid[:5]:
-        print(f"  {s:.3f}, {u:.2f}, {m:.2f}: {-neg_fa:.3f}, {aa:.3f}")
-    current = answerer.min_similarity or 0.0
-    fa, aa = rates(answerer.min_support, answerer.max_unknown, current)
-    print(
-        f"defaults {answerer.min_support}, {answerer.max_unknown}, {current}:"
-        f" false abstention {fa:.3f}, abstention accuracy {aa:.3f}"
-    )
+    rows: list[Row] = []
+    for path in args.questions:
+        for q in load_questions(path).questions:
+            query = assistant.understand(q.question)
+            hits = assistant.search(q.question, k=10)
+            rows.append((path.stem, q.lang, q.in_scope, answerer.signals(query, hits)))
+    sets = sorted({r[0] for r in rows})
+    for lang in ("zh", "en"):
+        mine = [r for r in rows if r[1] == lang]
+        print(f"{lang}: " + ", ".join(
+            f"{name} {sum(r[2] for r in mine if r[0] == name)} in scope / {sum(not r[2] for r in mine if r[0] == name)} out"
+            for name in sets
+        ))
+        grid = []
+        similarities: list[float | None] = [None, *[x / 100 for x in range(20, 70, 2)]]
+        for s, u, m, qty in itertools.product(
+            [x / 40 for x in range(2, 16)], [x / 20 for x in range(4, 17)], similarities, (False, True)
+        ):
+            per_set = [rates([r for r in mine if r[0] == name], s, u, m, qty) for name in sets]
+            worst_fa = max(fa for fa, _ in per_set)
+            mean_aa = sum(aa for _, aa in per_set) / len(per_set)
+            grid.append((worst_fa <= 0.05, mean_aa, -worst_fa, s, u, m, qty, per_set))
+        grid.sort(key=lambda g: g[:3], reverse=True)
+        print("  best (min_support, max_unknown, min_similarity, quantity check): per set (false abstention, accuracy)")
+        for _, _, _, s, u, m, qty, per_set in grid[:6]:
+            figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, per_set, strict=True))
+            print(f"    {s:.3f}, {u:.2f}, {m}, {qty}: {figures}")
+        current = [
+            rates([r for r in mine if r[0] == name], answerer.min_support, answerer.max_unknown, answerer.min_similarity, True)
+            for name in sets
+        ]
+        figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, current, strict=True))
+        print(f"  defaults {answerer.min_support}, {answerer.max_unknown}, {answerer.min_similarity}: {figures}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,37 @@ _WHOLE_UNIT = re.compile(
     r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
     re.I,
 )
+_COMPARE = re.compile(
+    r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
+    r"\beach\b.*\b(?:say|require|provide)",
+    re.I,
+)
 _BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The abstention features of one question and its passages.
+
+    ``support``: best IDF-weighted coverage of the question (or its focus) by a top
+    passage; ``unknown``: share of its words the corpus does not know;
+    ``similarity``: best embedding similarity (None without a dense leg);
+    ``quantity_missing``: it asks for a number of a kind (percentage, amount, period)
+    that none of the top passages states; ``referenced``: it names a passage that exists.
+    """
+
+    referenced: bool
+    support: float
+    unknown: float
+    similarity: float | None
+    quantity_missing: bool
+
+    def declines(self, min_support: float, max_unknown: float, min_similarity: float | None) -> bool:
+        if self.referenced:
+            return False  # the question names a passage that exists (专利法第五十条, Article 45)
+        if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
+            return True
+        return self.quantity_missing or self.support < min_support or self.unknown > max_unknown
 
 
 @dataclass(frozen=True)
@@ -130,14 +160,25 @@ class ExtractiveAnswerer:
         unknown = [t for t in tokens if self.idf(t) == 0 and not (t.isascii() and self.translate(t))]
         return len(unknown) / len(tokens)
 
-    def declines(self, question: str, hits: Sequence[Hit]) -> bool:
-        if any("ref" in h.ranks for h in hits[:5]):
-            return False  # the question names a passage that exists (专利法第五十条, Article 45)
-        if self.min_similarity is not None:
-            similarities = [h.scores["dense"] for h in hits if "dense" in h.scores]
-            if similarities and max(similarities) < self.min_similarity:
-                return True
-        return self.support(question, hits) < self.min_support or self.unknown_share(question) > self.max_unknown
+    def signals(self, query: Query | str, hits: Sequence[Hit]) -> Signals:
+        """What the abstention decision looks at (see :class:`Signals`), for the whole question and its focus."""
+        if isinstance(query, str):
+            query = understand(query)
+        forms = [query.text, query.focus] if query.has_focus else [query.text]
+        similarities = [v for h in hits for leg, v in h.scores.items() if leg in ("dense", "focus_dense")]
+        kinds = asked_quantities(query.focus)
+        top = [_both(h) for h in hits[:3]]
+        return Signals(
+            referenced=any("ref" in h.ranks for h in hits[:5]),
+            support=max(self.support(form, hits) for form in forms),
+            unknown=min(self.unknown_share(form) for form in forms),
+            similarity=max(similarities) if similarities else None,
+            quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
+        )
+
+    def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
+        """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""
+        return self.signals(query, hits).declines(self.min_support, self.max_unknown, self.min_similarity)
 
     def support(self, question: str, hits: Sequence[Hit]) -> float:
         """How well the best passages cover the question, in [0, 1] (the abstention score).
@@ -166,11 +207,19 @@ class ExtractiveAnswerer:
 
     # -- answering --------------------------------------------------------------------
 
-    def answer(self, query: Query | str, hits: Sequence[Hit], lang: str, dangling: Sequence[Dangling] = ()) -> Answer:
+    def answer(
+        self,
+        query: Query | str,
+        hits: Sequence[Hit],
+        lang: str,
+        dangling: Sequence[Dangling] = (),
+        named: Sequence[str] = (),
+    ) -> Answer:
         """The answer to ``query`` (a :class:`Query`, or a plain question) from ``hits``.
 
         ``dangling``: the question's references that point at nothing (第七条政策建议);
-        the answer then declines and says what the documents have instead.
+        the answer then declines and says what the documents have instead. ``named``:
+        the documents the question names, the sides of a comparison of two documents.
         """
         if isinstance(query, str):
             query = understand(query, lang=lang)
@@ -178,7 +227,7 @@ class ExtractiveAnswerer:
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
             return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
-        if not hits or self.declines(question, hits):
+        if not hits or self.declines(query, hits):
             return Answer(question, self._decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
         listed = self._list_answer(question, q_tokens, list(hits), lang)
@@ -188,6 +237,10 @@ class ExtractiveAnswerer:
         kinds = asked_quantities(question) or (["count"] if _NUMBER_QUESTION.search(question) else [])
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
+        if _COMPARE.search(question):
+            compared = self._compare(question, lang, pool, referenced, named, q_tokens, kinds, hits)
+            if compared is not None:
+                return compared
         pool = (referenced or pool)[:5]
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds)]
         limit = 6 if broad else 4
@@ -195,6 +248,46 @@ class ExtractiveAnswerer:
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
         chosen = self._whole_units(self._choose(candidates, limit=limit), candidates, limit + 4)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+
+    def _compare(
+        self,
+        question: str,
+        lang: str,
+        pool: list[Hit],
+        referenced: list[Hit],
+        named: Sequence[str],
+        q_tokens: set[str],
+        kinds: Sequence[str],
+        hits: Sequence[Hit],
+    ) -> Answer | None:
+        """A comparison answered in parts, one per side: two named documents, or two referenced sections."""
+        sides: dict[str, list[Hit]] = {}
+        if len(named) >= 2:
+            for doc_id in named:
+                sides[doc_id] = [h for h in pool if h.doc_id == doc_id][:3]
+        elif referenced:
+            for hit in referenced:
+                sides.setdefault(hit.section.split(" › ")[-1], []).append(hit)
+        sides = {key: side for key, side in sides.items() if side}
+        if len(sides) < 2:
+            return None
+        groups, labels = [], []
+        for side in sides.values():
+            candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, q_tokens, kinds)]
+            chosen = self._choose(candidates, limit=3)
+            if not chosen:
+                continue
+            groups.append([(s.hit, s.source, s.translation) for s in chosen])
+            first = chosen[0].hit
+            if len(named) >= 2:
+                labels.append(f"《{first.doc_title}》" if lang == "zh" else (first.doc_title_en or first.doc_title))
+            else:
+                section = first.section_en if lang == "en" and first.section_en else first.section
+                labels.append(section.split(" › ")[-1])
+        if len(groups) < 2:
+            return None
+        intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
+        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
 
     @staticmethod
     def _decline_text(hits: Sequence[Hit], lang: str) -> str:
@@ -333,6 +426,7 @@ class ExtractiveAnswerer:
         hits: Sequence[Hit],
         *,
         intro: str | None = None,
+        labels: Sequence[str] = (),
     ) -> Answer:
         """Cite every quote with its own marker; with ``intro``, each group is a numbered list item."""
         citations: list[Citation] = []
@@ -364,7 +458,10 @@ class ExtractiveAnswerer:
                     )
                 )
                 shown_group.append(f"{set_apart_footnotes(shown)} [{n}]")
-            lines.append(("" if lang == "zh" else " ").join(shown_group))
+            line = ("" if lang == "zh" else " ").join(shown_group)
+            if len(labels) > len(lines):
+                line = f"{labels[len(lines)]}{'：' if lang == 'zh' else ': '}{line}"
+            lines.append(line)
         if intro is not None:
             text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
         else:

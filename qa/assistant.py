@@ -257,7 +257,9 @@ class Assistant:
         assert self._answerer is not None and self._index is not None
         assert self._retriever is not None and self._retriever.references is not None
         dangling = self._retriever.references.dangling(query.text, self._index.chunks)
-        extractive = replace(self._answerer.answer(query, hits, query.lang, dangling), question=question)
+        named, _ = self._retriever.references.documents_named(query.text)
+        answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
+        extractive = replace(answer_, question=question)
         if not self.llm:
             return extractive
         if self._llm_answerer is None:
