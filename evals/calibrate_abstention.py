@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.answering import Signals  # noqa: E402
+from qa.answering import Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
 
@@ -32,9 +32,7 @@ Row = tuple[str, str, bool, Signals]  # set, lang, in scope, signals
 
 def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool) -> tuple[float, float]:
     def declined(sig: Signals) -> bool:
-        if not quantity and sig.quantity_missing:
-            sig = Signals(sig.referenced, sig.support, sig.unknown, sig.similarity, False)
-        return sig.declines(s, u, m)
+        return sig.declines(Limits(s, u, quantity), m)
 
     inside = [r for r in rows if r[2]]
     outside = [r for r in rows if not r[2]]
@@ -46,7 +44,10 @@ def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--questions", type=Path, nargs="+", default=[ROOT / "evals" / "questions.jsonl", ROOT / "evals" / "natural.jsonl"]
+        "--questions",
+        type=Path,
+        nargs="+",
+        default=[ROOT / "evals" / "questions.jsonl", ROOT / "evals" / "natural.jsonl"],
     )
     args = parser.parse_args()
     assistant = Assistant(log=lambda _: None)
@@ -60,10 +61,13 @@ def main() -> None:
     sets = sorted({r[0] for r in rows})
     for lang in ("zh", "en"):
         mine = [r for r in rows if r[1] == lang]
-        print(f"{lang}: " + ", ".join(
-            f"{name} {sum(r[2] for r in mine if r[0] == name)} in scope / {sum(not r[2] for r in mine if r[0] == name)} out"
-            for name in sets
-        ))
+        print(
+            f"{lang}: "
+            + ", ".join(
+                f"{name} {sum(r[2] for r in mine if r[0] == name)} in scope / {sum(not r[2] for r in mine if r[0] == name)} out"
+                for name in sets
+            )
+        )
         grid = []
         similarities: list[float | None] = [None, *[x / 100 for x in range(20, 70, 2)]]
         for s, u, m, qty in itertools.product(
@@ -78,12 +82,18 @@ def main() -> None:
         for _, _, _, s, u, m, qty, per_set in grid[:6]:
             figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, per_set, strict=True))
             print(f"    {s:.3f}, {u:.2f}, {m}, {qty}: {figures}")
+        limits = answerer.limits[lang]
+        floor = answerer.min_similarity
+        if isinstance(floor, dict):
+            floor = floor.get(lang)
         current = [
-            rates([r for r in mine if r[0] == name], answerer.min_support, answerer.max_unknown, answerer.min_similarity, True)
+            rates(
+                [r for r in mine if r[0] == name], limits.min_support, limits.max_unknown, floor, limits.check_quantity
+            )
             for name in sets
         ]
         figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, current, strict=True))
-        print(f"  defaults {answerer.min_support}, {answerer.max_unknown}, {answerer.min_similarity}: {figures}")
+        print(f"  defaults {limits}, min_similarity {floor}: {figures}")
 
 
 if __name__ == "__main__":

@@ -17,31 +17,39 @@ _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_ZH_NUM}]+)"
 # What is asked for -> how a sentence that gives it looks.
 QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "percent": (
-        re.compile(r"百分之|比例|几成|多少成|percent|percentage|share|proportion|what fraction", re.I),
+        re.compile(
+            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|几成|多少成|what percent|what percentage|what share of|"
+            r"what proportion|how big a share|how much of the",
+            re.I,
+        ),
         re.compile(rf"百分之[{_ZH_NUM}]+|\d+(?:\.\d+)?\s*%|\bpercent\b", re.I),
     ),
     "money": (
         re.compile(
-            r"多少钱|金额|数额|奖金|费用|多少元|how much (?:money|is|does|will|do)|amount|fee|yuan|\bpaid\b|\bpay\b",
+            r"多少钱|多少元|多少万|多少亿|金额是多少|数额是多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
+            r"how much (?:money|is the|are the|does|do|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)",
             re.I,
         ),
-        re.compile(rf"{_NUM}\s*(?:万|亿)?元|\b\d[\d,]*\s*yuan\b|RMB\s*\d", re.I),
+        re.compile(rf"{_NUM}\s*(?:万|亿)?元|\b\d[\d,]*\s*yuan\b|RMB\s*\d|{_NUM}\s*倍|\b\w+ times\b", re.I),
     ),
     "period": (
         re.compile(
-            r"多久|多长时间|几年|几个月|几天|期限|时限|之日起|截止|deadline|how long|how many (?:years|months|days)|"
-            r"within|period|\bterm\b|time limit|when must|by when",
+            r"多久|多长时间|几年|几个月|几天|哪一天|什么时候之前|期限是多少|时限是多少|how long|how many (?:years|months|days|weeks)|"
+            r"what is the deadline|what deadline|by when|within how|how soon|how late",
             re.I,
         ),
         re.compile(
-            rf"{_NUM}\s*(?:个)?(?:年|月|日|天|周)|\b(?:\d+|one|two|three|four|five|six|ten|twelve|fifteen|twenty)"
+            rf"{_NUM}\s*(?:个)?(?:年|月|日|天|周)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
             r"\s*(?:-\s*)?(?:years?|months?|days?|weeks?)\b",
             re.I,
         ),
     ),
     "count": (
-        re.compile(r"多少|几个|几项|几条|几类|how many|number of", re.I),
-        re.compile(rf"{_NUM}\s*(?:个|项|条|类|种|家|所|倍|次)|\b\d+\b", re.I),
+        re.compile(r"几个|几项|几家|几所|几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)", re.I),
+        re.compile(
+            rf"{_NUM}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|\b\d+\b|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",
+            re.I,
+        ),
     ),
 }
 
