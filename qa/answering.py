@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.asked import NOT_ANSWERS, asked_quantities, gives, is_heading, set_apart_footnotes
+from qa.asked import ASKS_FOR_FRONT_MATTER, NOT_ANSWERS, asked_quantities, gives, is_heading, set_apart_footnotes
 from qa.chunking import align_sentences
 from qa.glossary import Glossary
 from qa.lists import Item, Structure, choose_list, list_intent
@@ -262,7 +262,12 @@ class ExtractiveAnswerer:
             if compared is not None:
                 return compared
         pool = (referenced or pool)[:5]
-        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds)]
+        front = bool(ASKS_FOR_FRONT_MATTER.search(question))
+        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, front)]
+        if not candidates:  # only headings came back: quote them rather than say nothing
+            candidates = [
+                s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, True, True)
+            ]
         limit = 6 if broad else 4
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
@@ -374,9 +379,18 @@ class ExtractiveAnswerer:
                 translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
         return source, translation
 
-    def _sentences(self, hit: Hit, rank: int, q_tokens: set[str], kinds: Sequence[str]) -> list[Sentence]:
+    def _sentences(
+        self,
+        hit: Hit,
+        rank: int,
+        q_tokens: set[str],
+        kinds: Sequence[str],
+        front_matter: bool = False,
+        headings_too: bool = False,
+    ) -> list[Sentence]:
+        """The passage's sentences scored against the question; ``front_matter`` when it asks for keywords etc."""
         chunk = self.chunks.get(hit.chunk_id)
-        if chunk is not None and chunk.kind in NOT_ANSWERS:
+        if chunk is not None and chunk.kind in NOT_ANSWERS and not front_matter:
             return []  # keyword lines, bibliography entries, author notes: never an answer sentence
         spans = sentence_spans(hit.text, hit.lang)
         units = _short_units(hit.text, spans)
@@ -392,7 +406,7 @@ class ExtractiveAnswerer:
         headings = f"{hit.section}\n{hit.section_en or ''}"
         out = []
         for i, src in enumerate(sources):
-            if is_heading(src, headings):
+            if not headings_too and is_heading(src, headings):
                 continue  # the section path already shows it; a heading answers nothing
             score = self.match(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
             if kinds:  # "how much / how long": the clause that states it, not the article's opening line

@@ -26,7 +26,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "money": (
         re.compile(
-            r"多少钱|多少元|多少万|多少亿|金额是多少|数额是多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
+            r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|金额是多少|数额是多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
             r"how much (?:money|is the|are the|does|do|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)",
             re.I,
         ),
@@ -55,6 +55,11 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})
+# ...unless the question asks for exactly that: "what keywords…", "参考文献有哪些", "who wrote it".
+ASKS_FOR_FRONT_MATTER = re.compile(
+    r"关键词|关键字|参考文献|引用了哪些|作者|落款|发布日期|keywords?|bibliograph|references? list|cited works|authors?|signed|dated",
+    re.I,
+)
 # The paper's own footnote markers ("…工业革命[6]。"): not our citations.
 FOOTNOTE = re.compile(r"\[(\d{1,2}(?:[-–,，]\d{1,2})*)\]")
 _SUPERSCRIPT = str.maketrans("0123456789-–,，", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻˒˒")
