@@ -98,7 +98,7 @@ def focus_of(text: str) -> str:
         if asks.search(pieces[i]):
             focus = pieces[i]
             # "最上游的原因是什么？" says little alone: take the piece before it as well
-            if len(_CJK.findall(focus)) + 2 * len(re.findall(r"[A-Za-z]+", focus)) < 16 and i > 0:
+            if len(_CJK.findall(focus)) + 2 * len(re.findall(r"[A-Za-z]+", focus)) < 12 and i > 0:
                 focus = f"{pieces[i - 1]} {focus}"
             return focus
     return text
