@@ -3,7 +3,8 @@
     python evals/bench_search.py [--runs 5]
 
 cold: wall time of a fresh `qa search` process (index already built), best and median of runs;
-warm: `Assistant.search` in one process, p50/p95 over the fixed question set, per mode.
+warm: `Assistant.search` in one process, p50/p95 over the fixed question set, per mode; then
+warm `Assistant.ask` (search + answer, the default mode) p50/p95 over the fixed and the natural set.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ def main() -> None:
         ms.sort()
         print(
             f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
+        )
+    for name in ("questions", "natural"):
+        asked = [q.question for q in load_questions(ROOT / "evals" / f"{name}.jsonl").questions]
+        assistant.ask(asked[0])
+        ms = []
+        for q in asked:
+            start = time.perf_counter()
+            assistant.ask(q)
+            ms.append((time.perf_counter() - start) * 1000)
+        ms.sort()
+        print(
+            f"warm ask ({name}.jsonl): p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
         )
 
 

@@ -18,6 +18,7 @@ Chinese, and the answer says so.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -122,11 +123,18 @@ class ExtractiveAnswerer:
         min_similarity: float | dict[str, float] | None = None,
     ) -> None:
         self.tokenizer = tokenizer
+        # Passages and their sentences are scored again for every question: remember their tokens
+        # (and the word-by-word translations of questions) instead of segmenting them each time.
+        self._tokens = functools.lru_cache(maxsize=50_000)(lambda text: frozenset(tokenizer(text)))
+        self._token_list = functools.lru_cache(maxsize=50_000)(lambda text: tuple(tokenizer(text)))
         self.idf = idf
         self.structure = structure
         self.chunks = chunks or {}
         self.glossary = glossary
-        self.translate = translate or (lambda _: [])
+        translator = translate or (lambda _: [])
+        self.translate: Callable[[str], list[str]] = functools.lru_cache(maxsize=20_000)(
+            lambda text: list(translator(text))
+        )
         # Calibrated on the fixed set's out-of-scope questions (evals/README.md): decline when
         # the best passage covers less than min_support of the question's known words, or
         # when more than max_unknown of its content words are unknown to the corpus.
@@ -143,7 +151,7 @@ class ExtractiveAnswerer:
         total = sum(self.idf(t) for t in question_tokens)
         if total <= 0:
             return 0.0
-        present = question_tokens & set(self.tokenizer(text))
+        present = question_tokens & self._tokens(text)
         return sum(self.idf(t) for t in present) / total
 
     def match(
@@ -155,11 +163,11 @@ class ExtractiveAnswerer:
         term, would win every question.
         """
         total = sum(self.idf(t) for t in question_tokens)
-        tokens = self.tokenizer(text)
+        tokens = self._token_list(text)
         if total <= 0 or not tokens:
             return 0.0
         norm_len = (k1 + 1) / (1 + k1 * (1 - b + b * len(tokens) / typical))
-        present = question_tokens & set(tokens)
+        present = question_tokens & self._tokens(text)
         return sum(self.idf(t) for t in present) / total * norm_len / ((k1 + 1) / (1 + k1))
 
     def unknown_share(self, question: str) -> float:
