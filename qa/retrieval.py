@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qa.asked import QUANTITIES, asked_quantities, gives
 from qa.embedding import Embedder
 from qa.index import SearchIndex
 from qa.query import Query
@@ -37,6 +38,7 @@ class FusionWeights:
     lexical: float = 1.0
     translated: float = 1.0
     reference: float = 2.0
+    asked: float = 0.5
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
 
@@ -88,6 +90,7 @@ class Retriever:
         self.embedder = embedder
         self.weights = weights or FusionWeights()
         self.references = references
+        self._given: dict[int, frozenset[str]] = {}
 
     def lexical_legs(self, question: str) -> dict[str, list[tuple[int, float]]]:
         legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(question, DEPTH)]}
@@ -100,6 +103,16 @@ class Retriever:
             if chinese:
                 legs["bm25_zh"] = [(r.index, r.score) for r in self.index.lexical.retrieve(" ".join(chinese), DEPTH)]
         return legs
+
+    def _gives(self, index: int, kinds: list[str]) -> bool:
+        """Whether chunk ``index`` states a quantity of one of ``kinds`` (remembered per chunk)."""
+        given = self._given.get(index)
+        if given is None:
+            chunk = self.index.chunks[index]
+            text = f"{chunk.text}\n{chunk.translation or ''}"
+            given = frozenset(kind for kind in QUANTITIES if gives(text, kind))
+            self._given[index] = given
+        return any(kind in given for kind in kinds)
 
     def dense_leg(self, question: str) -> list[tuple[int, float]]:
         if self.embedder is None:
@@ -138,6 +151,12 @@ class Retriever:
             "dense": w.dense if mode == "hybrid" else 0.0,
         }
         weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
+        kinds = asked_quantities(query.focus) if query is not None else []
+        if kinds and mode == "hybrid":
+            # "how long / how much": among the candidates, the passages that state such a quantity
+            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
+            legs["asked"] = [(r.index, 1.0) for r in first[:DEPTH] if self._gives(r.index, kinds)]
+            weights["asked"] = w.asked
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
