@@ -258,23 +258,29 @@ class ExtractiveAnswerer:
         if not hits or self.declines(query, hits):
             return Answer(question, self._decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
+        # a long question's sentences are chosen mostly by what it asks, not by its context
+        focus = self.question_tokens(query.focus) if query.has_focus else None
         listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
             return listed
         broad = bool(_BROAD.search(question))
-        kinds = asked_quantities(question) or (["count"] if _NUMBER_QUESTION.search(question) else [])
+        kinds = asked_quantities(query.focus) or (["number"] if _NUMBER_QUESTION.search(query.focus) else [])
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if _COMPARE.search(question):
-            compared = self._compare(question, lang, pool, referenced, named, q_tokens, kinds, hits)
+            compared = self._compare(question, lang, pool, referenced, named, q_tokens, kinds, hits, focus)
             if compared is not None:
                 return compared
         pool = (referenced or pool)[:5]
         front = bool(ASKS_FOR_FRONT_MATTER.search(question))
-        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, front)]
+        candidates = [
+            s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, front, focus=focus)
+        ]
         if not candidates:  # only headings came back: quote them rather than say nothing
             candidates = [
-                s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, True, True)
+                s
+                for rank, hit in enumerate(pool)
+                for s in self._sentences(hit, rank, q_tokens, kinds, True, True, focus)
             ]
         limit = 6 if broad else 4
         if referenced and _WHOLE_UNIT.search(question):
@@ -292,6 +298,7 @@ class ExtractiveAnswerer:
         q_tokens: set[str],
         kinds: Sequence[str],
         hits: Sequence[Hit],
+        focus: set[str] | None = None,
     ) -> Answer | None:
         """A comparison answered in parts, one per side: two named documents, or two referenced sections."""
         sides: dict[str, list[Hit]] = {}
@@ -306,7 +313,9 @@ class ExtractiveAnswerer:
             return None
         groups, labels = [], []
         for side in sides.values():
-            candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, q_tokens, kinds)]
+            candidates = [
+                s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, q_tokens, kinds, focus=focus)
+            ]
             chosen = self._choose(candidates, limit=3)
             if not chosen:
                 continue
@@ -395,6 +404,7 @@ class ExtractiveAnswerer:
         kinds: Sequence[str],
         front_matter: bool = False,
         headings_too: bool = False,
+        focus: set[str] | None = None,
     ) -> list[Sentence]:
         """The passage's sentences scored against the question; ``front_matter`` when it asks for keywords etc."""
         chunk = self.chunks.get(hit.chunk_id)
@@ -416,7 +426,11 @@ class ExtractiveAnswerer:
         for i, src in enumerate(sources):
             if not headings_too and is_heading(src, headings):
                 continue  # the section path already shows it; a heading answers nothing
-            score = self.match(q_tokens, src + "\n" + (translations[i] or "")) + 0.25 * context + 0.15 / (rank + 1)
+            both = src + "\n" + (translations[i] or "")
+            fit = self.match(q_tokens, both)
+            if focus:
+                fit = 0.4 * fit + 0.6 * self.match(focus, both)
+            score = fit + 0.25 * context + 0.15 / (rank + 1)
             if kinds:  # "how much / how long": the clause that states it, not the article's opening line
                 score += 0.35 if any(gives(src, kind) for kind in kinds) else 0.0
             if len(norm(src)) < 6:

@@ -51,6 +51,11 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
+    # any figure at all, for "多少 / what number" questions that name no unit
+    "number": (
+        re.compile(r"(?!)"),  # never asked for by name: the answerer falls back to it
+        re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项|元|倍|次|位|%)|百分之", re.I),
+    ),
 }
 
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
