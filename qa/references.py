@@ -38,6 +38,10 @@ TABLE = re.compile(r"(?:表|table\s*)([1-9])(?!\d)", re.I)
 FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
 ARTICLE_ZH = re.compile(rf"第([{_ZH}\d]+)条")
 ARTICLE_EN = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.I)
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
+_LEADING = re.compile(r"^(?:按照|根据|依照|依据|参照|关于|对照|按)")
+ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|article|authors?)\b", re.I)
+ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
 
 
@@ -57,6 +61,12 @@ class ReferenceResolver:
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
+        self.numbers = {}  # 国办发〔2021〕26号 -> document id
+        for doc in docs:
+            number = doc.meta.get("doc_number")
+            if isinstance(number, str) and DOC_NUMBER.fullmatch(number.strip()):
+                self.numbers[_number_key(number)] = doc.id
+                pairs.append((number.strip(), doc.id))
         for doc in docs:
             for alias in doc.meta.get("aliases") or []:
                 pairs.append((str(alias), doc.id))
@@ -90,8 +100,14 @@ class ReferenceResolver:
                 if n:
                     refs.append(Reference(f"tension 2.{n}", self.paper, (f"2.{n}",)))
             text = pattern.sub(" ", text)
+        for m in DOC_NUMBER.finditer(text):
+            if _number_key(m.group()) not in self.numbers:  # 国发〔2016〕16号: a document the corpus lacks
+                refs.append(Reference(f"document {_LEADING.sub('', m.group())}", "", ()))
         docs, rest = self.documents_named(text)
         law_docs: list[str | None] = [d for d in docs if d != self.paper] or [None]
+        about_paper = self.paper in docs or ABOUT_PAPER.search(rest)
+        if law_docs == [None] and about_paper and not ABOUT_LAW.search(rest):
+            rest = ARTICLE_ZH.sub(" ", ARTICLE_EN.sub(" ", rest))  # 文章的第四条“文化逻辑”: not a law's Article 4
         for m in ARTICLE_ZH.finditer(rest):
             n = _number(m.group(1), False)
             if n:
@@ -138,6 +154,9 @@ class ReferenceResolver:
     def _describe(self, ref: Reference, chunks: Sequence[Chunk]) -> Dangling:
         """What the corpus has instead of ``ref``, in both languages."""
         kind = ref.label.split(" ")[0]
+        if kind == "document":
+            name = ref.label.split(" ", 1)[1]
+            return Dangling(ref.label, f"文档库中没有{name}这份文件。", f"{name} is not one of the documents.")
         paper = [seg for c in chunks if c.doc_id == self.paper for seg in c.segment_ids]
         if kind == "proposal":
             n = len({s for s in paper if re.fullmatch(r"3-\(\d+\)", s)})
@@ -190,6 +209,11 @@ class Dangling:
     label: str
     zh: str
     en: str
+
+
+def _number_key(number: str) -> str:
+    """国办发〔2021〕26号 and 国办发[2021]26号 are the same number (a leading 按照/根据… is not part of it)."""
+    return re.sub(r"[\s〔\[［【(（〕\]］】)）]", "", _LEADING.sub("", number))
 
 
 def _points_at(ref: Reference, chunk: Chunk) -> bool:

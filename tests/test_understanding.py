@@ -171,6 +171,7 @@ def test_a_comparison_of_two_documents_is_answered_in_two_parts(assistant: Assis
         ("文章的第六对关系是什么？", "5对"),
         ("专利法第二百条是怎么规定的？", "82条"),
         ("第一千条", "149条"),
+        ("按照国发〔2016〕16号文，高校领导能不能拿股权激励？", "没有国发〔2016〕16号"),
     ],
 )
 def test_references_to_what_does_not_exist_are_declined_with_what_does(
@@ -178,6 +179,12 @@ def test_references_to_what_does_not_exist_are_declined_with_what_does(
 ) -> None:
     answer = assistant.ask(question)
     assert answer.abstained and says in answer.text
+
+
+def test_a_known_document_number_names_its_document(assistant: Assistant) -> None:
+    answer = assistant.ask("国办发〔2021〕26号文件对科技成果评价提出了什么要求？")
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"evaluation-opinion"}
 
 
 def test_a_decline_names_the_nearest_topic(assistant: Assistant) -> None:
