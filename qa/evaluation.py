@@ -147,6 +147,12 @@ def summarize(results: Sequence[QuestionResult], *, answers: bool = True) -> dic
     summary["by_type"] = _group(results, lambda r: r.question.type, answers)
     summary["by_topic"] = _group(results, lambda r: r.question.topic.split(":")[0], answers)
     summary["by_direction"] = _group([r for r in results if r.question.in_scope], lambda r: r.direction, answers=False)
+    styled = [(style, r) for r in results for style in r.question.styles]
+    if styled:  # a question counts under each of its labels
+        groups: dict[str, list[QuestionResult]] = {}
+        for style, r in styled:
+            groups.setdefault(style, []).append(r)
+        summary["by_style"] = {name: _metrics(rs, answers=answers) for name, rs in sorted(groups.items())}
     return summary
 
 

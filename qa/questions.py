@@ -39,6 +39,7 @@ class Question:
     evidence_mode: str
     key_points: tuple[tuple[str, ...], ...]
     line: int = 0
+    styles: tuple[str, ...] = ()  # optional "style" labels (everyday, traditional, long, …) for breakdowns
 
     @property
     def in_scope(self) -> bool:
@@ -145,6 +146,7 @@ def _parse(record: object, line: int) -> tuple[Question | None, _Problems]:
         evidence_mode=record["evidence_mode"],
         key_points=tuple(tuple(kp) for kp in key_points),
         line=line,
+        styles=_styles(record.get("style")),
     )
     return question, problems
 
@@ -159,3 +161,10 @@ def evidence_problems(questions: Iterable[Question], source_texts: Iterable[str]
             if norm(excerpt) not in joined:
                 problems.append(f"line {q.line} ({q.id}): evidence {excerpt!r} is not inside one corpus sentence")
     return problems
+
+
+def _styles(value: object) -> tuple[str, ...]:
+    """The optional ``style`` field (an extra the spec allows): a list of labels, anything else ignored."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(v) for v in value if isinstance(v, str) and v.strip())

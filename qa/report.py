@@ -55,6 +55,9 @@ def markdown(runs: list[EvalRun], questions_path: str, command: str) -> str:
         parts.append(_breakdown(run.summary["by_direction"], answers=False))
         parts.append(f"\n## {run.mode}: by topic\n")
         parts.append(_breakdown(run.summary["by_topic"]))
+        if "by_style" in run.summary:
+            parts.append(f"\n## {run.mode}: by style of asking (a question counts under each of its labels)\n")
+            parts.append(_breakdown(run.summary["by_style"]))
         parts.append(f"\n## {run.mode}: failures\n")
         parts.append(_failures(run))
     return "\n".join(parts) + "\n"
