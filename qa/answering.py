@@ -23,7 +23,15 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.asked import ASKS_FOR_FRONT_MATTER, NOT_ANSWERS, asked_quantities, gives, is_heading, set_apart_footnotes
+from qa.asked import (
+    ASKS_FOR_FRONT_MATTER,
+    COMPARE,
+    NOT_ANSWERS,
+    asked_quantities,
+    gives,
+    is_heading,
+    set_apart_footnotes,
+)
 from qa.chunking import align_sentences
 from qa.glossary import Glossary
 from qa.lists import Item, Structure, choose_list, list_intent
@@ -44,11 +52,6 @@ _NUMBER_QUESTION = re.compile(r"多少|几年|百分之|比例|金额|how (?:muc
 _WHOLE_UNIT = re.compile(
     r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
     r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
-    re.I,
-)
-_COMPARE = re.compile(
-    r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
-    r"\beach\b.*\b(?:say|require|provide)",
     re.I,
 )
 _BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
@@ -267,7 +270,7 @@ class ExtractiveAnswerer:
         kinds = asked_quantities(query.focus) or (["number"] if _NUMBER_QUESTION.search(query.focus) else [])
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
-        if _COMPARE.search(question):
+        if COMPARE.search(question):
             compared = self._compare(question, lang, pool, referenced, named, q_tokens, kinds, hits, focus)
             if compared is not None:
                 return compared

@@ -58,6 +58,12 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 
+# A comparison: answered in parts, one per side, and retrieved so that every side is in the top passages.
+COMPARE = re.compile(
+    r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
+    r"\beach\b.*\b(?:say|require|provide)",
+    re.I,
+)
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})
 # ...unless the question asks for exactly that: "what keywords…", "参考文献有哪些", "who wrote it".

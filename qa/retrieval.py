@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qa.asked import QUANTITIES, asked_quantities, gives
+from qa.asked import COMPARE, QUANTITIES, asked_quantities, gives
 from qa.embedding import Embedder
 from qa.index import SearchIndex
 from qa.query import Query
@@ -161,4 +161,21 @@ class Retriever:
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
-        return fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})[:k]
+        ranked = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
+        if query is not None and self.references is not None and COMPARE.search(query.text):
+            ranked = self._every_side(ranked, self.references.documents_named(query.text)[0])
+        return ranked[:k]
+
+    def _every_side(self, ranked: list[Ranked], named: list[str]) -> list[Ranked]:
+        """A comparison of named documents: each one's best passage among the first few, in fused order."""
+        if len(named) < 2:
+            return ranked
+        best = []
+        for doc_id in named:
+            first = next((r for r in ranked if self.index.chunks[r.index].doc_id == doc_id), None)
+            if first is not None:
+                best.append(first)
+        head = ranked[: max(0, 5 - len(best))]
+        lifted = [r for r in best if r not in head]
+        front = sorted(head + lifted, key=lambda r: -r.score)
+        return front + [r for r in ranked if r not in front]
