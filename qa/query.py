@@ -46,15 +46,20 @@ class Query:
     """A question as typed (``original``) and the forms the search uses.
 
     ``text`` is the whole question in simplified characters, ``focus`` its asking
-    part (equal to ``text`` for a short question), ``expanded`` the text plus the
-    documents' terms for its everyday words, ``lang`` the answer language.
+    part (equal to ``text`` for a short question), ``terms`` the documents' terms for
+    its everyday words (searched beside it, never shown), ``lang`` the answer language.
     """
 
     original: str
     text: str
     focus: str
-    expanded: str
+    terms: tuple[str, ...]
     lang: str
+
+    @property
+    def expanded(self) -> str:
+        """The text with the thesaurus terms appended (what BM25 sees of a Chinese question)."""
+        return f"{self.text} {' '.join(self.terms)}" if self.terms else self.text
 
     @property
     def has_focus(self) -> bool:
@@ -152,5 +157,4 @@ def understand(question: str, thesaurus: Thesaurus | None = None, lang: str | No
     text = simplified(question)
     focus = focus_of(text)
     extra = thesaurus.terms_for(text) if thesaurus else []
-    expanded = f"{text} {' '.join(extra)}" if extra else text
-    return Query(question, text, focus, expanded, lang or detect_language(question))
+    return Query(question, text, focus, tuple(extra), lang or detect_language(question))

@@ -10,6 +10,7 @@ explained.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qa.asked import COMPARE, QUANTITIES, asked_quantities, gives
@@ -93,16 +94,23 @@ class Retriever:
         self.references = references
         self._given: dict[int, frozenset[str]] = {}
 
-    def lexical_legs(self, question: str) -> dict[str, list[tuple[int, float]]]:
-        legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(question, DEPTH)]}
+    def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
+        """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),
+        references, and for an English question BM25 on its word-by-word Chinese translation.
+
+        English questions do not take thesaurus terms: measured on both question sets, they
+        added nothing to the translation leg and the reader questions (evals/README.md)."""
+        english = detect_language(question) == "en"
+        own = question if english or not terms else f"{question} {' '.join(terms)}"
+        legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(own, DEPTH)]}
         if self.references is not None:
             pointed = self.references.resolve(question, self.index.chunks)
             if pointed:
                 legs["ref"] = [(i, 1.0) for i in pointed[:DEPTH]]
-        if detect_language(question) == "en":
-            chinese = self.index.translator.translate(question)
+        if english:
+            chinese = " ".join(self.index.translator.translate(question)).strip()
             if chinese:
-                legs["bm25_zh"] = [(r.index, r.score) for r in self.index.lexical.retrieve(" ".join(chinese), DEPTH)]
+                legs["bm25_zh"] = [(r.index, r.score) for r in self.index.lexical.retrieve(chinese, DEPTH)]
         return legs
 
     def _gives(self, index: int, kinds: list[str]) -> bool:
@@ -121,23 +129,25 @@ class Retriever:
         vector = self.embedder.embed_queries([question])[0]
         return self.index.dense_search(vector, DEPTH)
 
-    def legs(self, question: str, mode: str = "hybrid", prefix: str = "") -> dict[str, list[tuple[int, float]]]:
+    def legs(
+        self, question: str, mode: str = "hybrid", prefix: str = "", terms: Sequence[str] = ()
+    ) -> dict[str, list[tuple[int, float]]]:
         """The rankings a mode needs for one form of the question, leg names prefixed."""
         legs: dict[str, list[tuple[int, float]]] = {}
         if mode in ("bm25", "hybrid"):
-            legs.update(self.lexical_legs(question))
+            legs.update(self.lexical_legs(question, terms))
         if mode in ("dense", "hybrid"):
             legs["dense"] = self.dense_leg(question)
         return {prefix + name: ranking for name, ranking in legs.items()}
 
     def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
-        """The ``k`` best chunks; a :class:`Query` is ranked by its expanded form and, when long, its focus."""
+        """The ``k`` best chunks; a :class:`Query` is ranked with its thesaurus terms and, when long, its focus."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
         query = question if isinstance(question, Query) else None
-        text = query.expanded if query else str(question)
+        text = query.text if query else str(question)
         w = self.weights
-        legs = self.legs(text, mode)
+        legs = self.legs(text, mode, terms=query.terms if query else ())
         if mode == "dense":
             return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
         if query is not None and query.has_focus:
