@@ -95,7 +95,7 @@ class Limits:
 
 # Calibrated on the fixed and the natural set together, per language (evals/README.md):
 # the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
-LIMITS = {"zh": Limits(0.05, 0.30, False), "en": Limits(0.10, 0.35, True)}
+LIMITS = {"zh": Limits(0.05, 0.30, False), "en": Limits(0.125, 0.40, True)}
 
 
 @dataclass(frozen=True)
