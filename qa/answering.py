@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from qa.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
@@ -34,6 +36,7 @@ from qa.asked import (
     set_apart_footnotes,
 )
 from qa.chunking import align_sentences
+from qa.embedding import Embedder
 from qa.glossary import Glossary
 from qa.lists import Item, Structure, choose_list, list_intent
 from qa.query import Query, understand
@@ -94,10 +97,29 @@ class Limits:
     check_quantity: bool = True
 
 
+SEMANTIC = {"zh": 0.0, "en": 0.5}  # weight of a sentence's embedding similarity in its score
 UNKNOWN_WEIGHT = 5.0  # the IDF of a rare corpus word: what an unknown word weighs in a question
 # Calibrated on the fixed and the natural set together, per language (evals/README.md):
 # the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
 LIMITS = {"zh": Limits(0.05, 0.30, False), "en": Limits(0.075, 0.45, True)}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What one question asks, worked out once and used to score every candidate sentence.
+
+    ``tokens``: its known words (with an English question's translation); ``focus``: the
+    asking part's, for a long question; ``kinds``: quantities it asks for; ``front_matter``:
+    it asks for keywords, references or authors; ``vector``: its embedding, for the
+    semantic part of a sentence's score (None without an embedder).
+    """
+
+    tokens: set[str]
+    focus: set[str] | None
+    kinds: Sequence[str]
+    front_matter: bool
+    vector: np.ndarray | None = None
+    semantic: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -126,6 +148,8 @@ class ExtractiveAnswerer:
         translate: Callable[[str], list[str]] | None = None,
         limits: dict[str, Limits] | None = None,
         min_similarity: float | dict[str, float] | None = None,
+        embedder: Embedder | None = None,
+        semantic: dict[str, float] | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         # Passages and their sentences are scored again for every question: remember their tokens
@@ -134,6 +158,12 @@ class ExtractiveAnswerer:
         self._token_list = functools.lru_cache(maxsize=50_000)(lambda text: tuple(tokenizer(text)))
         self.idf = idf
         self._words: frozenset[str] | None = None
+        # The embedding model scores sentences by meaning as well as by words, per question language:
+        # an English question meets the translation in other words, a Chinese one the source in its own
+        # (measured on both question sets: evals/README.md).
+        self.embedder = embedder
+        self.semantic = dict(semantic if semantic is not None else SEMANTIC)
+        self._sentence_vectors: dict[str, np.ndarray] = {}
         self._words_lock = threading.Lock()
         self.structure = structure
         self.chunks = chunks or {}
@@ -304,30 +334,28 @@ class ExtractiveAnswerer:
         if not hits or self.declines(query, hits):
             return Answer(question, self._decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
-        # a long question's sentences are chosen mostly by what it asks, not by its context
-        focus = self.question_tokens(query.focus) if query.has_focus else None
         listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
             return listed
         broad = bool(_BROAD.search(question))
-        kinds = asked_quantities(query.focus) or (["number"] if _NUMBER_QUESTION.search(query.focus) else [])
+        asked = Asked(
+            q_tokens,
+            # a long question's sentences are chosen mostly by what it asks, not by its context
+            self.question_tokens(query.focus) if query.has_focus else None,
+            asked_quantities(query.focus) or (["number"] if _NUMBER_QUESTION.search(query.focus) else []),
+            bool(ASKS_FOR_FRONT_MATTER.search(question)),
+            *self._meaning(query.focus),
+        )
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if COMPARE.search(question):
-            compared = self._compare(question, lang, pool, referenced, named, q_tokens, kinds, hits, focus)
+            compared = self._compare(question, lang, pool, referenced, named, asked, hits)
             if compared is not None:
                 return compared
         pool = (referenced or pool)[:5]
-        front = bool(ASKS_FOR_FRONT_MATTER.search(question))
-        candidates = [
-            s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, q_tokens, kinds, front, focus=focus)
-        ]
+        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
         if not candidates:  # only headings came back: quote them rather than say nothing
-            candidates = [
-                s
-                for rank, hit in enumerate(pool)
-                for s in self._sentences(hit, rank, q_tokens, kinds, True, True, focus)
-            ]
+            candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked, headings=True)]
         limit = 6 if broad else 4
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
@@ -341,10 +369,8 @@ class ExtractiveAnswerer:
         pool: list[Hit],
         referenced: list[Hit],
         named: Sequence[str],
-        q_tokens: set[str],
-        kinds: Sequence[str],
+        asked: Asked,
         hits: Sequence[Hit],
-        focus: set[str] | None = None,
     ) -> Answer | None:
         """A comparison answered in parts, one per side: two named documents, or two referenced sections."""
         sides: dict[str, list[Hit]] = {}
@@ -359,9 +385,7 @@ class ExtractiveAnswerer:
             return None
         groups, labels = [], []
         for side in sides.values():
-            candidates = [
-                s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, q_tokens, kinds, focus=focus)
-            ]
+            candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
             chosen = self._choose(candidates, limit=3)
             if not chosen:
                 continue
@@ -442,19 +466,10 @@ class ExtractiveAnswerer:
                 translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
         return source, translation
 
-    def _sentences(
-        self,
-        hit: Hit,
-        rank: int,
-        q_tokens: set[str],
-        kinds: Sequence[str],
-        front_matter: bool = False,
-        headings_too: bool = False,
-        focus: set[str] | None = None,
-    ) -> list[Sentence]:
-        """The passage's sentences scored against the question; ``front_matter`` when it asks for keywords etc."""
+    def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
+        """The passage's sentences scored against the question (``headings``: heading lines too)."""
         chunk = self.chunks.get(hit.chunk_id)
-        if chunk is not None and chunk.kind in NOT_ANSWERS and not front_matter:
+        if chunk is not None and chunk.kind in NOT_ANSWERS and not asked.front_matter:
             return []  # keyword lines, bibliography entries, author notes: never an answer sentence
         spans = sentence_spans(hit.text, hit.lang)
         units = _short_units(hit.text, spans)
@@ -466,24 +481,46 @@ class ExtractiveAnswerer:
             for i, owned in enumerate(align_sentences(sources, t_sents)):
                 if owned:
                     translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
-        context = self.coverage(q_tokens, f"{hit.section}\n{hit.section_en or ''}")
-        headings = f"{hit.section}\n{hit.section_en or ''}"
+        path = f"{hit.section}\n{hit.section_en or ''}"
+        context = self.coverage(asked.tokens, path)
+        texts = [src + "\n" + (translations[i] or "") for i, src in enumerate(sources)]
+        closeness = self._closeness(asked.vector, texts)
         out = []
         for i, src in enumerate(sources):
-            if not headings_too and is_heading(src, headings):
+            if not headings and is_heading(src, path):
                 continue  # the section path already shows it; a heading answers nothing
-            both = src + "\n" + (translations[i] or "")
-            fit = self.match(q_tokens, both)
-            if focus:
-                fit = 0.4 * fit + 0.6 * self.match(focus, both)
-            score = fit + 0.25 * context + 0.15 / (rank + 1)
-            if kinds:  # "how much / how long": the clause that states it, not the article's opening line
-                score += 0.35 if any(gives(src, kind) for kind in kinds) else 0.0
+            fit = self.match(asked.tokens, texts[i])
+            if asked.focus:
+                fit = 0.4 * fit + 0.6 * self.match(asked.focus, texts[i])
+            score = fit + asked.semantic * closeness[i] + 0.25 * context + 0.15 / (rank + 1)
+            if asked.kinds:  # "how much / how long": the clause that states it, not the article's opening line
+                score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
             start = chunk.start if chunk else 0
             out.append(Sentence(hit, rank, i, src, translations[i], score, start, units[i]))
         return out
+
+    def _meaning(self, text: str) -> tuple[np.ndarray | None, float]:
+        """The question's embedding and the weight of meaning in its language (no embedding when 0)."""
+        weight = self.semantic.get(detect_language(text), 0.0)
+        if self.embedder is None or weight <= 0:
+            return None, 0.0
+        return np.asarray(self.embedder.embed_queries([text])[0], dtype=np.float32), weight
+
+    def _closeness(self, vector: np.ndarray | None, texts: list[str]) -> list[float]:
+        """Cosine of each sentence (with its translation) to the question: meaning where the words differ."""
+        if vector is None or not texts:
+            return [0.0] * len(texts)
+        assert self.embedder is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            vectors = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
+            with self._words_lock:
+                if len(self._sentence_vectors) > 100_000:
+                    self._sentence_vectors.clear()
+                self._sentence_vectors.update(zip(missing, vectors, strict=True))
+        return [float(self._sentence_vectors[t] @ vector) for t in texts]
 
     @staticmethod
     def _whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:

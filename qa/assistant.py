@@ -154,6 +154,7 @@ class Assistant:
             glossary=glossary,
             translate=index.translator.translate,
             min_similarity=OFFLINE_MIN_SIMILARITY if choice.source == "offline" else None,
+            embedder=embedder,
         )
         self.model_choice = choice
         return index
