@@ -611,21 +611,36 @@ class ExtractiveAnswerer:
         return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes)
 
     def _annotate(self, english: str, chinese: str, done: set[str]) -> str:
-        """The English sentence with the original Chinese after each glossary term's first use."""
+        """The English sentence with the original Chinese after each glossary term's first use.
+
+        Longer renderings go first and a shorter one never lands inside a longer one:
+        "service S&T achievement (职务科技成果)", not "service S&T achievement (科技成果) (职务科技成果)".
+        """
         if self.glossary is None:
             return english
+        terms = {term.zh: term for _, term in self.glossary.find(chinese) if term.zh not in done}
+        ordered = sorted(terms.values(), key=lambda t: -max((len(r) for r in t.renderings), default=0))
         out = english
-        for _, term in self.glossary.find(chinese):
-            if term.zh in done:
-                continue
-            for rendering in term.renderings:
-                match = re.search(
-                    rf"(?<![A-Za-z]){re.escape(rendering)}[A-Za-z]*", out, re.I
-                )  # whole words: "tensions"
-                if match and f"({term.zh})" not in out:
-                    out = f"{out[: match.end()]} ({term.zh}){out[match.end() :]}"
-                    done.add(term.zh)
-                    break
+        taken: list[tuple[int, int]] = []  # spans of ``out`` already annotated
+        for term in ordered:
+            for rendering in sorted(term.renderings, key=len, reverse=True):
+                pattern = rf"(?<![A-Za-z]){re.escape(rendering)}[A-Za-z]*"  # whole words: "tensions"
+                match = next(
+                    (
+                        m
+                        for m in re.finditer(pattern, out, re.I)
+                        if all(m.end() <= a or m.start() >= b for a, b in taken)
+                    ),
+                    None,
+                )
+                if match is None or f"({term.zh})" in out:
+                    continue
+                note = f" ({term.zh})"
+                out = f"{out[: match.end()]}{note}{out[match.end() :]}"
+                taken = [(a + len(note), b + len(note)) if a >= match.end() else (a, b) for a, b in taken]
+                taken.append((match.start(), match.end() + len(note)))
+                done.add(term.zh)
+                break
         return out
 
 

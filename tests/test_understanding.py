@@ -9,8 +9,8 @@ import pytest
 
 from qa import Assistant
 from qa.asked import asked_quantities, gives, is_heading, set_apart_footnotes
-from qa.questions import load_questions
 from qa.query import Thesaurus, focus_of, simplified, understand
+from qa.questions import load_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,3 +192,9 @@ def test_a_decline_names_the_nearest_topic(assistant: Assistant) -> None:
     assert answer.abstained and "最接近的内容在《" in answer.text
     answer = assistant.ask("Is it going to snow in Boston this weekend?")
     assert answer.abstained and "The nearest topic they cover:" in answer.text
+
+
+def test_a_shorter_glossary_term_is_not_annotated_inside_a_longer_one(assistant: Assistant) -> None:
+    answer = assistant.ask("Our university licensed a patent and never wrote a reward policy. How much goes to the inventors?")
+    assert "(科技成果) (职务科技成果)" not in answer.text
+    assert "service S&T achievement (职务科技成果)" in answer.text
