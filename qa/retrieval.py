@@ -33,7 +33,9 @@ class FusionWeights:
     sharp ``rrf_k`` as the lexical legs; an English question's word-by-word Chinese
     translation is a weaker witness (0.3) than the question itself, because everyday
     English translates into the wrong Chinese words; a resolved reference
-    (第四条政策建议) still wins.
+    (第四条政策建议) still wins. Two legs re-rank the fused candidates: ``asked``
+    (for a how-much/how-long question, the passages that state such a quantity) and
+    ``named`` (the passages of a document the question names: 专利法, "the paper").
     """
 
     dense: float = 0.85
@@ -41,6 +43,7 @@ class FusionWeights:
     translated: float = 0.3
     reference: float = 2.0
     asked: float = 0.5
+    named: float = 1.0
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
 
@@ -171,9 +174,15 @@ class Retriever:
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
+        named = self.references.documents_named(query.text)[0] if query and self.references else []
+        if named and w.named > 0 and mode == "hybrid":
+            # "专利法 …", "the paper …": the documents the question names, among the candidates, in fused order
+            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
+            legs["named"] = [(r.index, 1.0) for r in first[:DEPTH] if self.index.chunks[r.index].doc_id in named]
+            weights["named"] = w.named
         ranked = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
-        if query is not None and self.references is not None and COMPARE.search(query.text):
-            ranked = self._every_side(ranked, self.references.documents_named(query.text)[0])
+        if query is not None and COMPARE.search(query.text):
+            ranked = self._every_side(ranked, named)
         return ranked[:k]
 
     def _every_side(self, ranked: list[Ranked], named: list[str]) -> list[Ranked]:
