@@ -9,9 +9,13 @@ everything on, then with one piece switched off at a time:
 - ``no focus``: a long question is ranked and answered by its whole text only;
 - ``no thesaurus``: everyday words are not mapped to the documents' terms;
 - ``no quantity leg``: a how-much/how-long question gets no extra ranking of passages that state one;
-- ``issue-9 fusion``: the earlier weights (dense 0.7, translated leg 1.0);
-- ``no clause preference``: answers do not prefer the clause with the asked-for quantity;
-- ``one abstention floor``: the issue-9 thresholds for both languages (support 0.1, unknown 0.35, cosine 0.38).
+- ``no named-document leg``: a question naming a document (专利法, "the paper") gets no extra ranking of its passages;
+- ``issue-9 fusion``: the earlier weights (dense 0.7, translated leg 1.0, neither re-ranking leg);
+- ``no clause preference``: answers do not prefer the clause with the asked-for quantity (nor decline
+  when no top passage states one);
+- ``no sentence meaning``: English answers pick sentences by words only, not also by embedding similarity;
+- ``one abstention floor``: the issue-9 thresholds for both languages (support 0.1, unknown 0.35, cosine 0.38,
+  with today's signals).
 
 The second pass of reader questions changes the index itself; its effect is measured by
 checking out the commit before it (evals/README.md gives the figures and the commit).
@@ -58,8 +62,12 @@ def variants(assistant: Assistant) -> dict[str, Callable[[], object]]:
         "no focus": lambda: patched(qa.query, "focus_of", lambda text: text),
         "no thesaurus": lambda: patched(assistant, "_thesaurus", None),
         "no quantity leg": lambda: patched(retriever, "weights", replace(retriever.weights, asked=0.0)),
-        "issue-9 fusion": lambda: patched(retriever, "weights", replace(retriever.weights, dense=0.7, translated=1.0)),
+        "no named-document leg": lambda: patched(retriever, "weights", replace(retriever.weights, named=0.0)),
+        "issue-9 fusion": lambda: patched(
+            retriever, "weights", replace(retriever.weights, dense=0.7, translated=1.0, asked=0.0, named=0.0)
+        ),
         "no clause preference": lambda: patched(qa.answering, "asked_quantities", lambda _: []),
+        "no sentence meaning": lambda: patched(answerer, "semantic", {"zh": 0.0, "en": 0.0}),
         "one abstention floor": lambda: _one_floor(answerer),
     }
 
