@@ -32,10 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import qa.abstention  # noqa: E402
 import qa.answering  # noqa: E402
 import qa.query  # noqa: E402
 import qa.retrieval  # noqa: E402
-from qa.answering import Limits  # noqa: E402
+from qa.abstention import Abstention, Limits  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation import evaluate  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
@@ -66,16 +67,25 @@ def variants(assistant: Assistant) -> dict[str, Callable[[], object]]:
         "issue-9 fusion": lambda: patched(
             retriever, "weights", replace(retriever.weights, dense=0.7, translated=1.0, asked=0.0, named=0.0)
         ),
-        "no clause preference": lambda: patched(qa.answering, "asked_quantities", lambda _: []),
+        "no clause preference": lambda: _no_quantities(),
         "no sentence meaning": lambda: patched(answerer, "semantic", {"zh": 0.0, "en": 0.0}),
-        "one abstention floor": lambda: _one_floor(answerer),
+        "one abstention floor": lambda: _one_floor(answerer.abstention),
     }
 
 
 @contextmanager
-def _one_floor(answerer: qa.answering.ExtractiveAnswerer) -> Iterator[None]:
+def _one_floor(abstention: Abstention) -> Iterator[None]:
     limits = Limits(0.1, 0.35, True)
-    with patched(answerer, "limits", {"zh": limits, "en": limits}), patched(answerer, "min_similarity", 0.38):
+    with patched(abstention, "limits", {"zh": limits, "en": limits}), patched(abstention, "min_similarity", 0.38):
+        yield
+
+
+@contextmanager
+def _no_quantities() -> Iterator[None]:
+    with (
+        patched(qa.answering, "asked_quantities", lambda _: []),
+        patched(qa.abstention, "asked_quantities", lambda _: []),
+    ):
         yield
 
 

@@ -43,8 +43,12 @@ def main() -> int:
                 continue
             question = json.loads(raw)["question"]
             mine = shingles(question)
-            near = [(name, text) for name, pool in (("fixed", fixed), ("reader", reader)) for text, s in pool
-                    if similarity(mine, s) >= NEAR_COPY]
+            near = [
+                (name, text)
+                for name, pool in (("fixed", fixed), ("reader", reader))
+                for text, s in pool
+                if similarity(mine, s) >= NEAR_COPY
+            ]
             if near:
                 dropped += 1
                 print(f"dropped ({near[0][0]} near-copy): {question}  ~  {near[0][1]}")

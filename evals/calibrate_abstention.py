@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.answering import Limits, Signals  # noqa: E402
+from qa.abstention import Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.questions import load_questions  # noqa: E402
 
@@ -51,13 +51,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     assistant = Assistant(log=lambda _: None)
-    answerer = assistant.answerer
+    abstention = assistant.answerer.abstention
     rows: list[Row] = []
     for path in args.questions:
         for q in load_questions(path).questions:
             query = assistant.understand(q.question)
             hits = assistant.search(q.question, k=10)
-            rows.append((path.stem, q.lang, q.in_scope, answerer.signals(query, hits)))
+            rows.append((path.stem, q.lang, q.in_scope, abstention.signals(query, hits)))
     sets = sorted({r[0] for r in rows})
     for lang in ("zh", "en"):
         mine = [r for r in rows if r[1] == lang]
@@ -82,8 +82,8 @@ def main() -> None:
         for _, _, _, s, u, m, qty, per_set in grid[:6]:
             figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, per_set, strict=True))
             print(f"    {s:.3f}, {u:.2f}, {m}, {qty}: {figures}")
-        limits = answerer.limits[lang]
-        floor = answerer.min_similarity
+        limits = abstention.limits[lang]
+        floor = abstention.min_similarity
         if isinstance(floor, dict):
             floor = floor.get(lang)
         current = [

@@ -3,7 +3,7 @@
 No language model: every quote is taken verbatim from a passage, so it is an
 exact substring by construction. The answerer
 
-1. declines when the passages do not cover the question (see :meth:`support`),
+1. declines when the passages do not cover the question (:mod:`qa.abstention`),
    showing them as related reading;
 2. answers a list question ("the five tensions", "六方面政策建议", "融合四势") from
    a listing passage — every item with its own citation (:mod:`qa.lists`);
@@ -18,14 +18,12 @@ Chinese, and the answer says so.
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from qa.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
@@ -42,15 +40,12 @@ from qa.lists import Item, Structure, choose_list, list_intent
 from qa.query import Query, understand
 from qa.references import Dangling
 from qa.schema import Answer, Chunk, Citation, Hit
+from qa.scoring import TextScorer
+from qa.sentences import Asked, Sentence, choose, short_units, whole_units
 from qa.text import detect_language, norm, sentence_spans
 from qa.tokenize import Tokenizer
 
-ABSTAIN_TEXT = {
-    "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
-    "en": "The documents do not say. The closest passages are listed below as related reading.",
-}
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
-_SPECIFIC = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+")
 _NUMBER_QUESTION = re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I)
 # "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
 _WHOLE_UNIT = re.compile(
@@ -61,80 +56,10 @@ _WHOLE_UNIT = re.compile(
 _BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
 
 
-@dataclass(frozen=True)
-class Signals:
-    """The abstention features of one question and its passages.
-
-    ``support``: best IDF-weighted coverage of the question (or its focus) by a top
-    passage; ``unknown``: share of its words the corpus does not know;
-    ``similarity``: best embedding similarity (None without a dense leg);
-    ``quantity_missing``: it asks for a number of a kind (percentage, amount, period)
-    that none of the top passages states; ``referenced``: it names a passage that exists.
-    """
-
-    referenced: bool
-    support: float
-    unknown: float
-    similarity: float | None
-    quantity_missing: bool
-
-    def declines(self, limits: Limits, min_similarity: float | None) -> bool:
-        if self.referenced:
-            return False  # the question names a passage that exists (专利法第五十条, Article 45)
-        if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
-            return True
-        if limits.check_quantity and self.quantity_missing:
-            return True
-        return self.support < limits.min_support or self.unknown > limits.max_unknown
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Abstention thresholds for one language (calibrated by evals/calibrate_abstention.py)."""
-
-    min_support: float
-    max_unknown: float
-    check_quantity: bool = True
-
-
 SEMANTIC = {"zh": 0.0, "en": 0.5}  # weight of a sentence's embedding similarity in its score
-UNKNOWN_WEIGHT = 5.0  # the IDF of a rare corpus word: what an unknown word weighs in a question
-# Calibrated on the fixed and the natural set together, per language (evals/README.md):
-# the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
-LIMITS = {"zh": Limits(0.05, 0.30, True), "en": Limits(0.05, 0.35, True)}
 
 
-@dataclass(frozen=True)
-class Asked:
-    """What one question asks, worked out once and used to score every candidate sentence.
-
-    ``tokens``: its known words (with an English question's translation); ``focus``: the
-    asking part's, for a long question; ``kinds``: quantities it asks for; ``front_matter``:
-    it asks for keywords, references or authors; ``vector``: its embedding, for the
-    semantic part of a sentence's score (None without an embedder).
-    """
-
-    tokens: set[str]
-    focus: set[str] | None
-    kinds: Sequence[str]
-    front_matter: bool
-    vector: np.ndarray | None = None
-    semantic: float = 0.0
-
-
-@dataclass(frozen=True)
-class Sentence:
-    hit: Hit
-    rank: int
-    position: int
-    source: str  # exact substring of hit.text
-    translation: str | None  # exact substring of hit.translation, when aligned
-    score: float
-    start: int = 0  # the chunk's offset in its document, for reading order
-    unit: int = -1  # which short article or item of the chunk the sentence belongs to (-1: none, or a long one)
-
-
-class ExtractiveAnswerer:
+class ExtractiveAnswerer(TextScorer):
     """Builds an :class:`Answer` from ranked hits (see the module docstring)."""
 
     def __init__(
@@ -151,163 +76,18 @@ class ExtractiveAnswerer:
         embedder: Embedder | None = None,
         semantic: dict[str, float] | None = None,
     ) -> None:
-        self.tokenizer = tokenizer
-        # Passages and their sentences are scored again for every question: remember their tokens
-        # (and the word-by-word translations of questions) instead of segmenting them each time.
-        self._tokens = functools.lru_cache(maxsize=50_000)(lambda text: frozenset(tokenizer(text)))
-        self._token_list = functools.lru_cache(maxsize=50_000)(lambda text: tuple(tokenizer(text)))
-        self.idf = idf
-        self._words: frozenset[str] | None = None
+        super().__init__(tokenizer, idf, translate, chunks)
+        self.structure = structure
+        self.glossary = glossary
+        # Whether to answer at all: thresholds per language, and the embedding floor for models
+        # somebody calibrated (qa.abstention).
+        self.abstention = Abstention(self, limits, min_similarity)
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
         self.embedder = embedder
         self.semantic = dict(semantic if semantic is not None else SEMANTIC)
         self._sentence_vectors: dict[str, np.ndarray] = {}
-        self._words_lock = threading.Lock()
-        self.structure = structure
-        self.chunks = chunks or {}
-        self.glossary = glossary
-        translator = translate or (lambda _: [])
-        self.translate: Callable[[str], list[str]] = functools.lru_cache(maxsize=20_000)(
-            lambda text: list(translator(text))
-        )
-        # Calibrated on the fixed set's out-of-scope questions (evals/README.md): decline when
-        # the best passage covers less than min_support of the question's known words, or
-        # when more than max_unknown of its content words are unknown to the corpus.
-        self.limits = dict(limits or LIMITS)
-        # Also decline when no passage's embedding is at least this similar to the question's.
-        # Cosine scales differ between models, so this is set per model (the Assistant uses the
-        # offline model's calibrated value) and is off (None) for a model nobody calibrated.
-        self.min_similarity = min_similarity
-
-    # -- deciding whether to answer -------------------------------------------------
-
-    def coverage(self, question_tokens: set[str], text: str) -> float:
-        """Share of the question's IDF weight (words the corpus knows) found in ``text``."""
-        total = sum(self.idf(t) for t in question_tokens)
-        if total <= 0:
-            return 0.0
-        present = question_tokens & self._tokens(text)
-        return sum(self.idf(t) for t in present) / total
-
-    def match(
-        self, question_tokens: set[str], text: str, *, k1: float = 1.2, b: float = 0.3, typical: int = 150
-    ) -> float:
-        """Like :meth:`coverage`, with BM25's length normalisation: a long sentence must earn its words.
-
-        Without it, the abstract's hundred-word sentence, which mentions nearly every
-        term, would win every question.
-        """
-        total = sum(self.idf(t) for t in question_tokens)
-        tokens = self._token_list(text)
-        if total <= 0 or not tokens:
-            return 0.0
-        norm_len = (k1 + 1) / (1 + k1 * (1 - b + b * len(tokens) / typical))
-        present = question_tokens & self._tokens(text)
-        return sum(self.idf(t) for t in present) / total * norm_len / ((k1 + 1) / (1 + k1))
-
-    def unknown_share(self, question: str) -> float:
-        """Share of the question's content words the corpus does not know.
-
-        An English word is known when it occurs in the corpus or translates to a word
-        that does ("proposals" -> 建议); "sourdough" is not.
-        """
-        tokens = [t for t in self._token_list(question) if not t.replace(".", "").isdigit()]
-        if not tokens:
-            return 1.0
-        return sum(not self.known(t) for t in tokens) / len(tokens)
-
-    def known(self, token: str) -> bool:
-        """Whether the corpus knows the word.
-
-        An English word must occur in the documents themselves (or translate to a word
-        that does), not just in the reader questions: their everyday English ("weekend",
-        "Boston") says nothing about what the documents cover. A Chinese word may come
-        from the reader questions: measured on both question sets, the documents' own
-        Chinese vocabulary alone declines too many everyday questions (evals/README.md).
-        """
-        if not token.isascii():
-            return self.idf(token) > 0  # Chinese words of reader questions paraphrase the documents' own
-        vocabulary = self._vocabulary()
-        return token in vocabulary or any(t in vocabulary for w in self.translate(token) for t in self._token_list(w))
-
-    def _vocabulary(self) -> frozenset[str]:
-        """The documents' own words (passages, translations, section paths), read once on first use."""
-        if self._words is None:
-            with self._words_lock:
-                if self._words is None:
-                    words: set[str] = set()
-                    for chunk in self.chunks.values():
-                        text = f"{chunk.section}\n{chunk.text}\n{chunk.section_en or ''}\n{chunk.translation or ''}"
-                        words.update(self.tokenizer(text))
-                    self._words = frozenset(words)
-        return self._words
-
-    def signals(self, query: Query | str, hits: Sequence[Hit]) -> Signals:
-        """What the abstention decision looks at (see :class:`Signals`), for the whole question and its focus."""
-        if isinstance(query, str):
-            query = understand(query)
-        forms = [query.text, query.focus] if query.has_focus else [query.text]
-        similarities = [v for h in hits for leg, v in h.scores.items() if leg in ("dense", "focus_dense")]
-        kinds = asked_quantities(query.focus)
-        top = [_both(h) for h in hits[:3]]
-        return Signals(
-            referenced=any("ref" in h.ranks for h in hits[:5]),
-            support=max(self.support(form, hits) for form in forms),
-            unknown=min(self.unknown_share(form) for form in forms),
-            similarity=max(similarities) if similarities else None,
-            quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
-        )
-
-    def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
-        """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""
-        if isinstance(query, str):
-            query = understand(query)
-        lang = detect_language(query.text)
-        floor = self.min_similarity
-        if isinstance(floor, dict):
-            floor = floor.get(lang)
-        return self.signals(query, hits).declines(self.limits[lang], floor)
-
-    def _known_weight(self, question: str) -> float:
-        """Share of the question's weight on words the corpus knows, an unknown word weighing as a rare one.
-
-        Coverage alone counts only known words, so "Is it going to snow in Boston this
-        weekend?" would be fully covered by any passage with "going": its unknown words
-        (snow, Boston, weekend) are what it is about.
-        """
-        tokens = {t for t in self._token_list(question) if not t.replace(".", "").isdigit()}
-        known = sum(self.idf(t) for t in tokens if self.known(t))
-        unknown = sum(1 for t in tokens if not self.known(t))
-        total = known + UNKNOWN_WEIGHT * unknown
-        return known / total if total > 0 else 0.0
-
-    def support(self, question: str, hits: Sequence[Hit]) -> float:
-        """How well the best passages cover the question, in [0, 1] (the abstention score).
-
-        The best IDF-weighted coverage of the question's words (or of its Chinese
-        translation, for an English question about a Chinese text) by one of the top
-        passages, halved when the question names something specific — a year, an
-        acronym, a proper name — that none of the passages contains.
-        """
-        top = list(hits[:5])
-        if not top:
-            return 0.0
-        texts = [_both(h) for h in top]
-        best = max(self.coverage(set(self.tokenizer(question)), t) for t in texts)
-        chinese = self.translate(question)
-        if chinese:
-            zh_tokens = set(self.tokenizer(" ".join(chinese)))
-            best = max(best, max(self.coverage(zh_tokens, t) for t in texts))
-        best *= self._known_weight(question)
-        joined = " ".join(texts).lower()
-        missing = [
-            s
-            for s in _SPECIFIC.findall(question)
-            if not re.search(rf"(?<![a-z0-9]){re.escape(s.lower())}(?![a-z0-9])", joined)
-        ]
-        return best * (0.5 if missing else 1.0)
 
     # -- answering --------------------------------------------------------------------
 
@@ -331,8 +111,8 @@ class ExtractiveAnswerer:
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
             return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
-        if not hits or self.declines(query, hits):
-            return Answer(question, self._decline_text(hits, lang), lang, True, (), tuple(hits))
+        if not hits or self.abstention.declines(query, hits):
+            return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
         listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
@@ -359,7 +139,7 @@ class ExtractiveAnswerer:
         limit = 6 if broad else 4
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
-        chosen = self._whole_units(self._choose(candidates, limit=limit), candidates, limit + 4)
+        chosen = whole_units(choose(candidates, limit=limit), candidates, limit + 4)
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
     def _compare(
@@ -386,7 +166,7 @@ class ExtractiveAnswerer:
         groups, labels = [], []
         for side in sides.values():
             candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
-            chosen = self._choose(candidates, limit=3)
+            chosen = choose(candidates, limit=3)
             if not chosen:
                 continue
             groups.append([(s.hit, s.source, s.translation) for s in chosen])
@@ -400,22 +180,6 @@ class ExtractiveAnswerer:
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
         return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
-
-    @staticmethod
-    def _decline_text(hits: Sequence[Hit], lang: str) -> str:
-        """The plain decline, naming the nearest topic the documents do cover."""
-        if not hits:
-            return ABSTAIN_TEXT[lang]
-        top = hits[0]
-        if lang == "zh":
-            return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
-        where = top.section_en or top.section
-        return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
-
-    def question_tokens(self, question: str) -> set[str]:
-        """The question's words the corpus knows, with its Chinese translation's for an English question."""
-        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
-        return {t for t in words if self.idf(t) > 0}
 
     def _list_answer(self, question: str, q_tokens: set[str], hits: list[Hit], lang: str) -> Answer | None:
         intent = list_intent(question)
@@ -472,7 +236,7 @@ class ExtractiveAnswerer:
         if chunk is not None and chunk.kind in NOT_ANSWERS and not asked.front_matter:
             return []  # keyword lines, bibliography entries, author notes: never an answer sentence
         spans = sentence_spans(hit.text, hit.lang)
-        units = _short_units(hit.text, spans)
+        units = short_units(hit.text, spans)
         sources = [hit.text[a:b] for a, b in spans]
         translations: list[str | None] = [None] * len(sources)
         if hit.translation:
@@ -521,39 +285,6 @@ class ExtractiveAnswerer:
                     self._sentence_vectors.clear()
                 self._sentence_vectors.update(zip(missing, vectors, strict=True))
         return [float(self._sentence_vectors[t] @ vector) for t in texts]
-
-    @staticmethod
-    def _whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:
-        """Short articles and items are quoted whole: a condition and its consequence stay together."""
-        wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
-        have = {(s.hit.chunk_id, s.position) for s in chosen}
-        extra = [
-            c for c in candidates if (c.hit.chunk_id, c.unit) in wanted and (c.hit.chunk_id, c.position) not in have
-        ]
-        merged = chosen + extra[: max(0, cap - len(chosen))]
-        return ExtractiveAnswerer._reading_order(merged)
-
-    @staticmethod
-    def _choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
-        chosen: list[Sentence] = []
-        seen: list[str] = []
-        for sent in sorted(candidates, key=lambda s: (-s.score, s.rank, s.position)):
-            key = norm(sent.source)
-            if len(key) < 4 or any(key in other or other in key for other in seen):
-                continue
-            chosen.append(sent)
-            seen.append(key)
-            if len(chosen) == limit:
-                break
-        return ExtractiveAnswerer._reading_order(chosen)
-
-    @staticmethod
-    def _reading_order(chosen: list[Sentence]) -> list[Sentence]:
-        """Documents by their best passage, then each document's own order."""
-        first_rank: dict[str, int] = {}
-        for sent in sorted(chosen, key=lambda s: s.rank):
-            first_rank.setdefault(sent.hit.doc_id, sent.rank)
-        return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], s.start, s.position))
 
     # -- writing the answer -----------------------------------------------------------
 
@@ -662,27 +393,3 @@ def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
         chunk.section_en,
         doc_title,
     )
-
-
-SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
-_UNIT_START = re.compile(
-    r"^(?:第[零一二三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", re.M
-)
-
-
-def _short_units(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
-    """For each sentence span, the index of the short article/item it belongs to, or -1."""
-    starts = [m.start() for m in _UNIT_START.finditer(text)]
-    if not starts:
-        return [-1] * len(spans)
-    bounds = [*starts, len(text)]
-    out = []
-    for a, _ in spans:
-        unit = next((u for u in range(len(starts)) if bounds[u] <= a < bounds[u + 1]), -1)
-        short = unit >= 0 and len(text[bounds[unit] : bounds[unit + 1]].strip()) <= SHORT_UNIT
-        out.append(unit if short else -1)
-    return out
-
-
-def _both(hit: Hit) -> str:
-    return f"{hit.section}\n{hit.text}\n{hit.section_en or ''}\n{hit.translation or ''}"

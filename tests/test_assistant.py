@@ -100,8 +100,8 @@ def test_the_offline_model_sets_a_similarity_floor_for_abstention(assistant: Ass
     question = "科技创新与产业创新形成什么结构？"
     assert not assistant.ask(question).abstained
     answerer = assistant.answerer
-    assert answerer.min_similarity is not None  # the offline model's calibrated cosine floor
-    answerer.min_similarity = 1.01  # nothing is that similar: every question is declined
+    assert answerer.abstention.min_similarity is not None  # the offline model's calibrated cosine floor
+    answerer.abstention.min_similarity = 1.01  # nothing is that similar: every question is declined
     assert assistant.ask(question).abstained
-    answerer.min_similarity = None  # an uncalibrated model: the floor is off
+    answerer.abstention.min_similarity = None  # an uncalibrated model: the floor is off
     assert not assistant.ask(question).abstained

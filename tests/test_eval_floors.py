@@ -17,9 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
     [("questions.jsonl", "floors.json"), ("natural.jsonl", "floors-natural.json")],
     ids=["fixed", "natural"],
 )
-def test_question_sets_stay_above_their_floors(
-    questions: str, floors: str, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_question_sets_stay_above_their_floors(questions: str, floors: str, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["eval", "--json", "--questions", str(ROOT / "evals" / questions), "--floors", str(ROOT / "evals" / floors)]
     )

@@ -195,6 +195,8 @@ def test_a_decline_names_the_nearest_topic(assistant: Assistant) -> None:
 
 
 def test_a_shorter_glossary_term_is_not_annotated_inside_a_longer_one(assistant: Assistant) -> None:
-    answer = assistant.ask("Our university licensed a patent and never wrote a reward policy. How much goes to the inventors?")
+    answer = assistant.ask(
+        "Our university licensed a patent and never wrote a reward policy. How much goes to the inventors?"
+    )
     assert "(科技成果) (职务科技成果)" not in answer.text
     assert "service S&T achievement (职务科技成果)" in answer.text

@@ -1,0 +1,99 @@
+"""Candidate answer sentences: what a question asks, how sentences are picked and ordered.
+
+An answer is a handful of sentences taken verbatim from the retrieved passages. The
+answerer scores every sentence of the top passages (:class:`Asked` says what the
+question wants); these helpers keep the best without repeating one another, quote
+short articles and items whole, and put the result back in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.schema import Hit
+from qa.text import norm
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What one question asks, worked out once and used to score every candidate sentence.
+
+    ``tokens``: its known words (with an English question's translation); ``focus``: the
+    asking part's, for a long question; ``kinds``: quantities it asks for; ``front_matter``:
+    it asks for keywords, references or authors; ``vector``: its embedding, for the
+    semantic part of a sentence's score (None without an embedder).
+    """
+
+    tokens: set[str]
+    focus: set[str] | None
+    kinds: Sequence[str]
+    front_matter: bool
+    vector: np.ndarray | None = None
+    semantic: float = 0.0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    hit: Hit
+    rank: int
+    position: int
+    source: str  # exact substring of hit.text
+    translation: str | None  # exact substring of hit.translation, when aligned
+    score: float
+    start: int = 0  # the chunk's offset in its document, for reading order
+    unit: int = -1  # which short article or item of the chunk the sentence belongs to (-1: none, or a long one)
+
+
+def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:
+    """Short articles and items are quoted whole: a condition and its consequence stay together."""
+    wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
+    have = {(s.hit.chunk_id, s.position) for s in chosen}
+    extra = [c for c in candidates if (c.hit.chunk_id, c.unit) in wanted and (c.hit.chunk_id, c.position) not in have]
+    merged = chosen + extra[: max(0, cap - len(chosen))]
+    return reading_order(merged)
+
+
+def choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
+    chosen: list[Sentence] = []
+    seen: list[str] = []
+    for sent in sorted(candidates, key=lambda s: (-s.score, s.rank, s.position)):
+        key = norm(sent.source)
+        if len(key) < 4 or any(key in other or other in key for other in seen):
+            continue
+        chosen.append(sent)
+        seen.append(key)
+        if len(chosen) == limit:
+            break
+    return reading_order(chosen)
+
+
+def reading_order(chosen: list[Sentence]) -> list[Sentence]:
+    """Documents by their best passage, then each document's own order."""
+    first_rank: dict[str, int] = {}
+    for sent in sorted(chosen, key=lambda s: s.rank):
+        first_rank.setdefault(sent.hit.doc_id, sent.rank)
+    return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], s.start, s.position))
+
+
+SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
+_UNIT_START = re.compile(
+    r"^(?:第[零一二三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", re.M
+)
+
+
+def short_units(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each sentence span, the index of the short article/item it belongs to, or -1."""
+    starts = [m.start() for m in _UNIT_START.finditer(text)]
+    if not starts:
+        return [-1] * len(spans)
+    bounds = [*starts, len(text)]
+    out = []
+    for a, _ in spans:
+        unit = next((u for u in range(len(starts)) if bounds[u] <= a < bounds[u + 1]), -1)
+        short = unit >= 0 and len(text[bounds[unit] : bounds[unit + 1]].strip()) <= SHORT_UNIT
+        out.append(unit if short else -1)
+    return out
