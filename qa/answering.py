@@ -129,7 +129,8 @@ class ExtractiveAnswerer(TextScorer):
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if COMPARE.search(question):
-            compared = self._compare(question, lang, pool, referenced, named, asked, hits)
+            pointed = referenced or [h for h in pool if "section" in h.ranks or "focus_section" in h.ranks]
+            compared = self._compare(question, lang, pool, pointed, named, asked, hits)
             if compared is not None:
                 return compared
         pool = (referenced or pool)[:5]
@@ -152,7 +153,7 @@ class ExtractiveAnswerer(TextScorer):
         asked: Asked,
         hits: Sequence[Hit],
     ) -> Answer | None:
-        """A comparison answered in parts, one per side: two named documents, or two referenced sections."""
+        """A comparison answered in parts, one per side: two named documents, or two sections it points at."""
         sides: dict[str, list[Hit]] = {}
         if len(named) >= 2:
             for doc_id in named:
@@ -161,6 +162,8 @@ class ExtractiveAnswerer(TextScorer):
             for hit in referenced:
                 sides.setdefault(hit.section.split(" › ")[-1], []).append(hit)
         sides = {key: side for key, side in sides.items() if side}
+        if len(named) < 2:  # sections of one document: in the document's order (2.1 before 2.5)
+            sides = dict(sorted(sides.items(), key=lambda kv: self._start(kv[1][0])))
         if len(sides) < 2:
             return None
         groups, labels = [], []
@@ -180,6 +183,10 @@ class ExtractiveAnswerer(TextScorer):
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
         return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
+
+    def _start(self, hit: Hit) -> int:
+        chunk = self.chunks.get(hit.chunk_id)
+        return chunk.start if chunk else 0
 
     def _list_answer(self, question: str, q_tokens: set[str], hits: list[Hit], lang: str) -> Answer | None:
         intent = list_intent(question)

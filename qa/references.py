@@ -72,6 +72,8 @@ class ReferenceResolver:
                 pairs.append((str(alias), doc.id))
         self.aliases = sorted(pairs, key=lambda p: -len(p[0]))  # longest first: 专利法实施细则 before 专利法
         self.paper = next((d.id for d in docs if d.meta.get("doc_type") == "journal article"), "paper")
+        paper = next((d for d in docs if d.id == self.paper), None)
+        self.section_names = _section_names(paper) if paper is not None else []
 
     def documents_named(self, question: str) -> tuple[list[str], str]:
         """Documents the question names (by alias), and the question with those names blanked."""
@@ -139,6 +141,24 @@ class ReferenceResolver:
             if any(_points_at(ref, chunk) for ref in refs):
                 hits.append(i)
         return hits
+
+    def sections_named(self, question: str, chunks: Sequence[Chunk]) -> list[int]:
+        """Chunks of the paper's tensions or proposals the question names by name, not number.
+
+        "前瞻性与实践性", "the whole and the local", "源头融合", "national technological capability
+        reserve": a reader names a section by what it is about. Only one or two sections
+        count — a question listing all five tensions names none in particular.
+        """
+        named = {prefix for pattern, prefix in self.section_names if pattern.search(question)}
+        if not named or len(named) > 2:
+            return []
+        return [
+            i
+            for i, chunk in enumerate(chunks)
+            if chunk.doc_id == self.paper
+            and chunk.kind != "outline"
+            and any(_matches(seg, prefix) for seg in chunk.segment_ids for prefix in named)
+        ]
 
     def dangling(self, question: str, chunks: Sequence[Chunk]) -> list[Dangling]:
         """The question's references that point at nothing (第七条政策建议, 专利法第二百条), with what exists.
@@ -209,6 +229,40 @@ class Dangling:
     label: str
     zh: str
     en: str
+
+
+def _section_names(paper: Document) -> list[tuple[re.Pattern[str], str]]:
+    """Name patterns of the paper's tensions (2.1–2.5) and proposals (3-(1)–(6)), read from their headings."""
+    out: list[tuple[re.Pattern[str], str]] = []
+
+    def pair(a: str, b: str, zh: bool) -> re.Pattern[str]:
+        if zh:
+            a, b = (re.escape(x.rstrip("性")) + "性?" for x in (a, b))
+            return re.compile(rf"{a}\s*(?:与|和|跟|同|及|对|/|、|vs\.?)?\s*{b}")
+        a, b = (re.escape(x) for x in (a, b))
+        return re.compile(rf"\b{a}\b\W*(?:and|vs\.?|versus|or)?\W*(?:the\s+)?{b}\b", re.I)
+
+    for seg in paper.segments:
+        if seg.kind != "heading":
+            continue
+        texts = [(seg.text, True), (seg.translation or "", False)]
+        if re.fullmatch(r"2\.\d", seg.id):
+            for text, zh in texts:
+                m = (
+                    re.search(r"把握(.+?)与(.+?)的关系：完善(.+?)机制", text)
+                    if zh
+                    else re.search(r"between (?:the )?(.+?) and (?:the )?(.+?): improving the (.+?) mechanism", text)
+                )
+                if m:
+                    out.append((pair(m.group(1), m.group(2), zh), seg.id))
+                    out.append((re.compile(re.escape(m.group(3)) + (r"(?:机制)?" if zh else r"\b"), re.I), seg.id))
+        elif re.fullmatch(r"3-\(\d\)", seg.id):
+            for text, zh in texts:
+                quoted = re.findall(r"“([^”]{3,})”" if zh else r"\"([^\"]{6,})\"", text)
+                goal = re.search(r"促进(.{2,6}融合)。" if zh else r"promoting ([a-z ]{3,30} integration)\.", text)
+                names = [*quoted, *([goal.group(1)] if goal else [])]
+                out.extend((re.compile(re.escape(n), re.I), seg.id) for n in names)
+    return out
 
 
 def _number_key(number: str) -> str:

@@ -44,6 +44,7 @@ class FusionWeights:
     reference: float = 2.0
     asked: float = 0.5
     named: float = 1.0
+    section: float = 1.0
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
 
@@ -110,6 +111,9 @@ class Retriever:
             pointed = self.references.resolve(question, self.index.chunks)
             if pointed:
                 legs["ref"] = [(i, 1.0) for i in pointed[:DEPTH]]
+            sections = self.references.sections_named(question, self.index.chunks)
+            if sections:  # "前瞻性与实践性", "源头融合": a tension or proposal named by what it is about
+                legs["section"] = [(i, 1.0) for i in sections[:DEPTH]]
         if english:
             chinese = " ".join(self.index.translator.translate(question)).strip()
             if chinese:
@@ -162,6 +166,7 @@ class Retriever:
             "bm25": w.lexical,
             "bm25_zh": w.translated,
             "ref": w.reference,
+            "section": w.section,
             "dense": w.dense if mode == "hybrid" else 0.0,
         }
         weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})

@@ -200,3 +200,23 @@ def test_a_shorter_glossary_term_is_not_annotated_inside_a_longer_one(assistant:
     )
     assert "(科技成果) (职务科技成果)" not in answer.text
     assert "service S&T achievement (职务科技成果)" in answer.text
+
+
+def test_a_tension_or_proposal_named_by_what_it_is_about(assistant: Assistant) -> None:
+    resolver = assistant.retriever.references
+    assert resolver is not None
+    chunks = assistant.chunks
+
+    def sections(question: str) -> set[str]:
+        return {chunks[i].segment_ids[0].split("-p")[0] for i in resolver.sections_named(question, chunks)}
+
+    assert sections("什么是源头融合？") == {"3-(1)"}
+    assert sections("How do the foresight/practicality and collaboration vs competition sections differ?") == {
+        "2.1",
+        "2.5",
+    }
+    # a question listing all five tensions names none in particular
+    assert sections("五对关系：前瞻性与实践性、战略性与市场性、公共性与独占性、全局性与局部性、协同性与竞争性") == set()
+    answer = assistant.ask("前瞻性与实践性的关系和协同性与竞争性的关系有什么区别？")
+    lines = answer.text.splitlines()
+    assert len(lines) == 3 and "2.1" in lines[1] and "2.5" in lines[2]
