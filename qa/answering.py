@@ -114,9 +114,6 @@ class ExtractiveAnswerer(TextScorer):
         if not hits or self.abstention.declines(query, hits):
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
-        listed = self._list_answer(question, q_tokens, list(hits), lang)
-        if listed is not None:
-            return listed
         broad = bool(_BROAD.search(question))
         asked = Asked(
             q_tokens,
@@ -128,11 +125,14 @@ class ExtractiveAnswerer(TextScorer):
         )
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
-        if COMPARE.search(question):
+        if COMPARE.search(question):  # before lists: "(1) vs (6)" compares two items, it does not list six
             pointed = referenced or [h for h in pool if "section" in h.ranks or "focus_section" in h.ranks]
             compared = self._compare(question, lang, pool, pointed, named, asked, hits)
             if compared is not None:
                 return compared
+        listed = self._list_answer(question, q_tokens, list(hits), lang)
+        if listed is not None:
+            return listed
         pool = (referenced or pool)[:5]
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
         if not candidates:  # only headings came back: quote them rather than say nothing

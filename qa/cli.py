@@ -251,6 +251,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.llm:
         assistant.llm = args.llm
+    from qa.asked import set_apart_footnotes
+
     answer = assistant.ask(args.question, lang=args.lang)
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
@@ -263,14 +265,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print()
     for c in answer.citations:
         print(f"[{c.marker}] {c.doc_title} › {c.section}  ({c.chunk_id})")
-        print(f"    {c.quote}")
+        print(f"    {set_apart_footnotes(c.quote)}")  # the paper's own [6] would read like citation [6]
         if c.other:
-            print(f"    {c.other}")
+            print(f"    {set_apart_footnotes(c.other)}")
     if answer.abstained:
         label = "相关段落" if answer.language == "zh" else "Related passages"
         print(f"\n{label}:")
+        english = answer.language == "en"
         for hit in answer.hits[:3]:
-            print(f"  - {hit.doc_title} › {hit.section}: {hit.text.replace(chr(10), ' ')[:120]}")
+            title = (hit.doc_title_en or hit.doc_title) if english else hit.doc_title
+            section = (hit.section_en or hit.section) if english else hit.section
+            text = (hit.translation or hit.text) if english else hit.text
+            print(f"  - {title} › {section}: {set_apart_footnotes(text).replace(chr(10), ' ')[:160]}")
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.asked import set_apart_footnotes
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
 
@@ -50,7 +51,13 @@ def escape(text: str) -> str:
 
 
 def highlight(text: str, quote: str | None) -> str:
-    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>."""
+    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>.
+
+    The paper's own footnote markers ([6]) are shown as superscripts, in the text and the
+    quote alike, so that only the answer's [n] read as citations.
+    """
+    text = set_apart_footnotes(text)
+    quote = set_apart_footnotes(quote) if quote else quote
     if not quote or quote not in text:
         return escape(text)
     start = text.index(quote)

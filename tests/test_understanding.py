@@ -220,3 +220,9 @@ def test_a_tension_or_proposal_named_by_what_it_is_about(assistant: Assistant) -
     answer = assistant.ask("前瞻性与实践性的关系和协同性与竞争性的关系有什么区别？")
     lines = answer.text.splitlines()
     assert len(lines) == 3 and "2.1" in lines[1] and "2.5" in lines[2]
+
+
+def test_a_comparison_of_two_proposals_is_not_answered_as_a_list(assistant: Assistant) -> None:
+    answer = assistant.ask("How does the assessment in proposal (1) differ from the assessment in proposal (6)?")
+    lines = answer.text.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("1. (1)") and lines[2].startswith("2. (6)")
