@@ -10,7 +10,8 @@ everything on, then with one piece switched off at a time:
 - ``no thesaurus``: everyday words are not mapped to the documents' terms;
 - ``no quantity leg``: a how-much/how-long question gets no extra ranking of passages that state one;
 - ``no named-document leg``: a question naming a document (专利法, "the paper") gets no extra ranking of its passages;
-- ``issue-9 fusion``: the earlier weights (dense 0.7, translated leg 1.0, neither re-ranking leg);
+- ``no section-name leg``: a tension or proposal named by what it is about (前瞻性与实践性, 源头融合) is not looked up;
+- ``issue-9 fusion``: the earlier weights (dense 0.7, translated leg 1.0, none of the three new legs);
 - ``no clause preference``: answers do not prefer the clause with the asked-for quantity (nor decline
   when no top passage states one);
 - ``no sentence meaning``: English answers pick sentences by words only, not also by embedding similarity;
@@ -64,8 +65,11 @@ def variants(assistant: Assistant) -> dict[str, Callable[[], object]]:
         "no thesaurus": lambda: patched(assistant, "_thesaurus", None),
         "no quantity leg": lambda: patched(retriever, "weights", replace(retriever.weights, asked=0.0)),
         "no named-document leg": lambda: patched(retriever, "weights", replace(retriever.weights, named=0.0)),
+        "no section-name leg": lambda: patched(retriever, "weights", replace(retriever.weights, section=0.0)),
         "issue-9 fusion": lambda: patched(
-            retriever, "weights", replace(retriever.weights, dense=0.7, translated=1.0, asked=0.0, named=0.0)
+            retriever,
+            "weights",
+            replace(retriever.weights, dense=0.7, translated=1.0, asked=0.0, named=0.0, section=0.0),
         ),
         "no clause preference": lambda: _no_quantities(),
         "no sentence meaning": lambda: patched(answerer, "semantic", {"zh": 0.0, "en": 0.0}),
