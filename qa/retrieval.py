@@ -170,21 +170,21 @@ class Retriever:
             "dense": w.dense if mode == "hybrid" else 0.0,
         }
         weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
-        kinds = asked_quantities(query.focus) if query is not None else []
-        if kinds and mode == "hybrid":
-            # "how long / how much": among the candidates, the passages that state such a quantity
-            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
-            legs["asked"] = [(r.index, 1.0) for r in first[:DEPTH] if self._gives(r.index, kinds)]
-            weights["asked"] = w.asked
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
+        kinds = asked_quantities(query.focus) if query is not None else []
         named = self.references.documents_named(query.text)[0] if query and self.references else []
-        if named and w.named > 0 and mode == "hybrid":
-            # "专利法 …", "the paper …": the documents the question names, among the candidates, in fused order
-            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
-            legs["named"] = [(r.index, 1.0) for r in first[:DEPTH] if self.index.chunks[r.index].doc_id in named]
-            weights["named"] = w.named
+        if mode == "hybrid" and (kinds or (named and w.named > 0)):
+            # Two re-rankings of the fused candidates: for "how long / how much", the passages that
+            # state such a quantity; for "专利法 …", "the paper …", the passages of the named documents.
+            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})[:DEPTH]
+            if kinds:
+                legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
+                weights["asked"] = w.asked
+            if named:
+                legs["named"] = [(r.index, 1.0) for r in first if self.index.chunks[r.index].doc_id in named]
+                weights["named"] = w.named
         ranked = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
         if query is not None and COMPARE.search(query.text):
             ranked = self._every_side(ranked, named)
