@@ -27,7 +27,7 @@ from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
 from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
-from qa.index import SearchIndex, Settings, corpus_hash, stale_reason
+from qa.index import SearchIndex, Settings, check_index_name, corpus_hash, stale_reason
 from qa.lists import Structure
 from qa.query import Query, Thesaurus, understand
 from qa.readers import ReaderQuestion, load_corpus_questions
@@ -68,7 +68,7 @@ class Assistant:
         self.mode = mode
         self.model_setting = model
         self.index_root = Path(index_root) if index_root else project_home() / "indexes"
-        self.index_name = index
+        self.index_name = check_index_name(index)  # a plain name: never "..", never a path
         self.chunker = Chunker(max_chars)
         self.weights = weights or FusionWeights()
         self.llm = llm if llm is not None else (os.environ.get("QA_LLM") or None)  # off unless asked for

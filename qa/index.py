@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +43,8 @@ from qa.schema import Chunk, Document
 from qa.tokenize import Tokenizer, write_compact_dictionary
 
 INDEX_FORMAT = 4
+INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 
@@ -153,10 +158,45 @@ class SearchIndex:
         for start in _bar(steps, progress, "embedding"):
             ids = todo[start : start + batch]
             vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
-        faiss_index, kind = _faiss_index(vectors)
-        tmp = folder.with_name(folder.name + ".building")
-        shutil.rmtree(tmp, ignore_errors=True)
+        # A folder of this process's own: two builds at once never write into each other.
+        tmp = folder.with_name(f"{folder.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         tmp.mkdir(parents=True)
+        try:
+            return cls._write(
+                folder,
+                tmp,
+                started,
+                docs,
+                chunks,
+                asked,
+                hashes,
+                vectors,
+                settings,
+                corpus_digest,
+                user_words,
+                glossary,
+            )
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
+
+    @classmethod
+    def _write(
+        cls,
+        folder: Path,
+        tmp: Path,
+        started: float,
+        docs: list[Document],
+        chunks: list[Chunk],
+        asked: list[list[str]],
+        hashes: list[str],
+        vectors: np.ndarray,
+        settings: Settings,
+        corpus_digest: str,
+        user_words: list[str],
+        glossary: Glossary | None,
+    ) -> SearchIndex:
+        """Write the index into ``tmp`` and swap it in for ``folder``."""
+        faiss_index, kind = _faiss_index(vectors)
         lexical_texts = [LexicalIndex.document_text(c) for c in chunks] + [q for qs in asked for q in qs]
         write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
         tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
@@ -191,8 +231,8 @@ class SearchIndex:
             "files": {name: _sha(tmp / name) for name in FILES},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)  # replace atomically enough: the old index stays until now
-        tmp.rename(folder)
+        _swap_in(tmp, folder)
+        tokenizer.dictionary = folder / "jieba.dict"
         return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
 
     # -- loading ----------------------------------------------------------------
@@ -257,6 +297,49 @@ class SearchIndex:
             return []
         scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def check_index_name(name: object) -> str:
+    """An index name must be a plain folder name: ``..``, ``/some/dir`` or ``models`` would be disastrous."""
+    if not isinstance(name, str) or not INDEX_NAME.fullmatch(name) or name in RESERVED_NAMES:
+        raise ValueError(
+            f"invalid index name {name!r}: use 1–64 letters, digits, '-' or '_' (not {', '.join(sorted(RESERVED_NAMES))}),"
+            " e.g. --index default"
+        )
+    return name
+
+
+def is_qa_index(folder: Path) -> bool:
+    """Whether ``folder`` holds an index qa wrote (its manifest names a format and a qa version)."""
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "format" in data and "qa_version" in data and "corpus_hash" in data
+
+
+def _swap_in(new: Path, folder: Path) -> None:
+    """Put the finished ``new`` folder in place of ``folder``, which must be a qa index or empty.
+
+    The old index is renamed aside first and removed only once the new one is in place,
+    so a build killed at any moment leaves either the old index or the new one. Nothing
+    that is not a qa index (a manifest qa wrote) is ever deleted.
+    """
+    if folder.exists():
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        elif not folder.is_dir() or not is_qa_index(folder):
+            raise IndexCorruptError(
+                f"{folder} exists and is not a qa index (no qa manifest.json); qa will not replace it."
+                " Move it away or choose another --index name."
+            )
+        else:
+            aside = folder.with_name(f"{folder.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+            folder.rename(aside)
+            new.rename(folder)
+            shutil.rmtree(aside, ignore_errors=True)
+            return
+    new.rename(folder)
 
 
 def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:

@@ -1,0 +1,54 @@
+"""An index name never becomes a path outside indexes/, and a build never deletes what qa did not write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant
+from qa.cli import main
+from qa.index import check_index_name, is_qa_index
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../corpus", "/tmp/x", "a/b", "", "models", "\udcff", "x" * 65, None, 5])
+def test_only_plain_index_names_are_accepted(name: object, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="invalid index name"):
+        check_index_name(name)
+    with pytest.raises(ValueError, match="invalid index name"):
+        Assistant(index=name, index_root=tmp_path)  # type: ignore[arg-type]
+
+
+def test_the_cli_refuses_a_path_as_index_name_and_deletes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    (home / "indexes").mkdir(parents=True)
+    keep = home / "keep.txt"
+    keep.write_text("precious", encoding="utf-8")
+    assert main(["ask", "专利", "--index", ".."]) == 1
+    assert "invalid index name" in capsys.readouterr().err
+    assert keep.read_text(encoding="utf-8") == "precious"
+
+
+def test_a_folder_that_is_not_a_qa_index_is_never_replaced(tiny_corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "indexes"
+    stranger = root / "mine"
+    stranger.mkdir(parents=True)
+    (stranger / "thesis.docx").write_bytes(b"four years of work")
+    assistant = Assistant(tiny_corpus, index_root=root, index="mine", model="offline", log=lambda _: None)
+    with pytest.raises(RuntimeError, match="is not a qa index"):
+        assistant.build()
+    assert (stranger / "thesis.docx").read_bytes() == b"four years of work"
+    assert sorted(p.name for p in root.iterdir() if p.name != "models") == ["mine"]  # no .building left behind
+
+
+def test_a_rebuild_swaps_the_index_and_leaves_no_temporary_folders(tiny_corpus: Path, tmp_path: Path) -> None:
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None).build()
+    assert is_qa_index(root / "default")
+    again = Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None)
+    again.build(force=True)
+    assert is_qa_index(root / "default")
+    assert sorted(p.name for p in root.iterdir()) == ["default", "models"]
+    assert again.search("双螺旋结构", k=3)
