@@ -42,6 +42,12 @@ from qa.tokenize import fingerprint as tokenizer_fingerprint
 __all__ = ["MODES", "Assistant"]
 
 
+def _check_k(k: object) -> None:
+    """``k`` comes from callers of every kind (CLI, HTTP, LangChain): say what it must be."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a whole number of passages, at least 1 (got {k!r})")
+
+
 def _stderr(message: str) -> None:
     print(f"qa: {message}", file=sys.stderr)
 
@@ -235,14 +241,13 @@ class Assistant:
 
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
+        _check_k(k)
         return self._search(self.understand(question), k, mode)
 
     def _search(self, query: Query, k: int, mode: str | None) -> list[Hit]:
         mode = mode or self.mode
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
-        if k < 1:
-            raise ValueError("k must be at least 1")
         self._ensure()
         assert self._retriever is not None
         ranked = self._retriever.retrieve(query, k=k, mode=mode)
@@ -252,6 +257,7 @@ class Assistant:
         """A cited answer in the question's language (or ``lang``), or a plain abstention."""
         if lang not in (None, "zh", "en"):
             raise ValueError("lang must be 'zh' or 'en'")
+        _check_k(k)
         query = self.understand(question, lang)
         question = query.original
         hits = self._search(query, k, mode)

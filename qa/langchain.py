@@ -58,8 +58,11 @@ class QARetriever(BaseRetriever):
     k: int = 10
     mode: str | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [hit_to_document(h) for h in self.assistant.search(query, k=self.k, mode=self.mode)]
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None, **_: Any
+    ) -> list[Document]:
+        """``retriever.invoke(q, k=1)`` overrides the retriever's ``k`` for one call (LangChain's convention)."""
+        return [hit_to_document(h) for h in self.assistant.search(query, k=self.k if k is None else k, mode=self.mode)]
 
 
 def answer_chain(assistant: Any, **ask_options: Any) -> Runnable[str, Answer]:

@@ -206,6 +206,7 @@ def test_langchain_retriever_returns_documents_with_metadata(tiny_corpus: Path, 
     a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", log=lambda _: None)
     docs = QARetriever(assistant=a, k=2).invoke("双螺旋结构")
     assert len(docs) == 2 and docs[0].metadata["chunk_id"] == "mini-paper/1"
+    assert len(QARetriever(assistant=a, k=2).invoke("双螺旋结构", k=1)) == 1  # LangChain's per-call k
     meta = docs[0].metadata
     assert meta["document"] == "微型论文" and meta["translation"] and "bm25" in meta["scores"] and meta["section"]
     answer = answer_chain(a).invoke("科技创新与产业创新形成什么结构？")

@@ -52,3 +52,13 @@ def test_a_rebuild_swaps_the_index_and_leaves_no_temporary_folders(tiny_corpus: 
     assert is_qa_index(root / "default")
     assert sorted(p.name for p in root.iterdir()) == ["default", "models"]
     assert again.search("双螺旋结构", k=3)
+
+
+@pytest.mark.parametrize("k", [None, "5", 1.5, float("nan"), float("inf"), 0, -1, True])
+def test_k_must_be_a_positive_whole_number(k: object, tmp_path: Path) -> None:
+    assistant = Assistant(index_root=tmp_path)  # fails before anything is built
+    with pytest.raises(ValueError, match="k must be a whole number"):
+        assistant.search("专利", k=k)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="k must be a whole number"):
+        assistant.ask("专利", k=k)  # type: ignore[arg-type]
+    assert not any(tmp_path.iterdir())
