@@ -346,7 +346,8 @@ class ExtractiveAnswerer(TextScorer):
         notes = (UNTRANSLATED_NOTE,) if untranslated else ()
         if untranslated:
             text = f"{UNTRANSLATED_NOTE}\n{text}"
-        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes)
+        sources = {hit.chunk_id: hit for group in groups for hit, _, _ in group}
+        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes, tuple(sources.values()))
 
     def _annotate(self, english: str, chinese: str, done: set[str]) -> str:
         """The English sentence with the original Chinese after each glossary term's first use.

@@ -109,6 +109,7 @@ class LLMAnswerer:
             citations,
             tuple(hits),
             ("Written by a language model from the cited passages.",),
+            tuple({given[m - 1].chunk_id: given[m - 1] for m in sorted(cited)}.values()),
         )
 
     def _citation(self, marker: int, hit: Hit, sentence: str, lang: str) -> Citation:
@@ -136,4 +137,5 @@ def _with_note(answer: Answer, note: str) -> Answer:
         answer.citations,
         answer.hits,
         (*answer.notes, note),
+        answer.sources,
     )

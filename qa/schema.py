@@ -180,3 +180,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
     notes: tuple[str, ...] = ()
+    # Every passage a citation points at, once each, in citation order: a list answer may cite
+    # passages beyond ``hits`` (an item's own paragraph), and a consumer must be able to show
+    # and check each citation from the Answer alone.
+    sources: tuple[Hit, ...] = ()

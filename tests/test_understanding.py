@@ -226,3 +226,17 @@ def test_a_comparison_of_two_proposals_is_not_answered_as_a_list(assistant: Assi
     answer = assistant.ask("How does the assessment in proposal (1) differ from the assessment in proposal (6)?")
     lines = answer.text.splitlines()
     assert len(lines) == 3 and lines[1].startswith("1. (1)") and lines[2].startswith("2. (6)")
+
+
+def test_every_cited_passage_is_reachable_from_the_answer(assistant: Assistant) -> None:
+    for question in (
+        "论文提出的六条政策建议分别是什么？",
+        "What are the five tensions the paper names?",
+        "专利法第五十条",
+    ):
+        answer = assistant.ask(question)
+        sources = {h.chunk_id: h for h in answer.sources}
+        assert len(sources) == len(answer.sources)  # once each
+        for c in answer.citations:
+            source = sources[c.chunk_id]
+            assert c.quote in (source.translation if c.quote_lang == "en" and source.lang != "en" else source.text)
