@@ -50,6 +50,18 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]#|~!])")  # what makes emphasis, links, images, headings, tables
+
+
+def as_text(text: str) -> str:
+    """User text for a Markdown message: escaped as HTML and as Markdown, so it shows as typed.
+
+    ``![x](http://…)`` in a question must stay characters, not become an image the
+    browser fetches from outside.
+    """
+    return _MARKDOWN.sub(r"\\\1", escape(text))
+
+
 def highlight(text: str, quote: str | None) -> str:
     """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>.
 
@@ -266,15 +278,15 @@ def build_app(assistant: Any) -> Any:
         message: str, history: list[dict[str, str]] | None, mode: str, k: float, lang: str
     ) -> tuple[list[dict[str, str]], str, str]:
         history = list(history or [])
-        shown = escape(message or "")
+        shown = as_text((message or "")[:300])
         try:
             question = check_question(message)
         except QuestionError as exc:
-            history += [{"role": "user", "content": shown[:300]}, {"role": "assistant", "content": escape(str(exc))}]
+            history += [{"role": "user", "content": shown}, {"role": "assistant", "content": as_text(str(exc))}]
             return history, "", ""
         answer = assistant.ask(question, lang=None if lang == "auto" else lang, k=int(k), mode=mode)
         history += [
-            {"role": "user", "content": escape(question)},
+            {"role": "user", "content": as_text(question)},
             {"role": "assistant", "content": answer_markdown(answer)},
         ]
         return history, sources_html(answer, chunks), ""

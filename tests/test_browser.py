@@ -57,7 +57,10 @@ def test_questions_in_both_languages_and_escaping() -> None:
 
             ask(page, "<script>alert(1)</script> 是什么？")
             page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
+            ask(page, "![x](http://example.invalid/x.png) 和 [link](http://example.invalid/) 是什么？")
+            page.get_by_text("![x](http://example.invalid/x.png)", exact=False).first.wait_for(timeout=60_000)
             page.wait_for_timeout(1000)
+            assert page.evaluate("document.querySelectorAll('.message img, .bubble img').length") == 0
             assert dialogs == []
             assert outside == [], f"the page requested outside resources: {outside[:5]}"
             assert page.evaluate("document.querySelectorAll('.message script, .bubble script').length") == 0
