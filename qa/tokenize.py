@@ -15,6 +15,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z&\-']*[A-Za-z]|[A-Za-z]|\d+(?:\.\d+)?%?")
@@ -233,11 +234,25 @@ def _jieba(user_words: Iterable[str] = ()) -> object:
             import jieba
 
             jieba.setLogLevel(logging.WARNING)
-            segmenter = jieba.Tokenizer()
-            segmenter.initialize()
+            segmenter = _initialized(jieba.Tokenizer())
             for word in key:
                 segmenter.add_word(word, freq=2_000_000)
             _segmenters[key] = segmenter
+    return segmenter
+
+
+def _initialized(segmenter: Any) -> Any:
+    """A jieba segmenter with its dictionary read directly, bypassing jieba's cache.
+
+    jieba caches the parsed dictionary as a ``marshal`` file under a predictable name in
+    the world-writable temporary folder and reads it back on the next start: anyone who
+    can write there could hand qa a crafted file. Reading the dictionary itself costs
+    well under a second for jieba's full dictionary (needed only when building an index)
+    and milliseconds for an index's compact one.
+    """
+    with segmenter.lock:
+        segmenter.FREQ, segmenter.total = segmenter.gen_pfdict(segmenter.get_dict_file())
+        segmenter.initialized = True
     return segmenter
 
 
@@ -303,8 +318,7 @@ class Tokenizer:
                 import jieba
 
                 jieba.setLogLevel(logging.WARNING)
-                segmenter = jieba.Tokenizer(dictionary=str(self.dictionary))
-                segmenter.initialize()
+                segmenter = _initialized(jieba.Tokenizer(dictionary=str(self.dictionary)))
                 for word in self.user_words:
                     segmenter.add_word(word, freq=2_000_000)
                 self._jieba = segmenter

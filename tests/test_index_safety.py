@@ -62,3 +62,15 @@ def test_k_must_be_a_positive_whole_number(k: object, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="k must be a whole number"):
         assistant.ask("专利", k=k)  # type: ignore[arg-type]
     assert not any(tmp_path.iterdir())
+
+
+def test_jieba_never_writes_or_reads_a_cache_in_the_temporary_folder(tmp_path: Path) -> None:
+    import tempfile
+
+    from qa.tokenize import Tokenizer, write_compact_dictionary
+
+    before = set(Path(tempfile.gettempdir()).glob("jieba*.cache"))
+    dictionary = tmp_path / "jieba.dict"
+    write_compact_dictionary(["双螺旋结构与科技成果转化"], dictionary, ["双螺旋结构"])
+    assert "双螺旋结构" in Tokenizer(["双螺旋结构"], dictionary=dictionary)("双螺旋结构与科技成果转化")
+    assert set(Path(tempfile.gettempdir()).glob("jieba*.cache")) == before  # nothing marshal would read back
