@@ -42,7 +42,7 @@ from qa.readers import ReaderQuestion, expansions
 from qa.schema import Chunk, Document
 from qa.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
@@ -228,7 +228,7 @@ class SearchIndex:
             "dim": int(vectors.shape[1]),
             "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
             **settings.as_dict(),
-            "files": {name: _sha(tmp / name) for name in FILES},
+            "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(tmp, folder)
@@ -253,12 +253,14 @@ class SearchIndex:
     @classmethod
     def load(cls, folder: Path, manifest: dict[str, Any], user_words: list[str]) -> SearchIndex:
         fix = f"delete {folder} or run: qa build --force"
-        for name in FILES:
+        files = manifest.get("files")
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise IndexCorruptError(f"{folder / 'manifest.json'} has no file checksums; {fix}")
+        for name in sorted({*FILES, *files}):
             path = folder / name
-            if not path.exists():
+            if ".." in Path(name).parts or not path.is_file():
                 raise IndexCorruptError(f"{path} is missing; {fix}")
-            expected = manifest.get("files", {}).get(name)
-            if expected and _sha(path) != expected:
+            if name not in files or _sha(path) != files[name]:
                 raise IndexCorruptError(f"{path} is truncated or corrupt (checksum mismatch); {fix}")
         try:
             chunks = []
@@ -297,6 +299,13 @@ class SearchIndex:
             return []
         scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def _index_files(folder: Path) -> list[str]:
+    """Every file of an index folder, as the manifest names them (``bm25/…`` included)."""
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
+    )
 
 
 def check_index_name(name: object) -> str:

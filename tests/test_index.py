@@ -108,6 +108,39 @@ def test_truncated_file_is_named_with_the_fix(built: Assistant, victim: str) -> 
     assert victim in str(err.value) and "qa build --force" in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "victim",
+    [
+        "bm25/data.csc.index.npy",
+        "bm25/indices.csc.index.npy",
+        "bm25/indptr.csc.index.npy",
+        "bm25/params.index.json",
+        "bm25/vocab.index.json",
+        "bm25/qa_lexical.json",
+        "jieba.dict",
+        "translator.json",
+    ],
+)
+def test_a_flipped_byte_in_any_index_file_is_caught(built: Assistant, victim: str) -> None:
+    path = built.index_root / "default" / victim
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size, one bit: only a checksum sees it
+    path.write_bytes(bytes(data))
+    fresh = Assistant(built.corpus_path, index_root=built.index_root, model="offline", log=lambda _: None)
+    with pytest.raises(IndexCorruptError) as err:
+        fresh.search("双螺旋结构")
+    assert victim in str(err.value) and "qa build --force" in str(err.value)
+
+
+@pytest.mark.parametrize("files", [[], ["chunks.jsonl"], {"chunks.jsonl": 5}, "x", None])
+def test_a_manifest_whose_checksums_have_the_wrong_shape_is_corrupt(built: Assistant, files: object) -> None:
+    folder = built.index_root / "default"
+    manifest = SearchIndex.read_manifest(folder)
+    assert manifest is not None
+    with pytest.raises(IndexCorruptError, match="checksums"):
+        SearchIndex.load(folder, {**manifest, "files": files}, [])
+
+
 def test_corrupt_manifest_and_missing_file(built: Assistant) -> None:
     folder = built.index_root / "default"
     (folder / "translator.json").unlink()
