@@ -27,7 +27,7 @@ from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
 from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
-from qa.index import SearchIndex, Settings, check_index_name, corpus_hash, stale_reason
+from qa.index import SearchIndex, Settings, build_lock, check_index_name, corpus_hash, stale_reason
 from qa.lists import Structure
 from qa.query import Query, Thesaurus, understand
 from qa.readers import ReaderQuestion, load_corpus_questions
@@ -109,45 +109,48 @@ class Assistant:
         reader = self._reader_questions(docs)
         choice = resolve_model(self.model_setting)
         announce(choice)
-        embedder = self._embedder(choice, docs, glossary, reader, force=force)
-        settings = Settings(
-            model={
-                "requested": choice.requested,
-                "source": choice.source,
-                "name": embedder.name,
-                "revision": embedder.revision,
-                "dim": embedder.dim,
-            },
-            chunker=self.chunker.settings,
-            tokenizer=tokenizer_fingerprint(),
-        )
-        folder = self.index_root / self.index_name
-        digest = corpus_hash(self.corpus_path)
-        manifest = SearchIndex.read_manifest(folder)
-        reason = (
-            "it was asked for"
-            if force
-            else "there is none yet"
-            if manifest is None
-            else stale_reason(manifest, digest, settings)
-        )
-        if reason is None and manifest is not None:
-            index = SearchIndex.load(folder, manifest, user_words)
-        else:
-            self.log(f"building the index in {folder} because {reason}")
-            index = SearchIndex.build(
-                folder,
-                docs,
-                glossary,
-                self.chunker,
-                embedder,
-                settings,
-                digest,
-                user_words,
-                reader,
-                progress=progress,
-                log=self.log,
+        # One build at a time per index root: a second process waits, then finds the index
+        # (and the offline model) current and loads it instead of building it again.
+        with build_lock(self.index_root, self.log):
+            embedder = self._embedder(choice, docs, glossary, reader, force=force)
+            settings = Settings(
+                model={
+                    "requested": choice.requested,
+                    "source": choice.source,
+                    "name": embedder.name,
+                    "revision": embedder.revision,
+                    "dim": embedder.dim,
+                },
+                chunker=self.chunker.settings,
+                tokenizer=tokenizer_fingerprint(),
             )
+            folder = self.index_root / self.index_name
+            digest = corpus_hash(self.corpus_path)
+            manifest = SearchIndex.read_manifest(folder)
+            reason = (
+                "it was asked for"
+                if force
+                else "there is none yet"
+                if manifest is None
+                else stale_reason(manifest, digest, settings)
+            )
+            if reason is None and manifest is not None:
+                index = SearchIndex.load(folder, manifest, user_words)
+            else:
+                self.log(f"building the index in {folder} because {reason}")
+                index = SearchIndex.build(
+                    folder,
+                    docs,
+                    glossary,
+                    self.chunker,
+                    embedder,
+                    settings,
+                    digest,
+                    user_words,
+                    reader,
+                    progress=progress,
+                    log=self.log,
+                )
         self._docs = {d.id: d for d in docs}
         self._thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
         self._index = index

@@ -17,6 +17,7 @@ file raises :class:`IndexCorruptError` naming the file and the fix.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +26,7 @@ import shutil
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -306,6 +307,27 @@ def _index_files(folder: Path) -> list[str]:
     return sorted(
         p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
     )
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, log: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+    """An exclusive lock on ``root/.build.lock`` while an index (or the offline model) is checked or built."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock, as before
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"another qa process is building in {root}; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def check_index_name(name: object) -> str:

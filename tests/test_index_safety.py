@@ -40,7 +40,7 @@ def test_a_folder_that_is_not_a_qa_index_is_never_replaced(tiny_corpus: Path, tm
     with pytest.raises(RuntimeError, match="is not a qa index"):
         assistant.build()
     assert (stranger / "thesis.docx").read_bytes() == b"four years of work"
-    assert sorted(p.name for p in root.iterdir() if p.name != "models") == ["mine"]  # no .building left behind
+    assert sorted(p.name for p in root.iterdir() if p.name not in ("models", ".build.lock")) == ["mine"]  # no .building
 
 
 def test_a_rebuild_swaps_the_index_and_leaves_no_temporary_folders(tiny_corpus: Path, tmp_path: Path) -> None:
@@ -50,8 +50,36 @@ def test_a_rebuild_swaps_the_index_and_leaves_no_temporary_folders(tiny_corpus: 
     again = Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None)
     again.build(force=True)
     assert is_qa_index(root / "default")
-    assert sorted(p.name for p in root.iterdir()) == ["default", "models"]
+    assert sorted(p.name for p in root.iterdir()) == [".build.lock", "default", "models"]
     assert again.search("双螺旋结构", k=3)
+
+
+def test_two_builds_at_once_both_succeed_and_leave_one_index(tiny_corpus: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "indexes"
+    script = (
+        "import sys; from qa import Assistant; "
+        "a = Assistant(sys.argv[1], index_root=sys.argv[2], model='offline'); a.build(); "
+        "print(len(a.search('双螺旋结构', k=3)))"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(tiny_corpus), str(root)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
+    assert all(out.strip() and int(out) > 0 for out, _ in outputs)
+    # the second waited for the first and loaded its index instead of building another
+    assert sum("building the index" in err for _, err in outputs) == 1, [err for _, err in outputs]
+    assert sorted(p.name for p in root.iterdir()) == [".build.lock", "default", "models"]
+    assert is_qa_index(root / "default")
 
 
 @pytest.mark.parametrize("k", [None, "5", 1.5, float("nan"), float("inf"), 0, -1, True])
