@@ -14,8 +14,10 @@ abstention) sees the same question:
   something is its *focus*; retrieval ranks by the whole question and by the
   focus, so the context guides without drowning the ask.
 - **Everyday words.** A small thesaurus (``corpus/thesaurus.tsv``) maps words
-  people use to the documents' terms (躺在抽屉里 -> 束之高阁, "who keeps the money"
-  -> 收益); the terms are appended to the search form, never to what is shown.
+  people use to the documents' terms (躺在抽屉里 -> 束之高阁, 智慧财产权 -> 知识产权);
+  the terms are searched beside a Chinese question (BM25), never shown. English
+  everyday words reach the documents through the reader questions and the
+  translation leg instead (measured: evals/README.md).
 """
 
 from __future__ import annotations
@@ -55,11 +57,6 @@ class Query:
     focus: str
     terms: tuple[str, ...]
     lang: str
-
-    @property
-    def expanded(self) -> str:
-        """The text with the thesaurus terms appended (what BM25 sees of a Chinese question)."""
-        return f"{self.text} {' '.join(self.terms)}" if self.terms else self.text
 
     @property
     def has_focus(self) -> bool:
