@@ -13,6 +13,7 @@ corpus or the settings changed.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
@@ -25,7 +26,7 @@ from qa.answering import ExtractiveAnswerer
 from qa.chunking import DEFAULT_MAX_CHARS, Chunker
 from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
-from qa.embedding import Embedder, ModelChoice, announce, load_embedder, resolve_model
+from qa.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
 from qa.glossary import Glossary
 from qa.index import SearchIndex, Settings, build_lock, check_index_name, corpus_hash, stale_reason
 from qa.lists import Structure
@@ -40,6 +41,16 @@ from qa.text import check_question
 from qa.tokenize import fingerprint as tokenizer_fingerprint
 
 __all__ = ["MODES", "Assistant"]
+
+
+def _fingerprint(folder: Path) -> str | None:
+    """The training fingerprint an offline model folder records (None when unreadable: retrain)."""
+    try:
+        info = json.loads((folder / "qa_model.json").read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = info.get("fingerprint") if isinstance(info, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _check_k(k: object) -> None:
@@ -190,11 +201,15 @@ class Assistant:
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
             builder = OfflineModelBuilder(docs, glossary, reader_questions=reader, chunker=self.chunker)
-            info = folder / "qa_model.json"
-            current = info.exists() and f'"fingerprint": "{builder.fingerprint()}"' in info.read_text(encoding="utf-8")
-            if force or not current:
+            if force or _fingerprint(folder) != builder.fingerprint():
                 self.log(f"training the offline embedding model in {folder} (about two minutes)")
                 builder.build(folder)
+            else:
+                try:
+                    return load_embedder(choice, folder)
+                except EmbeddingError as exc:  # a deleted or damaged file: train it again rather than stop
+                    self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
+                    builder.build(folder)
         return load_embedder(choice, folder)
 
     # -- the API ------------------------------------------------------------------

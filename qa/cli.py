@@ -17,6 +17,7 @@ from qa import __version__
 from qa.config import corpus_dir, glossary_path
 from qa.corpus import CorpusError, load_corpus, load_document, section_refs
 from qa.embedding import EmbeddingError
+from qa.folders import NotOursError
 from qa.index import IndexCorruptError
 from qa.llm import LLMError
 from qa.questions import QuestionSetError
@@ -31,7 +32,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except (CorpusError, QuestionSetError, QuestionError, IndexCorruptError, EmbeddingError, LLMError) as exc:
+    except (
+        CorpusError,
+        QuestionSetError,
+        QuestionError,
+        IndexCorruptError,
+        EmbeddingError,
+        LLMError,
+        NotOursError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError) as exc:

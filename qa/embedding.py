@@ -92,6 +92,11 @@ class StaticEmbedder:
         if key is None:
             raise EmbeddingError(f"{folder}/model.safetensors has no embedding.weight")
         self.weights = weights[key].astype(np.float32)
+        if self.weights.ndim != 2 or self.tokenizer.get_vocab_size() > self.weights.shape[0]:
+            raise EmbeddingError(
+                f"{folder}/model.safetensors does not fit its tokenizer.json "
+                f"(weights {self.weights.shape}, vocabulary {self.tokenizer.get_vocab_size()})"
+            )
         self.name = name or str(folder)
         self.revision = folder_hash(folder)
         self.dim = int(self.weights.shape[1])

@@ -20,12 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from qa import __version__
 from qa.chunking import Chunker
 from qa.crosslingual import QueryTranslator
 from qa.embedding import Embedder
+from qa.folders import NotOursError, building_folder, swap_in
 from qa.glossary import Glossary
 from qa.lexical import LexicalIndex
 from qa.readers import ReaderQuestion, expansions
@@ -159,9 +158,7 @@ class SearchIndex:
         for start in _bar(steps, progress, "embedding"):
             ids = todo[start : start + batch]
             vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
-        # A folder of this process's own: two builds at once never write into each other.
-        tmp = folder.with_name(f"{folder.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        tmp.mkdir(parents=True)
+        tmp = building_folder(folder)  # this process's own: two builds never write into each other
         try:
             return cls._write(
                 folder,
@@ -232,7 +229,10 @@ class SearchIndex:
             "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _swap_in(tmp, folder)
+        try:
+            swap_in(tmp, folder, is_qa_index, "an index")
+        except NotOursError as exc:
+            raise IndexCorruptError(str(exc)) from exc
         tokenizer.dictionary = folder / "jieba.dict"
         return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
 
@@ -347,30 +347,6 @@ def is_qa_index(folder: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and "format" in data and "qa_version" in data and "corpus_hash" in data
-
-
-def _swap_in(new: Path, folder: Path) -> None:
-    """Put the finished ``new`` folder in place of ``folder``, which must be a qa index or empty.
-
-    The old index is renamed aside first and removed only once the new one is in place,
-    so a build killed at any moment leaves either the old index or the new one. Nothing
-    that is not a qa index (a manifest qa wrote) is ever deleted.
-    """
-    if folder.exists():
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-        elif not folder.is_dir() or not is_qa_index(folder):
-            raise IndexCorruptError(
-                f"{folder} exists and is not a qa index (no qa manifest.json); qa will not replace it."
-                " Move it away or choose another --index name."
-            )
-        else:
-            aside = folder.with_name(f"{folder.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-            folder.rename(aside)
-            new.rename(folder)
-            shutil.rmtree(aside, ignore_errors=True)
-            return
-    new.rename(folder)
 
 
 def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:

@@ -23,6 +23,7 @@ import gzip
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from importlib import resources
@@ -32,6 +33,7 @@ import numpy as np
 
 from qa import __version__
 from qa.chunking import Chunker, align_sentences
+from qa.folders import building_folder, swap_in
 from qa.glossary import Glossary
 from qa.index import passage_text
 from qa.readers import ReaderQuestion, attach
@@ -419,8 +421,21 @@ class OfflineModelBuilder:
         tuned[np.abs(vectors).sum(axis=1) == 0] = 0.0  # stop words and unseen tokens stay silent
         return tuned
 
-    def build(self, out: Path) -> Path:
-        """Train and write the model folder; returns it."""
+    def build(self, target: Path) -> Path:
+        """Train and write the model folder; returns it.
+
+        The files are written into a folder of this process's own and swapped in whole
+        (qa.folders), so a killed build never leaves a half-written model behind.
+        """
+        out = building_folder(target)
+        try:
+            self._write(out)
+            swap_in(out, target, _is_qa_model, "a model")
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        return target
+
+    def _write(self, out: Path) -> None:
         from safetensors.numpy import save_file
 
         pairs = self.training_pairs()
@@ -437,7 +452,6 @@ class OfflineModelBuilder:
         vectors = self.tie_inflections(tokenizer, vectors)
         if self.fine_tune:
             vectors = self.tie_inflections(tokenizer, self.tune(tokenizer, vectors))
-        out.mkdir(parents=True, exist_ok=True)
         tokenizer.save(str(out / "tokenizer.json"))  # type: ignore[attr-defined]
         save_file({"embedding.weight": vectors}, str(out / "model.safetensors"))
         module = "sentence_transformers.sentence_transformer.modules.static_embedding.StaticEmbedding"
@@ -470,4 +484,13 @@ class OfflineModelBuilder:
         }
         (out / "qa_model.json").write_text(json.dumps(info, indent=2))
         (out / "README.md").write_text(f"# {MODEL_NAME}\n\nBuilt by qa {__version__}: {info['method']}.\n")
-        return out
+
+
+def _is_qa_model(folder: Path) -> bool:
+    """Whether ``folder`` is an offline model qa wrote (its qa_model.json, or the README qa writes beside it)."""
+    if (folder / "qa_model.json").is_file():
+        return True
+    try:
+        return (folder / "README.md").read_text(encoding="utf-8").startswith(f"# {MODEL_NAME}\n\nBuilt by qa ")
+    except (OSError, ValueError):
+        return False

@@ -37,7 +37,7 @@ def test_a_folder_that_is_not_a_qa_index_is_never_replaced(tiny_corpus: Path, tm
     stranger.mkdir(parents=True)
     (stranger / "thesis.docx").write_bytes(b"four years of work")
     assistant = Assistant(tiny_corpus, index_root=root, index="mine", model="offline", log=lambda _: None)
-    with pytest.raises(RuntimeError, match="is not a qa index"):
+    with pytest.raises(RuntimeError, match="is not an index qa wrote"):
         assistant.build()
     assert (stranger / "thesis.docx").read_bytes() == b"four years of work"
     assert sorted(p.name for p in root.iterdir() if p.name not in ("models", ".build.lock")) == ["mine"]  # no .building
@@ -102,3 +102,32 @@ def test_jieba_never_writes_or_reads_a_cache_in_the_temporary_folder(tmp_path: P
     write_compact_dictionary(["双螺旋结构与科技成果转化"], dictionary, ["双螺旋结构"])
     assert "双螺旋结构" in Tokenizer(["双螺旋结构"], dictionary=dictionary)("双螺旋结构与科技成果转化")
     assert set(Path(tempfile.gettempdir()).glob("jieba*.cache")) == before  # nothing marshal would read back
+
+
+@pytest.mark.parametrize(
+    ("victim", "damage"),
+    [
+        ("model.safetensors", "delete"),
+        ("model.safetensors", "truncate"),
+        ("tokenizer.json", "junk"),
+        ("qa_model.json", "bad-utf8"),
+        ("qa_model.json", "delete"),
+    ],
+)
+def test_a_damaged_offline_model_is_trained_again(tiny_corpus: Path, tmp_path: Path, victim: str, damage: str) -> None:
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None).build()
+    path = root / "models" / "qa-offline" / victim
+    if damage == "delete":
+        path.unlink()
+    elif damage == "truncate":
+        path.write_bytes(path.read_bytes()[:100])
+    elif damage == "junk":
+        path.write_bytes(b"\x00junk")
+    else:
+        path.write_bytes(b"\xff\xfe not utf-8")
+    messages: list[str] = []
+    fresh = Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append)
+    assert fresh.search("双螺旋结构", k=1)
+    assert any("training" in m for m in messages), messages
+    assert sorted(p.name for p in (root / "models").iterdir()) == ["qa-offline"]  # no half-built folders left
