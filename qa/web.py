@@ -34,6 +34,8 @@ EXAMPLES = [
     "Why do lab results often fail to get picked up by companies, according to the paper?",
     "专利法第五十条规定的开放许可是什么？",
 ]
+UPLOAD_LIMIT = 1024  # bytes per uploaded file: the page takes no uploads, so /gradio_api/upload gets almost nothing
+
 CSS = """
 .qa-card {border:1px solid #ddd; border-radius:8px; padding:10px 12px; margin:8px 0; background:#fff;}
 .qa-card h4 {margin:0 0 4px 0; font-size:0.95em;}
@@ -348,4 +350,13 @@ def serve(host: str = "127.0.0.1", port: int = 7860, **assistant_options: Any) -
     theme = gr.themes.Default(
         font=["system-ui", "Noto Sans CJK SC", "sans-serif"], font_mono=["ui-monospace", "monospace"]
     )
-    app.launch(server_name=host, server_port=port, show_error=False, css=CSS, theme=theme, ssr_mode=False, quiet=False)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        show_error=False,
+        css=CSS,
+        theme=theme,
+        ssr_mode=False,
+        quiet=False,
+        max_file_size=UPLOAD_LIMIT,  # the page takes no files: anything larger is refused
+    )

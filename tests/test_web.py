@@ -93,3 +93,23 @@ def test_gradio_client_round_trip() -> None:
         assert sources.count('class="qa-card"') == 6
         history, sources, _ = client.predict("", [], "hybrid", 10, "auto", api_name="/ask")
         assert "empty" in str(history[-1]["content"]) and sources == ""
+        assert _upload(url, 50_000) == 413  # the page takes no files: the upload endpoint refuses big ones
+
+
+def _upload(url: str, size: int) -> int:
+    """POST a file of ``size`` bytes to Gradio's upload endpoint; the HTTP status."""
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    boundary = uuid.uuid4().hex
+    head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="x.bin"\r\n\r\n'.encode()
+    body = head + b"a" * size + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(
+        url + "gradio_api/upload", data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
