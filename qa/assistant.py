@@ -202,7 +202,7 @@ class Assistant:
             folder = self.index_root / "models" / MODEL_NAME
             builder = OfflineModelBuilder(docs, glossary, reader_questions=reader, chunker=self.chunker)
             if force or _fingerprint(folder) != builder.fingerprint():
-                self.log(f"training the offline embedding model in {folder} (about two minutes)")
+                self.log(f"training the offline embedding model in {folder} (about two and a half minutes)")
                 builder.build(folder)
             else:
                 try:
