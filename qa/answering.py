@@ -141,6 +141,8 @@ class ExtractiveAnswerer(TextScorer):
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
         chosen = whole_units(choose(candidates, limit=limit), candidates, limit + 4)
+        if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
+            return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
 
     def _compare(
