@@ -119,10 +119,10 @@ class Abstention:
         if not top:
             return 0.0
         texts = [both(h) for h in top]
-        best = max(self.scorer.coverage(set(self.scorer.tokenizer(question)), t) for t in texts)
+        best = max(self.scorer.coverage(set(self.scorer.tokens(question)), t) for t in texts)
         chinese = self.scorer.translate(question)
         if chinese:
-            zh_tokens = set(self.scorer.tokenizer(" ".join(chinese)))
+            zh_tokens = set(self.scorer.tokens(" ".join(chinese)))
             best = max(best, max(self.scorer.coverage(zh_tokens, t) for t in texts))
         best *= self.scorer.known_weight(question)
         joined = " ".join(texts).lower()

@@ -28,7 +28,7 @@ from qa.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
     NOT_ANSWERS,
-    asked_quantities,
+    figures_wanted,
     gives,
     is_heading,
     set_apart_footnotes,
@@ -46,7 +46,6 @@ from qa.text import detect_language, norm, sentence_spans
 from qa.tokenize import Tokenizer
 
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
-_NUMBER_QUESTION = re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I)
 # "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
 _WHOLE_UNIT = re.compile(
     r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
@@ -119,7 +118,7 @@ class ExtractiveAnswerer(TextScorer):
             q_tokens,
             # a long question's sentences are chosen mostly by what it asks, not by its context
             self.question_tokens(query.focus) if query.has_focus else None,
-            asked_quantities(query.focus) or (["number"] if _NUMBER_QUESTION.search(query.focus) else []),
+            figures_wanted(query.focus),
             bool(ASKS_FOR_FRONT_MATTER.search(question)),
             *self._meaning(query.focus),
         )

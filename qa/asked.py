@@ -51,9 +51,9 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
-    # any figure at all, for "多少 / what number" questions that name no unit
+    # any figure at all, for "多少 / what number" questions that name no unit (see :func:`figures_wanted`)
     "number": (
-        re.compile(r"(?!)"),  # never asked for by name: the answerer falls back to it
+        re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I),
         re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项|元|倍|次|位|%)|百分之", re.I),
     ),
 }
@@ -77,8 +77,16 @@ _SUPERSCRIPT = str.maketrans("0123456789-–,，", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 
 
 def asked_quantities(question: str) -> list[str]:
-    """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``)."""
-    return [kind for kind, (asks, _) in QUANTITIES.items() if asks.search(question)]
+    """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``).
+
+    Only explicit asks: retrieval and abstention act on them, so a vague "多少" is not one.
+    """
+    return [kind for kind, (asks, _) in QUANTITIES.items() if kind != "number" and asks.search(question)]
+
+
+def figures_wanted(question: str) -> list[str]:
+    """What kind of figure an answer sentence should carry: the asked kinds, else any figure for a vague "多少"."""
+    return asked_quantities(question) or (["number"] if QUANTITIES["number"][0].search(question) else [])
 
 
 def gives(sentence: str, kind: str) -> bool:

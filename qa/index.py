@@ -35,7 +35,7 @@ from qa import __version__
 from qa.chunking import Chunker
 from qa.crosslingual import QueryTranslator
 from qa.embedding import Embedder
-from qa.folders import NotOursError, building_folder, swap_in
+from qa.folders import building_folder, swap_in
 from qa.glossary import Glossary
 from qa.lexical import LexicalIndex
 from qa.readers import ReaderQuestion, expansions
@@ -160,81 +160,46 @@ class SearchIndex:
             vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
         tmp = building_folder(folder)  # this process's own: two builds never write into each other
         try:
-            return cls._write(
-                folder,
-                tmp,
-                started,
-                docs,
-                chunks,
-                asked,
-                hashes,
-                vectors,
-                settings,
-                corpus_digest,
-                user_words,
-                glossary,
-            )
+            faiss_index, kind = _faiss_index(vectors)
+            lexical_texts = [LexicalIndex.document_text(c) for c in chunks] + [q for qs in asked for q in qs]
+            write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
+            tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
+            lexical = LexicalIndex(tokenizer).index(chunks, asked)
+            translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
+
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
+                for chunk, h in zip(chunks, hashes, strict=True):
+                    out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
+            with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
+                for chunk, questions in zip(chunks, asked, strict=True):
+                    for question in questions:
+                        out.write(json.dumps({"chunk": chunk.id, "question": question}, ensure_ascii=False) + "\n")
+            np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+            import faiss
+
+            faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+            lexical.save(tmp / "bm25")
+            translator.save(tmp / "translator.json")
+            manifest = {
+                "format": INDEX_FORMAT,
+                "qa_version": __version__,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "build_seconds": round(time.time() - started, 2),
+                "corpus_hash": corpus_digest,
+                "documents": [d.id for d in docs],
+                "chunks": len(chunks),
+                "reader_questions": sum(len(q) for q in asked),
+                "dim": int(vectors.shape[1]),
+                "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
+                **settings.as_dict(),
+                "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
+            tokenizer.dictionary = folder / "jieba.dict"
+            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
-
-    @classmethod
-    def _write(
-        cls,
-        folder: Path,
-        tmp: Path,
-        started: float,
-        docs: list[Document],
-        chunks: list[Chunk],
-        asked: list[list[str]],
-        hashes: list[str],
-        vectors: np.ndarray,
-        settings: Settings,
-        corpus_digest: str,
-        user_words: list[str],
-        glossary: Glossary | None,
-    ) -> SearchIndex:
-        """Write the index into ``tmp`` and swap it in for ``folder``."""
-        faiss_index, kind = _faiss_index(vectors)
-        lexical_texts = [LexicalIndex.document_text(c) for c in chunks] + [q for qs in asked for q in qs]
-        write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
-        tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
-        lexical = LexicalIndex(tokenizer).index(chunks, asked)
-        translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
-
-        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
-            for chunk, h in zip(chunks, hashes, strict=True):
-                out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
-        with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
-            for chunk, questions in zip(chunks, asked, strict=True):
-                for question in questions:
-                    out.write(json.dumps({"chunk": chunk.id, "question": question}, ensure_ascii=False) + "\n")
-        np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
-        import faiss
-
-        faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
-        lexical.save(tmp / "bm25")
-        translator.save(tmp / "translator.json")
-        manifest = {
-            "format": INDEX_FORMAT,
-            "qa_version": __version__,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.time() - started, 2),
-            "corpus_hash": corpus_digest,
-            "documents": [d.id for d in docs],
-            "chunks": len(chunks),
-            "reader_questions": sum(len(q) for q in asked),
-            "dim": int(vectors.shape[1]),
-            "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
-            **settings.as_dict(),
-            "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        try:
-            swap_in(tmp, folder, is_qa_index, "an index")
-        except NotOursError as exc:
-            raise IndexCorruptError(str(exc)) from exc
-        tokenizer.dictionary = folder / "jieba.dict"
-        return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
 
     # -- loading ----------------------------------------------------------------
 

@@ -173,19 +173,20 @@ class Retriever:
         if mode == "bm25" and set(legs) == {"bm25"}:
             ranking = legs["bm25"][:k]
             return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
+        leg_k = {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k}
         kinds = asked_quantities(query.focus) if query is not None else []
         named = self.references.documents_named(query.text)[0] if query and self.references else []
         if mode == "hybrid" and (kinds or (named and w.named > 0)):
             # Two re-rankings of the fused candidates: for "how long / how much", the passages that
             # state such a quantity; for "专利法 …", "the paper …", the passages of the named documents.
-            first = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})[:DEPTH]
+            first = fuse(legs, weights, w.rrf_k, leg_k)[:DEPTH]
             if kinds:
                 legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
                 weights["asked"] = w.asked
             if named:
                 legs["named"] = [(r.index, 1.0) for r in first if self.index.chunks[r.index].doc_id in named]
                 weights["named"] = w.named
-        ranked = fuse(legs, weights, w.rrf_k, {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k})
+        ranked = fuse(legs, weights, w.rrf_k, leg_k)
         if query is not None and COMPARE.search(query.text):
             ranked = self._every_side(ranked, named)
         return ranked[:k]
@@ -200,6 +201,6 @@ class Retriever:
             if first is not None:
                 best.append(first)
         head = ranked[: max(0, 5 - len(best))]
-        lifted = [r for r in best if r not in head]
-        front = sorted(head + lifted, key=lambda r: -r.score)
-        return front + [r for r in ranked if r not in front]
+        front = sorted({r.index: r for r in [*head, *best]}.values(), key=lambda r: -r.score)
+        placed = {r.index for r in front}
+        return front + [r for r in ranked if r.index not in placed]

@@ -33,7 +33,7 @@ class TextScorer:
         self.chunks = chunks or {}
         # Passages and their sentences are scored again for every question: remember their tokens
         # (and the word-by-word translations of questions) instead of segmenting them each time.
-        self._tokens = functools.lru_cache(maxsize=50_000)(lambda text: frozenset(tokenizer(text)))
+        self.tokens = functools.lru_cache(maxsize=50_000)(lambda text: frozenset(tokenizer(text)))
         self._token_list = functools.lru_cache(maxsize=50_000)(lambda text: tuple(tokenizer(text)))
         translator = translate or (lambda _: [])
         self.translate: Callable[[str], list[str]] = functools.lru_cache(maxsize=20_000)(
@@ -47,7 +47,7 @@ class TextScorer:
         total = sum(self.idf(t) for t in question_tokens)
         if total <= 0:
             return 0.0
-        present = question_tokens & self._tokens(text)
+        present = question_tokens & self.tokens(text)
         return sum(self.idf(t) for t in present) / total
 
     def match(
@@ -63,7 +63,7 @@ class TextScorer:
         if total <= 0 or not tokens:
             return 0.0
         norm_len = (k1 + 1) / (1 + k1 * (1 - b + b * len(tokens) / typical))
-        present = question_tokens & self._tokens(text)
+        present = question_tokens & self.tokens(text)
         return sum(self.idf(t) for t in present) / total * norm_len / ((k1 + 1) / (1 + k1))
 
     def unknown_share(self, question: str) -> float:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from qa import Assistant
+
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,3 +22,11 @@ def tiny_corpus(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_corpus() -> Path:
     return ROOT / "corpus"
+
+
+@pytest.fixture(scope="module")
+def assistant() -> Assistant:
+    """The real corpus, index and offline-or-configured model, built once per test module."""
+    a = Assistant(log=lambda _: None)
+    a.build()
+    return a

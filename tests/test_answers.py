@@ -18,13 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def assistant() -> Assistant:
-    a = Assistant(log=lambda _: None)
-    a.build()
-    return a
-
-
-@pytest.fixture(scope="module")
 def paper(real_corpus: Path):  # type: ignore[no-untyped-def]
     return load_document(real_corpus / "paper")
 

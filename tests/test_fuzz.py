@@ -16,17 +16,6 @@ from qa.schema import Answer
 from qa.text import QuestionError
 
 EXAMPLES = int(os.environ.get("QA_FUZZ_EXAMPLES", "300"))
-_ASSISTANT: list[Assistant] = []
-
-
-def _assistant() -> Assistant:
-    if not _ASSISTANT:
-        assistant = Assistant(log=lambda _: None)
-        assistant.build()
-        _ASSISTANT.append(assistant)
-    return _ASSISTANT[0]
-
-
 # Questions people might type, and junk: CJK (simplified and traditional), references, numbers, markup.
 pieces = st.sampled_from(
     ["第", "条", "第一千条", "第七条政策建议", "专利法", "Article 1000", "proposal (9)", "§9.9", "表3", "國發〔2016〕16號",
@@ -40,8 +29,7 @@ questions = st.one_of(
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=questions)
-def test_any_string_is_answered_or_refused_with_a_clear_error(question: str) -> None:
-    assistant = _assistant()
+def test_any_string_is_answered_or_refused_with_a_clear_error(assistant: Assistant, question: str) -> None:
     try:
         answer = assistant.ask(question)
     except QuestionError as exc:
@@ -56,9 +44,9 @@ def test_any_string_is_answered_or_refused_with_a_clear_error(question: str) -> 
 @pytest.mark.parametrize("mode", ["bm25", "dense", "hybrid"])
 @settings(max_examples=max(20, EXAMPLES // 10), deadline=None)
 @given(question=questions, k=st.integers(min_value=1, max_value=10_000))
-def test_search_with_any_k_and_mode(mode: str, question: str, k: int) -> None:
+def test_search_with_any_k_and_mode(assistant: Assistant, mode: str, question: str, k: int) -> None:
     try:
-        hits = _assistant().search(question, k=k, mode=mode)
+        hits = assistant.search(question, k=k, mode=mode)
     except QuestionError:
         return
     assert len(hits) <= k and [h.rank for h in hits] == list(range(1, len(hits) + 1))
