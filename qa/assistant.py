@@ -27,8 +27,17 @@ from qa.chunking import DEFAULT_MAX_CHARS, Chunker
 from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus import load_corpus
 from qa.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
+from qa.folders import check_replaceable
 from qa.glossary import Glossary
-from qa.index import SearchIndex, Settings, build_lock, check_index_name, corpus_hash, stale_reason
+from qa.index import (
+    SearchIndex,
+    Settings,
+    build_lock,
+    check_index_name,
+    corpus_hash,
+    is_qa_index,
+    stale_reason,
+)
 from qa.lists import Structure
 from qa.query import Query, Thesaurus, understand
 from qa.readers import ReaderQuestion, load_corpus_questions
@@ -137,7 +146,7 @@ class Assistant:
             )
             folder = self.index_root / self.index_name
             digest = corpus_hash(self.corpus_path)
-            manifest = SearchIndex.read_manifest(folder)
+            manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one
             reason = (
                 "it was asked for"
                 if force
@@ -148,6 +157,7 @@ class Assistant:
             if reason is None and manifest is not None:
                 index = SearchIndex.load(folder, manifest, user_words)
             else:
+                check_replaceable(folder, is_qa_index, "an index")
                 self.log(f"building the index in {folder} because {reason}")
                 index = SearchIndex.build(
                     folder,

@@ -92,6 +92,12 @@ class QueryTranslator:
     @classmethod
     def load(cls, path: Path) -> QueryTranslator:
         data = json.loads(path.read_text(encoding="utf-8"))
+        maps = [data.get("phrases"), data.get("words")] if isinstance(data, dict) else []
+        if len(maps) != 2 or not all(
+            isinstance(m, dict) and all(isinstance(v, list) and all(isinstance(t, str) for t in v) for v in m.values())
+            for m in maps
+        ):
+            raise ValueError("translator.json is not a {phrases, words} map of English to lists of Chinese terms")
         return cls(data["phrases"], data["words"])
 
 

@@ -9,10 +9,13 @@ each. A folder that qa did not write is never replaced or deleted.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+
+LEFTOVER = re.compile(r".+\.(?:building|old)-(?P<pid>\d+)-[0-9a-f]{8}")  # the names building_folder and swap_in give
 
 
 class NotOursError(RuntimeError):
@@ -26,15 +29,20 @@ def building_folder(target: Path) -> Path:
     return folder
 
 
+def check_replaceable(target: Path, ours: Callable[[Path], bool], what: str) -> None:
+    """Refuse, before any work is done, to build in place of something qa did not write."""
+    if target.exists() and not (target.is_dir() and (not any(target.iterdir()) or ours(target))):
+        raise NotOursError(
+            f"{target} exists and is not {what} qa wrote; qa will not replace it. Move it away or choose another name."
+        )
+
+
 def swap_in(new: Path, target: Path, ours: Callable[[Path], bool], what: str) -> None:
     """Put the finished ``new`` folder in place of ``target`` (which must be ``ours`` or empty)."""
     if target.exists():
-        if target.is_dir() and not any(target.iterdir()):
+        check_replaceable(target, ours, what)
+        if not any(target.iterdir()):
             target.rmdir()
-        elif not target.is_dir() or not ours(target):
-            raise NotOursError(
-                f"{target} exists and is not {what} qa wrote; qa will not replace it. Move it away or choose another name."
-            )
         else:
             aside = target.with_name(f"{target.name}.old-{os.getpid()}-{uuid.uuid4().hex[:8]}")
             target.rename(aside)
@@ -42,3 +50,34 @@ def swap_in(new: Path, target: Path, ours: Callable[[Path], bool], what: str) ->
             shutil.rmtree(aside, ignore_errors=True)
             return
     new.rename(target)
+
+
+def clear_leftovers(parent: Path, log: Callable[[str], None] = lambda _: None) -> None:
+    """Remove the temporary folders of builds that were killed (their process is gone).
+
+    Only folders named the way :func:`building_folder` and :func:`swap_in` name them,
+    with the id of a process that no longer runs, are touched: those are qa's own,
+    and nothing else is. Call it under the build lock.
+    """
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        found = LEFTOVER.fullmatch(entry.name)
+        if found is None or entry.is_symlink() or not entry.is_dir() or _running(int(found["pid"])):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        log(f"removed {entry}, left by a build that was interrupted")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a number we cannot check: leave it alone
+    return True

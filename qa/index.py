@@ -35,7 +35,7 @@ from qa import __version__
 from qa.chunking import Chunker
 from qa.crosslingual import QueryTranslator
 from qa.embedding import Embedder
-from qa.folders import building_folder, swap_in
+from qa.folders import building_folder, clear_leftovers, swap_in
 from qa.glossary import Glossary
 from qa.lexical import LexicalIndex
 from qa.readers import ReaderQuestion, expansions
@@ -47,6 +47,9 @@ INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
+KNOWN_ENTRIES = frozenset(
+    {*FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
+)  # everything an index folder may hold
 
 
 class IndexCorruptError(RuntimeError):
@@ -94,7 +97,9 @@ def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> s
         return "the chunker settings changed"
     if manifest.get("tokenizer") != settings.tokenizer:
         return "the tokenizer (stop words, spelling rules) changed"
-    model = manifest.get("model", {})
+    model = manifest.get("model")
+    if not isinstance(model, dict):
+        return "its manifest names no embedding model"
     if (model.get("name"), model.get("revision")) != (settings.model.get("name"), settings.model.get("revision")):
         return f"the embedding model changed ({model.get('name')} -> {settings.model.get('name')})"
     return None
@@ -228,33 +233,30 @@ class SearchIndex:
                 raise IndexCorruptError(f"{path} is missing; {fix}")
             if name not in files or _sha(path) != files[name]:
                 raise IndexCorruptError(f"{path} is truncated or corrupt (checksum mismatch); {fix}")
-        try:
-            chunks = []
-            for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines():
-                row = json.loads(line)
-                row.pop("embedding_hash", None)
-                row["segment_ids"] = tuple(row["segment_ids"])
-                chunks.append(Chunk(**row))
-        except (ValueError, TypeError, KeyError) as exc:
-            raise IndexCorruptError(f"{folder / 'chunks.jsonl'} cannot be read ({exc}); {fix}") from exc
-        try:
+        with _reading(folder / "chunks.jsonl", fix):
+            chunks = [_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+            if len(chunks) != manifest.get("chunks"):
+                raise ValueError(f"{len(chunks)} chunks where the manifest says {manifest.get('chunks')}")
+        dim = manifest.get("dim")
+        with _reading(folder / "embeddings.npy", fix):
             embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
-        except (ValueError, OSError) as exc:
-            raise IndexCorruptError(f"{folder / 'embeddings.npy'} cannot be read ({exc}); {fix}") from exc
-        import faiss
+            if embeddings.dtype != np.float32 or embeddings.shape != (len(chunks), dim):
+                raise ValueError(f"shape {embeddings.shape} {embeddings.dtype}, not ({len(chunks)}, {dim}) float32")
+        with _reading(folder / "vectors.faiss", fix):
+            import faiss
 
-        try:
             faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
-        except RuntimeError as exc:
-            raise IndexCorruptError(f"{folder / 'vectors.faiss'} cannot be read; {fix}") from exc
-        try:
+            if faiss_index.ntotal != len(chunks) or faiss_index.d != dim:
+                raise ValueError(
+                    f"{faiss_index.ntotal} vectors of {faiss_index.d} dimensions, not {len(chunks)} of {dim}"
+                )
+        with _reading(folder / "jieba.dict", fix):
             tokenizer = Tokenizer(user_words, dictionary=folder / "jieba.dict")
+            tokenizer("双螺旋结构 test")  # jieba reads its dictionary lazily: read it now, where a fault is named
+        with _reading(folder / "bm25", fix):
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
+        with _reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
-        except (OSError, ValueError, KeyError) as exc:
-            raise IndexCorruptError(f"{folder / 'bm25'} or translator.json cannot be read ({exc}); {fix}") from exc
-        if len(chunks) != embeddings.shape[0] or faiss_index.ntotal != len(chunks):
-            raise IndexCorruptError(f"{folder}: chunks, embeddings and FAISS index disagree in size; {fix}")
         return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer)
 
     # -- searching ----------------------------------------------------------------
@@ -265,6 +267,39 @@ class SearchIndex:
             return []
         scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+@contextlib.contextmanager
+def _reading(path: Path, fix: str) -> Iterator[None]:
+    """Any failure to read or make sense of an index file means the file is corrupt: say which, and the fix.
+
+    The catch is deliberately broad: numpy, FAISS, bm25s and jieba each fail in their
+    own ways (EOFError, RuntimeError, TypeError, IndexError…) on a damaged file, and
+    every one of them means the same thing to the user.
+    """
+    try:
+        yield
+    except Exception as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise IndexCorruptError(f"{path} cannot be read ({detail}); {fix}") from exc
+
+
+def _chunk(line: str) -> Chunk:
+    row = json.loads(line)
+    if not isinstance(row, dict):
+        raise ValueError("a line is not a chunk object")
+    row.pop("embedding_hash", None)
+    row["segment_ids"] = tuple(row["segment_ids"])
+    chunk = Chunk(**row)
+    texts = (chunk.id, chunk.doc_id, chunk.section, chunk.text, chunk.lang, chunk.kind, *chunk.segment_ids)
+    optional = (chunk.translation, chunk.section_en)
+    if (
+        not all(isinstance(t, str) for t in texts)
+        or not all(t is None or isinstance(t, str) for t in optional)
+        or not all(type(n) is int for n in (chunk.start, chunk.end))
+    ):
+        raise ValueError(f"chunk {chunk.id!r} has fields of the wrong type")
+    return chunk
 
 
 def _index_files(folder: Path) -> list[str]:
@@ -290,6 +325,8 @@ def build_lock(root: Path, log: Callable[[str], None] = lambda _: None) -> Itera
             log(f"another qa process is building in {root}; waiting for it")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            clear_leftovers(root, log)
+            clear_leftovers(root / "models", log)
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
@@ -306,12 +343,23 @@ def check_index_name(name: object) -> str:
 
 
 def is_qa_index(folder: Path) -> bool:
-    """Whether ``folder`` holds an index qa wrote (its manifest names a format and a qa version)."""
+    """Whether ``folder`` holds an index qa wrote, and so may be replaced.
+
+    Yes if its manifest names a format and a qa version; and yes if it holds nothing
+    but files an index is made of (a damaged or deleted manifest must not strand an
+    index that only ``qa`` could have written). Anything else there is someone's data.
+    """
     try:
         data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and {"format", "qa_version", "corpus_hash"} <= set(data):
+            return True
     except (OSError, ValueError):
+        pass
+    try:
+        entries = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
+    except OSError:
         return False
-    return isinstance(data, dict) and "format" in data and "qa_version" in data and "corpus_hash" in data
+    return bool(entries) and set(entries) <= KNOWN_ENTRIES
 
 
 def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
@@ -335,9 +383,9 @@ def _previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
     try:
         vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
         rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-    except (OSError, ValueError):
+    except Exception:  # reusing vectors only saves time: an unreadable old index just means embedding again
         return {}
-    if len(rows) != len(vectors):
+    if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
         return {}
     return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
 

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,15 @@ class LexicalResult:
 
 class LexicalIndex:
     """A bm25s index over chunk texts plus translations; ``retrieve`` returns plain results."""
+
+    FILES = (  # bm25s's files and ours, all plain JSON or numpy
+        "data.csc.index.npy",
+        "indices.csc.index.npy",
+        "indptr.csc.index.npy",
+        "params.index.json",
+        "vocab.index.json",
+        "qa_lexical.json",
+    )
 
     def __init__(self, tokenizer: Tokenizer, *, k1: float = 1.2, b: float = 0.75) -> None:
         self.tokenizer = tokenizer
@@ -86,8 +96,56 @@ class LexicalIndex:
     def load(cls, folder: Path, tokenizer: Tokenizer) -> LexicalIndex:
         import bm25s
 
-        meta = json.loads((folder / "qa_lexical.json").read_text(encoding="utf-8"))
-        index = cls(tokenizer, k1=meta["k1"], b=meta["b"])
-        index._bm25 = bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False)
-        index._size, index._idf = int(meta["size"]), {str(k): float(v) for k, v in meta["idf"].items()}
+        meta = _read(folder, "qa_lexical.json")
+        try:
+            index = cls(tokenizer, k1=float(meta["k1"]), b=float(meta["b"]))
+            index._size, index._idf = int(meta["size"]), {str(k): float(v) for k, v in meta["idf"].items()}
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, idf}} object ({exc!r})") from exc
+        _check_bm25(folder, index._size)
+        try:
+            index._bm25 = bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False)
+        except Exception as exc:  # the arrays and vocabulary were checked above: what is left is the parameters
+            raise ValueError(f"params.index.json: {exc}") from exc
         return index
+
+
+_BM25_PARAMS = frozenset(
+    {"k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype", "num_docs", "version", "backend"}
+)
+
+
+def _read(folder: Path, name: str) -> Any:
+    """One file of the lexical index (JSON, or a numpy array without pickle); a failure names the file."""
+    try:
+        if name.endswith(".npy"):
+            return np.load(folder / name, allow_pickle=False)
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except Exception as exc:  # numpy and json fail in many ways on a damaged file; all mean the same
+        raise ValueError(f"{name}: {exc}") from exc
+
+
+def _check_bm25(folder: Path, size: int) -> None:
+    """bm25s trusts its files; arrays of the wrong shape would fail (or mis-rank) at query time, not here."""
+    params = _read(folder, "params.index.json")
+    if not isinstance(params, dict) or not set(params) <= _BM25_PARAMS or params.get("num_docs") != size:
+        raise ValueError(f"params.index.json is not bm25s's parameter object for {size} passages")
+    data, indices, indptr = (_read(folder, f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
+    for name, array, kinds in (("data", data, "f"), ("indices", indices, "iu"), ("indptr", indptr, "iu")):
+        if array.ndim != 1 or array.dtype.kind not in kinds:
+            raise ValueError(f"{name}.csc.index.npy has the wrong type or shape ({array.dtype}, {array.shape})")
+    if len(indptr) < 1 or indptr[0] != 0 or indptr[-1] != len(indices):
+        raise ValueError(f"indptr.csc.index.npy does not span the {len(indices)} entries of indices.csc.index.npy")
+    if len(data) != len(indices):
+        raise ValueError(f"data.csc.index.npy has {len(data)} values for {len(indices)} entries")
+    if np.any(np.diff(indptr) < 0):
+        raise ValueError("indptr.csc.index.npy is not increasing")
+    if not np.all(np.isfinite(data)):
+        raise ValueError("data.csc.index.npy holds values that are not numbers")
+    if len(indices) and (indices.min() < 0 or indices.max() >= size):
+        raise ValueError(f"indices.csc.index.npy points outside the {size} passages")
+    vocab = _read(folder, "vocab.index.json")
+    if not isinstance(vocab, dict):
+        raise ValueError("vocab.index.json is not a word -> id object")
+    if not all(type(i) is int and 0 <= i < len(indptr) for i in vocab.values()):
+        raise ValueError("vocab.index.json has the wrong shape or points outside the score arrays")

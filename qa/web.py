@@ -55,13 +55,19 @@ def escape(text: str) -> str:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]#|~!])")  # what makes emphasis, links, images, headings, tables
 
 
+_LINKABLE = re.compile(r"(?i)(https?|ftp|mailto|javascript|www|[\w.+-])([:.@])(?=[/\w])")
+_ENTITY = {":": "&#58;", ".": "&#46;", "@": "&#64;"}
+
+
 def as_text(text: str) -> str:
     """User text for a Markdown message: escaped as HTML and as Markdown, so it shows as typed.
 
     ``![x](http://…)`` in a question must stay characters, not become an image the
     browser fetches from outside.
     """
-    return _MARKDOWN.sub(r"\\\1", escape(text))
+    escaped = _MARKDOWN.sub(r"\\\1", escape(text))
+    # The Markdown renderer turns bare addresses into links; as entities they read the same and stay text.
+    return _LINKABLE.sub(lambda m: m[1] + _ENTITY[m[2]], escaped)
 
 
 def highlight(text: str, quote: str | None) -> str:

@@ -59,7 +59,20 @@ def test_questions_in_both_languages_and_escaping() -> None:
             page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
             ask(page, "![x](http://example.invalid/x.png) 和 [link](http://example.invalid/) 是什么？")
             page.get_by_text("![x](http://example.invalid/x.png)", exact=False).first.wait_for(timeout=60_000)
+            hostile = (
+                "[c](javascript:alert(2)) <img src=x onerror=alert(3)> <http://example.invalid/auto>"
+                " [r][1]\n\n[1]: http://example.invalid/ref <iframe src=http://example.invalid/f></iframe> 专利？"
+            )
+            ask(page, hostile)
+            page.get_by_text("[c](javascript:alert(2))", exact=False).first.wait_for(timeout=60_000)
+            page.get_by_text("<img src=x onerror=alert(3)>", exact=False).first.wait_for(timeout=60_000)
             page.wait_for_timeout(1000)
+            links = page.evaluate(
+                "[...document.querySelectorAll('a')].map(a => a.getAttribute('href') || '')"
+                ".filter(h => h.includes('example.invalid') || h.startsWith('javascript'))"
+            )
+            assert links == [], f"user text became links: {links}"
+            assert page.evaluate("document.querySelectorAll('iframe').length") == 0
             assert page.evaluate("document.querySelectorAll('.message img, .bubble img').length") == 0
             assert dialogs == []
             assert outside == [], f"the page requested outside resources: {outside[:5]}"

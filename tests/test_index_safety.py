@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,60 @@ def test_a_damaged_offline_model_is_trained_again(tiny_corpus: Path, tmp_path: P
     assert fresh.search("双螺旋结构", k=1)
     assert any("training" in m for m in messages), messages
     assert sorted(p.name for p in (root / "models").iterdir()) == ["qa-offline"]  # no half-built folders left
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_a_build_killed_mid_swap_needs_no_force_and_its_leftovers_are_cleared(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None).build()
+    dead = _dead_pid()
+    # Killed between swap_in's two renames: the old index is aside, the new one not yet in place.
+    shutil.copytree(root / "default", root / f"default.building-{dead}-0123abcd")
+    (root / "default").rename(root / f"default.old-{dead}-4567cdef")
+    (root / "models" / f"qa-offline.building-{dead}-89abcdef").mkdir()  # killed while training
+    alive = root / f"default.building-{os.getpid()}-0123abcd"  # this process's: never touched
+    alive.mkdir()
+    mine = root / "default.building-notes"  # a user's folder that only looks similar
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    messages: list[str] = []
+    fresh = Assistant(tiny_corpus, index_root=root, model="offline", log=messages.append)
+    assert fresh.search("双螺旋结构", k=1)
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [".build.lock", "default", "models", alive.name, mine.name]
+    ), messages
+    assert sorted(p.name for p in (root / "models").iterdir()) == ["qa-offline"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert sum("interrupted" in m for m in messages) == 3
+
+
+@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0])
+def test_a_build_killed_at_any_moment_leaves_a_usable_index(tiny_corpus: Path, tmp_path: Path, delay: float) -> None:
+    """SIGKILL a forced rebuild part-way (while importing, embedding or swapping): the next search just works."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = tmp_path / "indexes"
+    Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None).build()
+    script = "import sys; from qa import Assistant; Assistant(sys.argv[1], index_root=sys.argv[2], model='offline').build(force=True)"
+    run = subprocess.Popen([sys.executable, "-c", script, str(tiny_corpus), str(root)], stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    run.send_signal(signal.SIGKILL)
+    run.wait(timeout=60)
+    fresh = Assistant(tiny_corpus, index_root=root, model="offline", log=lambda _: None)
+    assert fresh.search("双螺旋结构", k=1)[0].text  # no IndexCorruptError, no --force needed
+    assert sorted(p.name for p in root.iterdir()) == [".build.lock", "default", "models"]
+    assert is_qa_index(root / "default")

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +27,8 @@ def free_port() -> int:
 def running_server(timeout: float = 300.0) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "QA_MODEL": "offline", "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = open(ROOT / "indexes" / f"serve-{port}.log", "w")  # noqa: SIM115 - closed below
+    # The server's output goes to a temporary file, kept (and named in the error) only if it fails.
+    log = tempfile.NamedTemporaryFile("w", prefix=f"qa-serve-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
@@ -36,6 +38,7 @@ def running_server(timeout: float = 300.0) -> Iterator[str]:
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
+    failed = True
     try:
         deadline = time.time() + timeout
         while True:
@@ -51,6 +54,7 @@ def running_server(timeout: float = 300.0) -> Iterator[str]:
                 raise TimeoutError(f"qa serve did not answer on {url} within {timeout} s")
             time.sleep(0.5)
         yield url
+        failed = False
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -58,3 +62,5 @@ def running_server(timeout: float = 300.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+        if not failed:
+            Path(log.name).unlink(missing_ok=True)
