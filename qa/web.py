@@ -14,6 +14,7 @@ are off, so the page makes no outside requests.
 from __future__ import annotations
 
 import html
+import logging
 import os
 import re
 from typing import Any
@@ -23,6 +24,8 @@ import numpy as np
 from qa.asked import set_apart_footnotes
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
+
+_log = logging.getLogger(__name__)
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read by gradio at import: no phoning home
 
@@ -275,6 +278,42 @@ def about_html(assistant: Any) -> str:
 # -- the app ------------------------------------------------------------------------------------------
 
 
+def reply(
+    assistant: Any, chunks: dict[str, Chunk], message: Any, history: Any, mode: Any, k: Any, lang: Any
+) -> tuple[list[dict[str, str]], str, str]:
+    """One turn of the chat: (history with the question and answer, sources panel, cleared box).
+
+    Every failure becomes a message in the chat, never Gradio's bare "Error" badge with
+    the question gone: a bad question or setting says what is wrong; anything else says
+    that the answer failed and is logged with its traceback on the server.
+    """
+    history = [turn for turn in (history if isinstance(history, list) else []) if isinstance(turn, dict)]
+    text = message if isinstance(message, str) else ""
+    shown = as_text(text[:300])
+    try:
+        question = check_question(text)
+        if isinstance(k, bool) or not isinstance(k, int | float) or not 1 <= k <= 10 or k != int(k):
+            raise ValueError(f"k must be a whole number from 1 to 10, not {k!r}")
+        answer = assistant.ask(question, lang=None if lang in ("auto", None) else lang, k=int(k), mode=mode)
+    except (QuestionError, ValueError) as exc:
+        return (
+            [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": as_text(str(exc))}],
+            "",
+            "",
+        )
+    except Exception as exc:  # the page must stay usable whatever went wrong underneath
+        _log.exception("answering %r failed", text[:300])
+        failed = (
+            f"Sorry, this question could not be answered ({type(exc).__name__}: {str(exc)[:300]}). 抱歉，回答时出错。"
+        )
+        return [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": as_text(failed)}], "", ""
+    history += [
+        {"role": "user", "content": as_text(question)},
+        {"role": "assistant", "content": answer_markdown(answer)},
+    ]
+    return history, sources_html(answer, chunks), ""
+
+
 def build_app(assistant: Any) -> Any:
     # Gradio's queue keeps its last 10,000 events and, after every event, summarises them
     # all in a pandas DataFrame: under load that cost 10% of the server's time and grew
@@ -291,19 +330,7 @@ def build_app(assistant: Any) -> Any:
     def respond(
         message: str, history: list[dict[str, str]] | None, mode: str, k: float, lang: str
     ) -> tuple[list[dict[str, str]], str, str]:
-        history = list(history or [])
-        shown = as_text((message or "")[:300])
-        try:
-            question = check_question(message)
-        except QuestionError as exc:
-            history += [{"role": "user", "content": shown}, {"role": "assistant", "content": as_text(str(exc))}]
-            return history, "", ""
-        answer = assistant.ask(question, lang=None if lang == "auto" else lang, k=int(k), mode=mode)
-        history += [
-            {"role": "user", "content": as_text(question)},
-            {"role": "assistant", "content": answer_markdown(answer)},
-        ]
-        return history, sources_html(answer, chunks), ""
+        return reply(assistant, chunks, message, history, mode, k, lang)
 
     with gr.Blocks(title="qa — S&T and industrial innovation policy", analytics_enabled=False) as app:
         gr.Markdown(

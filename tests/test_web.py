@@ -8,7 +8,17 @@ import pytest
 
 from qa import Assistant
 from qa.schema import Answer, Citation, Hit
-from qa.web import answer_markdown, element_question, escape, highlight, sources_html, structure_elements, structure_svg
+from qa.web import (
+    answer_markdown,
+    as_text,
+    element_question,
+    escape,
+    highlight,
+    reply,
+    sources_html,
+    structure_elements,
+    structure_svg,
+)
 from tests.webserver import running_server
 
 
@@ -113,3 +123,37 @@ def _upload(url: str, size: int) -> int:
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+@pytest.mark.parametrize(
+    ("message", "mode", "k", "lang", "expected"),
+    [
+        ("专利权期限", "hybrid", float("nan"), "auto", "k must be"),
+        ("专利权期限", "hybrid", "5", "auto", "k must be"),
+        ("专利权期限", "hybrid", 0, "auto", "k must be"),
+        ("专利权期限", "bogus", 5, "auto", "mode"),
+        ("专利权期限", "hybrid", 5, "fr", "lang"),
+        (None, "hybrid", 5, "auto", "empty"),
+        ("第一千条", "hybrid", 5, "auto", ""),
+    ],
+)
+def test_bad_page_input_becomes_a_readable_message(
+    assistant: Assistant, message: object, mode: object, k: object, lang: object, expected: str
+) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    history, _, box = reply(assistant, chunks, message, [{"role": "user", "content": "before"}], mode, k, lang)
+    assert box == "" and len(history) == 3 and history[0]["content"] == "before"  # nothing earlier is lost
+    assert history[1]["role"] == "user" and history[2]["role"] == "assistant"
+    assert expected in history[2]["content"]
+
+
+def test_a_failure_inside_the_engine_is_a_message_not_an_error_badge(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("disk went away")
+
+    monkeypatch.setattr(assistant, "ask", broken)
+    history, sources, _ = reply(assistant, {}, "专利权的期限是多久？", [], "hybrid", 10, "auto")
+    assert "could not be answered" in history[-1]["content"] and "disk went away" in history[-1]["content"]
+    assert as_text("专利权的期限是多久？") == history[0]["content"] and sources == ""
