@@ -26,16 +26,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa import metrics as mt  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
-from qa.embedding import StaticEmbedder  # noqa: E402
-from qa.glossary import Glossary  # noqa: E402
-from qa.index import passage_text  # noqa: E402
-from qa.lexical import LexicalIndex  # noqa: E402
-from qa.questions import load_questions  # noqa: E402
-from qa.readers import NEAR_COPY, load_corpus_questions, shingles, similarity  # noqa: E402
-from qa.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
-from qa.static_model import OfflineModelBuilder  # noqa: E402
+from qa.corpus.glossary import Glossary  # noqa: E402
+from qa.corpus.readers import NEAR_COPY, load_corpus_questions, shingles, similarity  # noqa: E402
+from qa.evaluation import metrics as mt  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
+from qa.search.embedding import StaticEmbedder  # noqa: E402
+from qa.search.index import passage_text  # noqa: E402
+from qa.search.lexical import LexicalIndex  # noqa: E402
+from qa.search.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
+from qa.search.static_model import OfflineModelBuilder  # noqa: E402
 
 
 def score(questions, rankings, chunks) -> dict[str, tuple[float, float]]:  # type: ignore[no-untyped-def]

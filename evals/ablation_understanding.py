@@ -33,15 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import qa.abstention  # noqa: E402
-import qa.answering  # noqa: E402
-import qa.query  # noqa: E402
-import qa.retrieval  # noqa: E402
-from qa.abstention import Abstention, Limits  # noqa: E402
-from qa.asked import QUANTITIES  # noqa: E402
+import qa.answers.abstention  # noqa: E402
+import qa.answers.answering  # noqa: E402
+import qa.search.query  # noqa: E402
+import qa.search.retrieval  # noqa: E402
+from qa.answers.abstention import Abstention, Limits  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
-from qa.evaluation import evaluate  # noqa: E402
-from qa.questions import load_questions  # noqa: E402
+from qa.evaluation.harness import evaluate  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
+from qa.search.asked import QUANTITIES  # noqa: E402
 
 METRICS = ("hit@5", "mrr", "key_point_coverage", "false_abstention", "abstention_accuracy")
 
@@ -60,9 +60,9 @@ def variants(assistant: Assistant) -> dict[str, Callable[[], object]]:
     answerer = assistant.answerer
     retriever = assistant.retriever
     return {
-        "everything on": lambda: patched(qa.query, "LONG_QUESTION", qa.query.LONG_QUESTION),
-        "no OpenCC": lambda: patched(qa.query, "simplified", lambda text: text),
-        "no focus": lambda: patched(qa.query, "focus_of", lambda text: text),
+        "everything on": lambda: patched(qa.search.query, "LONG_QUESTION", qa.search.query.LONG_QUESTION),
+        "no OpenCC": lambda: patched(qa.search.query, "simplified", lambda text: text),
+        "no focus": lambda: patched(qa.search.query, "focus_of", lambda text: text),
         "no thesaurus": lambda: patched(assistant, "_thesaurus", None),
         "no quantity leg": lambda: patched(retriever, "weights", replace(retriever.weights, asked=0.0)),
         "no named-document leg": lambda: patched(retriever, "weights", replace(retriever.weights, named=0.0)),
@@ -88,8 +88,10 @@ def _one_floor(abstention: Abstention) -> Iterator[None]:
 @contextmanager
 def _no_quantities() -> Iterator[None]:
     with (
-        patched(qa.answering, "figures_wanted", lambda q: ["number"] if QUANTITIES["number"][0].search(q) else []),
-        patched(qa.abstention, "asked_quantities", lambda _: []),
+        patched(
+            qa.answers.answering, "figures_wanted", lambda q: ["number"] if QUANTITIES["number"][0].search(q) else []
+        ),
+        patched(qa.answers.abstention, "asked_quantities", lambda _: []),
     ):
         yield
 

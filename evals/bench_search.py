@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from qa.assistant import Assistant  # noqa: E402
-from qa.questions import load_questions  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 The natural set (brief: evals/WRITING_NATURAL.md) was written by writers who saw
 neither the fixed set nor the reader questions. Questions converge anyway, so a
 draft question that nearly copies a fixed-set question or a reader question
-(Jaccard over character bigrams / words ≥ qa.readers.NEAR_COPY, the measure the
+(Jaccard over character bigrams / words ≥ qa.corpus.readers.NEAR_COPY, the measure the
 reader questions are held to) is dropped: it would measure memory, not
 understanding. Drafts are read in file order; the output is deterministic.
 """
@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.questions import load_questions  # noqa: E402
-from qa.readers import NEAR_COPY, shingles, similarity  # noqa: E402
+from qa.corpus.readers import NEAR_COPY, shingles, similarity  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
 
 DRAFTS = ROOT / "evals" / "drafts"
 OUT = ROOT / "evals" / "natural.jsonl"

@@ -4,7 +4,7 @@
 
 For every question of the given sets (default: the fixed set and the natural set,
 so that neither is tuned alone): the answerer's abstention signals
-(``qa.answering.Signals`` — coverage of the question or its focus by the best
+(``qa.answers.answering.Signals`` — coverage of the question or its focus by the best
 passages, share of its words unknown to the corpus, the best embedding similarity
 on the offline model's cosine scale, whether an asked-for quantity is missing),
 then, per language, a grid of thresholds scored by false abstention (in-scope
@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.abstention import Limits, Signals  # noqa: E402
+from qa.answers.abstention import Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
-from qa.questions import load_questions  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
 
 Row = tuple[str, str, bool, Signals]  # set, lang, in scope, signals
 

@@ -31,7 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.questions import load_questions  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
 from tests.webserver import running_server  # noqa: E402
 
 

@@ -22,32 +22,32 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from qa.answering import ExtractiveAnswerer
-from qa.chunking import DEFAULT_MAX_CHARS, Chunker
+from qa.answers.answering import ExtractiveAnswerer
+from qa.answers.lists import Structure
 from qa.config import corpus_dir, glossary_path, project_home
-from qa.corpus import load_corpus
-from qa.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
+from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
+from qa.corpus.documents import corpus_hash, load_corpus
+from qa.corpus.glossary import Glossary
+from qa.corpus.readers import ReaderQuestion, load_corpus_questions
+from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
-from qa.glossary import Glossary
-from qa.index import (
+from qa.schema import Answer, Chunk, Document, Hit
+from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
+from qa.search.index import (
     SearchIndex,
     Settings,
     build_lock,
     check_index_name,
-    corpus_hash,
     is_qa_index,
     stale_reason,
 )
-from qa.lists import Structure
-from qa.query import Query, Thesaurus, understand
-from qa.readers import ReaderQuestion, load_corpus_questions
-from qa.references import ReferenceResolver
-from qa.retrieval import MODES, FusionWeights, Retriever
-from qa.schema import Answer, Chunk, Document, Hit
-from qa.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
-from qa.static_model import MODEL_NAME, OfflineModelBuilder
+from qa.search.query import Query, understand
+from qa.search.references import ReferenceResolver
+from qa.search.retrieval import MODES, FusionWeights, Retriever
+from qa.search.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
+from qa.search.static_model import MODEL_NAME, OfflineModelBuilder
+from qa.search.tokenize import fingerprint as tokenizer_fingerprint
 from qa.text import check_question
-from qa.tokenize import fingerprint as tokenizer_fingerprint
 
 __all__ = ["MODES", "Assistant"]
 
@@ -298,7 +298,7 @@ class Assistant:
         if not self.llm:
             return extractive
         if self._llm_answerer is None:
-            from qa.llm import LLMAnswerer
+            from qa.answers.llm import LLMAnswerer
 
             self._llm_answerer = LLMAnswerer(self.llm, self._index.tokenizer)
         answer: Answer = self._llm_answerer.answer(question, hits, query.lang, extractive)

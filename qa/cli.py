@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from qa import __version__
+from qa.answers.llm import LLMError
 from qa.config import corpus_dir, glossary_path
-from qa.corpus import CorpusError, load_corpus, load_document, section_refs
-from qa.embedding import EmbeddingError
+from qa.corpus.documents import CorpusError, load_corpus, load_document, section_refs
+from qa.evaluation.questions import QuestionSetError
 from qa.folders import NotOursError
-from qa.index import IndexCorruptError
-from qa.llm import LLMError
-from qa.questions import QuestionSetError
+from qa.search.embedding import EmbeddingError
+from qa.search.index import IndexCorruptError
 from qa.text import QuestionError
 
 
@@ -164,8 +164,8 @@ def _corpus_option(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:
-    from qa.glossary import Glossary
-    from qa.validation import check_corpus, format_reports
+    from qa.corpus.glossary import Glossary
+    from qa.corpus.validation import check_corpus, format_reports
 
     root = args.corpus or corpus_dir()
     reports = check_corpus(root, glossary_path(root))
@@ -204,7 +204,7 @@ def cmd_corpus_show(args: argparse.Namespace) -> int:
 def cmd_corpus_chunks(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from qa.chunking import DEFAULT_MAX_CHARS, Chunker
+    from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
 
     root = args.corpus or corpus_dir()
     docs = [d for d in load_corpus(root) if not args.doc or d.id == args.doc]
@@ -260,7 +260,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.llm:
         assistant.llm = args.llm
-    from qa.asked import set_apart_footnotes
+    from qa.search.asked import set_apart_footnotes
 
     answer = assistant.ask(args.question, lang=args.lang)
     if args.json:
@@ -291,9 +291,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from qa.config import project_home
-    from qa.evaluation import check_floors, evaluate
-    from qa.questions import load_questions
-    from qa.report import run_json, terminal_table, write_report
+    from qa.evaluation.harness import check_floors, evaluate
+    from qa.evaluation.questions import load_questions
+    from qa.evaluation.report import run_json, terminal_table, write_report
 
     path = args.questions or project_home() / "evals" / "questions.jsonl"
     qset = load_questions(path)
@@ -345,7 +345,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_questions_check(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from qa.questions import evidence_problems, load_questions
+    from qa.evaluation.questions import evidence_problems, load_questions
 
     qset = load_questions(args.path, strict=args.strict)
     texts = [seg.text for doc in load_corpus(args.corpus or corpus_dir()) for seg in doc.segments]
@@ -359,7 +359,7 @@ def cmd_questions_check(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_import(args: argparse.Namespace) -> int:
-    from qa.sources import import_markdown
+    from qa.corpus.sources import import_markdown
 
     root = args.corpus or corpus_dir()
     folder = import_markdown(args.file, args.id, root)

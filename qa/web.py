@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.asked import set_apart_footnotes
 from qa.schema import Answer, Chunk, Citation, Hit
+from qa.search.asked import set_apart_footnotes
 from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
 
 _log = logging.getLogger(__name__)

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.corpus import load_document  # noqa: E402
-from qa.readers import parse_reader_questions  # noqa: E402
+from qa.corpus.documents import load_document  # noqa: E402
+from qa.corpus.readers import parse_reader_questions  # noqa: E402
 
 
 def main() -> int:

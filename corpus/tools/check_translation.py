@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.corpus import load_document, parse_segment_file, with_translations  # noqa: E402
-from qa.glossary import Glossary  # noqa: E402
+from qa.corpus.documents import load_document, parse_segment_file, with_translations  # noqa: E402
+from qa.corpus.glossary import Glossary  # noqa: E402
 from qa.text import split_sentences  # noqa: E402
 
 

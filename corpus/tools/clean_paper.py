@@ -2,7 +2,7 @@
 
 Run from the repository root:  python corpus/tools/clean_paper.py
 
-What it does, and nothing else (tests/test_paper_cleaning.py proves no body
+What it does, and nothing else (tests/corpus/test_paper_cleaning.py proves no body
 sentence is lost):
 - front matter (citation lines, title, authors, DOI, CSTR, editor) -> meta.yaml
   ``seed_front_matter``; abstract and keywords -> their own segments;
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.corpus import format_segments  # noqa: E402
+from qa.corpus.documents import format_segments  # noqa: E402
 from qa.schema import Segment  # noqa: E402
 
 SEED = ROOT / "corpus" / "paper" / "seed.txt"

@@ -6,8 +6,8 @@ Reader questions are written from the corpus alone, but natural questions about
 a passage converge ("什么是资本短期逻辑陷阱？" is what anyone would ask), and a
 copy in the index would let the evaluation measure memory instead of retrieval.
 Similarity: Jaccard over character bigrams (Chinese) or words (English), the
-same measure tests/test_readers.py enforces (qa.readers.similarity); lines at or
-above qa.readers.NEAR_COPY (0.6) are removed.
+same measure tests/corpus/test_readers.py enforces (qa.corpus.readers.similarity); lines at or
+above qa.corpus.readers.NEAR_COPY (0.6) are removed.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.questions import load_questions  # noqa: E402
-from qa.readers import NEAR_COPY, shingles, similarity  # noqa: E402
+from qa.corpus.readers import NEAR_COPY, shingles, similarity  # noqa: E402
+from qa.evaluation.questions import load_questions  # noqa: E402
 
 
 def main(sets: list[str]) -> int:

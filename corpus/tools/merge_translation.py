@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from qa.corpus import META_FILE, TRANSLATION_FILE, load_document, parse_segment_file  # noqa: E402
+from qa.corpus.documents import META_FILE, TRANSLATION_FILE, load_document, parse_segment_file  # noqa: E402
 
 
 def main(folder: Path, drafts: list[Path]) -> int:

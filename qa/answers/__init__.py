@@ -1,0 +1,16 @@
+"""Stage 3, answers: a question and ranked passages in, a cited answer (or a decline) out.
+
+Takes the :class:`~qa.search.query.Query` and :class:`~qa.schema.Hit` lists from
+:mod:`qa.search`; gives an :class:`~qa.schema.Answer` whose every sentence is a
+verbatim quote with a citation that resolves to a passage in the answer.
+
+Answers never search an index themselves beyond what they are handed, never read
+files, and never import an interface.
+
+    scoring     how much of a question a sentence covers
+    sentences   splitting and choosing quotable sentences
+    lists       enumerations (the five tensions, the six proposals)
+    abstention  when to decline, and what nearby topic to offer
+    answering   the extractive answerer
+    llm         an optional LLM that may only rephrase the quotes
+"""

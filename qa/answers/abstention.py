@@ -1,0 +1,150 @@
+"""Whether to answer at all: the signals, the per-language thresholds, and what a decline says.
+
+Declining an in-scope question costs a user the answer; answering an out-of-scope one
+quotes passages about something else. Both are measured on the two question sets and
+the thresholds calibrated on them together, per language (evals/calibrate_abstention.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.answers.scoring import TextScorer
+from qa.schema import Hit
+from qa.search.asked import asked_quantities, gives
+from qa.search.query import Query, understand
+from qa.text import detect_language
+
+ABSTAIN_TEXT = {
+    "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
+    "en": "The documents do not say. The closest passages are listed below as related reading.",
+}
+_SPECIFIC = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """The abstention features of one question and its passages.
+
+    ``support``: best IDF-weighted coverage of the question (or its focus) by a top
+    passage; ``unknown``: share of its words the corpus does not know;
+    ``similarity``: best embedding similarity (None without a dense leg);
+    ``quantity_missing``: it asks for a number of a kind (percentage, amount, period)
+    that none of the top passages states; ``referenced``: it names a passage that exists.
+    """
+
+    referenced: bool
+    support: float
+    unknown: float
+    similarity: float | None
+    quantity_missing: bool
+
+    def declines(self, limits: Limits, min_similarity: float | None) -> bool:
+        if self.referenced:
+            return False  # the question names a passage that exists (专利法第五十条, Article 45)
+        if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
+            return True
+        if limits.check_quantity and self.quantity_missing:
+            return True
+        return self.support < limits.min_support or self.unknown > limits.max_unknown
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Abstention thresholds for one language (calibrated by evals/calibrate_abstention.py)."""
+
+    min_support: float
+    max_unknown: float
+    check_quantity: bool = True
+
+
+# Calibrated on the fixed and the natural set together, per language (evals/README.md):
+# the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
+LIMITS = {"zh": Limits(0.05, 0.30, True), "en": Limits(0.05, 0.35, True)}
+
+
+class Abstention:
+    """Computes :class:`Signals` and applies the thresholds for a question's language."""
+
+    def __init__(
+        self,
+        scorer: TextScorer,
+        limits: dict[str, Limits] | None = None,
+        min_similarity: float | dict[str, float] | None = None,
+    ) -> None:
+        self.scorer = scorer
+        self.limits = dict(limits or LIMITS)
+        # Also decline when no passage's embedding is at least this similar to the question's.
+        # Cosine scales differ between models, so this is set per model (the Assistant uses the
+        # offline model's calibrated value) and is off (None) for a model nobody calibrated.
+        self.min_similarity = min_similarity
+
+    def signals(self, query: Query | str, hits: Sequence[Hit]) -> Signals:
+        """What the abstention decision looks at (see :class:`Signals`), for the whole question and its focus."""
+        if isinstance(query, str):
+            query = understand(query)
+        forms = [query.text, query.focus] if query.has_focus else [query.text]
+        similarities = [v for h in hits for leg, v in h.scores.items() if leg in ("dense", "focus_dense")]
+        kinds = asked_quantities(query.focus)
+        top = [both(h) for h in hits[:3]]
+        return Signals(
+            referenced=any("ref" in h.ranks for h in hits[:5]),
+            support=max(self.support(form, hits) for form in forms),
+            unknown=min(self.scorer.unknown_share(form) for form in forms),
+            similarity=max(similarities) if similarities else None,
+            quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
+        )
+
+    def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
+        """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""
+        if isinstance(query, str):
+            query = understand(query)
+        lang = detect_language(query.text)
+        floor = self.min_similarity
+        if isinstance(floor, dict):
+            floor = floor.get(lang)
+        return self.signals(query, hits).declines(self.limits[lang], floor)
+
+    def support(self, question: str, hits: Sequence[Hit]) -> float:
+        """How well the best passages cover the question, in [0, 1] (the abstention score).
+
+        The best IDF-weighted coverage of the question's words (or of its Chinese
+        translation, for an English question about a Chinese text) by one of the top
+        passages, halved when the question names something specific — a year, an
+        acronym, a proper name — that none of the passages contains.
+        """
+        top = list(hits[:5])
+        if not top:
+            return 0.0
+        texts = [both(h) for h in top]
+        best = max(self.scorer.coverage(set(self.scorer.tokens(question)), t) for t in texts)
+        chinese = self.scorer.translate(question)
+        if chinese:
+            zh_tokens = set(self.scorer.tokens(" ".join(chinese)))
+            best = max(best, max(self.scorer.coverage(zh_tokens, t) for t in texts))
+        best *= self.scorer.known_weight(question)
+        joined = " ".join(texts).lower()
+        missing = [
+            s
+            for s in _SPECIFIC.findall(question)
+            if not re.search(rf"(?<![a-z0-9]){re.escape(s.lower())}(?![a-z0-9])", joined)
+        ]
+        return best * (0.5 if missing else 1.0)
+
+    @staticmethod
+    def decline_text(hits: Sequence[Hit], lang: str) -> str:
+        """The plain decline, naming the nearest topic the documents do cover."""
+        if not hits:
+            return ABSTAIN_TEXT[lang]
+        top = hits[0]
+        if lang == "zh":
+            return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
+        where = top.section_en or top.section
+        return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
+
+
+def both(hit: Hit) -> str:
+    """Everything of a passage a question's words may match: section paths, text, translation."""
+    return f"{hit.section}\n{hit.text}\n{hit.section_en or ''}\n{hit.translation or ''}"

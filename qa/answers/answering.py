@@ -1,0 +1,404 @@
+"""Extractive answers: the sentences (or list items) of the retrieved passages that answer, each cited.
+
+No language model: every quote is taken verbatim from a passage, so it is an
+exact substring by construction. The answerer
+
+1. declines when the passages do not cover the question (:mod:`qa.answers.abstention`),
+   showing them as related reading;
+2. answers a list question ("the five tensions", "六方面政策建议", "融合四势") from
+   a listing passage — every item with its own citation (:mod:`qa.answers.lists`);
+3. otherwise picks the sentences that share most of the question's weighted
+   vocabulary (in either language, with the section heading as context), drops
+   repetition and puts them back in reading order.
+
+English answers quote the English translation and add the original Chinese of
+the glossary's terms in parentheses; a passage with no translation is quoted in
+Chinese, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
+from qa.answers.lists import Item, Structure, choose_list, list_intent
+from qa.answers.scoring import TextScorer
+from qa.answers.sentences import Asked, Sentence, choose, short_units, whole_units
+from qa.corpus.chunking import align_sentences
+from qa.corpus.glossary import Glossary
+from qa.schema import Answer, Chunk, Citation, Hit
+from qa.search.asked import (
+    ASKS_FOR_FRONT_MATTER,
+    COMPARE,
+    NOT_ANSWERS,
+    figures_wanted,
+    gives,
+    is_heading,
+    set_apart_footnotes,
+)
+from qa.search.embedding import Embedder
+from qa.search.query import Query, understand
+from qa.search.references import Dangling
+from qa.search.tokenize import Tokenizer
+from qa.text import detect_language, norm, sentence_spans
+
+UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
+# "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
+_WHOLE_UNIT = re.compile(
+    r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
+    r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
+    re.I,
+)
+_BROAD = re.compile(r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how|compare|differ|versus|\bvs\b|explain", re.I)
+
+
+SEMANTIC = {"zh": 0.0, "en": 0.5}  # weight of a sentence's embedding similarity in its score
+
+
+class ExtractiveAnswerer(TextScorer):
+    """Builds an :class:`Answer` from ranked hits (see the module docstring)."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        idf: Callable[[str], float],
+        *,
+        structure: Structure | None = None,
+        chunks: dict[str, Chunk] | None = None,
+        glossary: Glossary | None = None,
+        translate: Callable[[str], list[str]] | None = None,
+        limits: dict[str, Limits] | None = None,
+        min_similarity: float | dict[str, float] | None = None,
+        embedder: Embedder | None = None,
+        semantic: dict[str, float] | None = None,
+    ) -> None:
+        super().__init__(tokenizer, idf, translate, chunks)
+        self.structure = structure
+        self.glossary = glossary
+        # Whether to answer at all: thresholds per language, and the embedding floor for models
+        # somebody calibrated (qa.answers.abstention).
+        self.abstention = Abstention(self, limits, min_similarity)
+        # The embedding model scores sentences by meaning as well as by words, per question language:
+        # an English question meets the translation in other words, a Chinese one the source in its own
+        # (measured on both question sets: evals/README.md).
+        self.embedder = embedder
+        self.semantic = dict(semantic if semantic is not None else SEMANTIC)
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+
+    # -- answering --------------------------------------------------------------------
+
+    def answer(
+        self,
+        query: Query | str,
+        hits: Sequence[Hit],
+        lang: str,
+        dangling: Sequence[Dangling] = (),
+        named: Sequence[str] = (),
+    ) -> Answer:
+        """The answer to ``query`` (a :class:`Query`, or a plain question) from ``hits``.
+
+        ``dangling``: the question's references that point at nothing (第七条政策建议);
+        the answer then declines and says what the documents have instead. ``named``:
+        the documents the question names, the sides of a comparison of two documents.
+        """
+        if isinstance(query, str):
+            query = understand(query, lang=lang)
+        question = query.text
+        if dangling:
+            notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
+            return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
+        if not hits or self.abstention.declines(query, hits):
+            return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
+        q_tokens = self.question_tokens(question)
+        broad = bool(_BROAD.search(question))
+        asked = Asked(
+            q_tokens,
+            # a long question's sentences are chosen mostly by what it asks, not by its context
+            self.question_tokens(query.focus) if query.has_focus else None,
+            figures_wanted(query.focus),
+            bool(ASKS_FOR_FRONT_MATTER.search(question)),
+            *self._meaning(query.focus),
+        )
+        pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
+        referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
+        if COMPARE.search(question):  # before lists: "(1) vs (6)" compares two items, it does not list six
+            pointed = referenced or [h for h in pool if "section" in h.ranks or "focus_section" in h.ranks]
+            compared = self._compare(question, lang, pool, pointed, named, asked, hits)
+            if compared is not None:
+                return compared
+        listed = self._list_answer(question, q_tokens, list(hits), lang)
+        if listed is not None:
+            return listed
+        pool = (referenced or pool)[:5]
+        candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
+        if not candidates:  # only headings came back: quote them rather than say nothing
+            candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked, headings=True)]
+        limit = 6 if broad else 4
+        if referenced and _WHOLE_UNIT.search(question):
+            limit = 10  # quote the article (or section) it names, in order, not just its best sentences
+        chosen = whole_units(choose(candidates, limit=limit), candidates, limit + 4)
+        if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
+            return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
+        return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+
+    def _compare(
+        self,
+        question: str,
+        lang: str,
+        pool: list[Hit],
+        referenced: list[Hit],
+        named: Sequence[str],
+        asked: Asked,
+        hits: Sequence[Hit],
+    ) -> Answer | None:
+        """A comparison answered in parts, one per side: two named documents, or two sections it points at."""
+        sides: dict[str, list[Hit]] = {}
+        if len(named) >= 2:
+            for doc_id in named:
+                sides[doc_id] = [h for h in pool if h.doc_id == doc_id][:3]
+        elif referenced:
+            for hit in referenced:
+                sides.setdefault(hit.section.split(" › ")[-1], []).append(hit)
+        sides = {key: side for key, side in sides.items() if side}
+        if len(named) < 2:  # sections of one document: in the document's order (2.1 before 2.5)
+            sides = dict(sorted(sides.items(), key=lambda kv: self._start(kv[1][0])))
+        if len(sides) < 2:
+            return None
+        groups, labels = [], []
+        for side in sides.values():
+            candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
+            chosen = choose(candidates, limit=3)
+            if not chosen:
+                continue
+            groups.append([(s.hit, s.source, s.translation) for s in chosen])
+            first = chosen[0].hit
+            if len(named) >= 2:
+                labels.append(f"《{first.doc_title}》" if lang == "zh" else (first.doc_title_en or first.doc_title))
+            else:
+                section = first.section_en if lang == "en" and first.section_en else first.section
+                labels.append(section.split(" › ")[-1])
+        if len(groups) < 2:
+            return None
+        intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
+        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
+
+    def _start(self, hit: Hit) -> int:
+        chunk = self.chunks.get(hit.chunk_id)
+        return chunk.start if chunk else 0
+
+    def _list_answer(self, question: str, q_tokens: set[str], hits: list[Hit], lang: str) -> Answer | None:
+        intent = list_intent(question)
+        if intent is None or self.structure is None:
+            return None
+
+        def relevance(chunk: Chunk) -> float:
+            return self.coverage(
+                q_tokens, f"{chunk.section}\n{chunk.text}\n{chunk.section_en or ''}\n{chunk.translation or ''}"
+            )
+
+        referenced = [h for h in hits if "ref" in h.ranks]  # "section 2.5 …": lists only from what it points at
+        found = choose_list(intent, (referenced or hits)[:8], self.chunks, self.structure, relevance)
+        if found is None:
+            return None
+        listing, items = found
+        groups = []
+        for item in items:
+            hit = _hit_for(item.chunk, hits)
+            group = [(hit, item.text, item.translation)]
+            explanation = self._explanation(item)
+            if explanation is not None:
+                group.append((hit, *explanation))
+            groups.append(group)
+        title = self.structure.heading_label(listing, lang)
+        intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
+        return self._assemble(question, lang, groups, hits, intro=intro)
+
+    def _explanation(self, item: Item) -> tuple[str, str | None] | None:
+        """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it."""
+        if len(item.text) > 16:
+            return None
+        text = item.chunk.text
+        start = text.find(item.text)
+        if start < 0:
+            return None
+        after = [(a, b) for a, b in sentence_spans(text, item.chunk.lang) if a >= start + len(item.text)]
+        if not after:
+            return None
+        source = text[after[0][0] : after[0][1]]
+        translation = None
+        if item.chunk.translation:
+            spans = sentence_spans(text, item.chunk.lang)
+            t_spans = sentence_spans(item.chunk.translation, "en")
+            mapping = align_sentences([text[a:b] for a, b in spans], [item.chunk.translation[a:b] for a, b in t_spans])
+            owned = mapping[spans.index(after[0])]
+            if owned:
+                translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+        return source, translation
+
+    def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
+        """The passage's sentences scored against the question (``headings``: heading lines too)."""
+        chunk = self.chunks.get(hit.chunk_id)
+        if chunk is not None and chunk.kind in NOT_ANSWERS and not asked.front_matter:
+            return []  # keyword lines, bibliography entries, author notes: never an answer sentence
+        spans = sentence_spans(hit.text, hit.lang)
+        units = short_units(hit.text, spans)
+        sources = [hit.text[a:b] for a, b in spans]
+        translations: list[str | None] = [None] * len(sources)
+        if hit.translation:
+            t_spans = sentence_spans(hit.translation, "en")
+            t_sents = [hit.translation[a:b] for a, b in t_spans]
+            for i, owned in enumerate(align_sentences(sources, t_sents)):
+                if owned:
+                    translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+        path = f"{hit.section}\n{hit.section_en or ''}"
+        context = self.coverage(asked.tokens, path)
+        texts = [src + "\n" + (translations[i] or "") for i, src in enumerate(sources)]
+        closeness = self._closeness(asked.vector, texts)
+        out = []
+        for i, src in enumerate(sources):
+            if not headings and is_heading(src, path):
+                continue  # the section path already shows it; a heading answers nothing
+            fit = self.match(asked.tokens, texts[i])
+            if asked.focus:
+                fit = 0.4 * fit + 0.6 * self.match(asked.focus, texts[i])
+            score = fit + asked.semantic * closeness[i] + 0.25 * context + 0.15 / (rank + 1)
+            if asked.kinds:  # "how much / how long": the clause that states it, not the article's opening line
+                score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
+            if len(norm(src)) < 6:
+                score -= 0.3  # a fragment says little on its own
+            start = chunk.start if chunk else 0
+            out.append(Sentence(hit, rank, i, src, translations[i], score, start, units[i]))
+        return out
+
+    def _meaning(self, text: str) -> tuple[np.ndarray | None, float]:
+        """The question's embedding and the weight of meaning in its language (no embedding when 0)."""
+        weight = self.semantic.get(detect_language(text), 0.0)
+        if self.embedder is None or weight <= 0:
+            return None, 0.0
+        return np.asarray(self.embedder.embed_queries([text])[0], dtype=np.float32), weight
+
+    def _closeness(self, vector: np.ndarray | None, texts: list[str]) -> list[float]:
+        """Cosine of each sentence (with its translation) to the question: meaning where the words differ."""
+        if vector is None or not texts:
+            return [0.0] * len(texts)
+        assert self.embedder is not None
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        if missing:
+            vectors = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
+            with self._words_lock:
+                if len(self._sentence_vectors) > 100_000:
+                    self._sentence_vectors.clear()
+                self._sentence_vectors.update(zip(missing, vectors, strict=True))
+        return [float(self._sentence_vectors[t] @ vector) for t in texts]
+
+    # -- writing the answer -----------------------------------------------------------
+
+    def _assemble(
+        self,
+        question: str,
+        lang: str,
+        groups: list[list[tuple[Hit, str, str | None]]],
+        hits: Sequence[Hit],
+        *,
+        intro: str | None = None,
+        labels: Sequence[str] = (),
+    ) -> Answer:
+        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item."""
+        citations: list[Citation] = []
+        lines: list[str] = []
+        untranslated = False
+        annotated: set[str] = set()
+        for group in groups:
+            shown_group = []
+            for hit, source, translation in group:
+                quote, quote_lang, other, shown = source, hit.lang, translation, source
+                if lang == "en" and hit.lang != "en":
+                    if translation:
+                        quote, quote_lang, other = translation, "en", source
+                        shown = self._annotate(translation, source, annotated)
+                    else:
+                        untranslated = True
+                n = len(citations) + 1
+                citations.append(
+                    Citation(
+                        n,
+                        hit.chunk_id,
+                        hit.doc_id,
+                        hit.section,
+                        quote,
+                        quote_lang,
+                        other,
+                        hit.section_en,
+                        hit.doc_title,
+                    )
+                )
+                shown_group.append(f"{set_apart_footnotes(shown)} [{n}]")
+            line = ("" if lang == "zh" else " ").join(shown_group)
+            if len(labels) > len(lines):
+                line = f"{labels[len(lines)]}{'：' if lang == 'zh' else ': '}{line}"
+            lines.append(line)
+        if intro is not None:
+            text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
+        else:
+            text = ("" if lang == "zh" else " ").join(lines)
+        notes = (UNTRANSLATED_NOTE,) if untranslated else ()
+        if untranslated:
+            text = f"{UNTRANSLATED_NOTE}\n{text}"
+        sources = {hit.chunk_id: hit for group in groups for hit, _, _ in group}
+        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes, tuple(sources.values()))
+
+    def _annotate(self, english: str, chinese: str, done: set[str]) -> str:
+        """The English sentence with the original Chinese after each glossary term's first use.
+
+        Longer renderings go first and a shorter one never lands inside a longer one:
+        "service S&T achievement (职务科技成果)", not "service S&T achievement (科技成果) (职务科技成果)".
+        """
+        if self.glossary is None:
+            return english
+        terms = {term.zh: term for _, term in self.glossary.find(chinese) if term.zh not in done}
+        ordered = sorted(terms.values(), key=lambda t: -max((len(r) for r in t.renderings), default=0))
+        out = english
+        taken: list[tuple[int, int]] = []  # spans of ``out`` already annotated
+        for term in ordered:
+            for rendering in sorted(term.renderings, key=len, reverse=True):
+                pattern = rf"(?<![A-Za-z]){re.escape(rendering)}[A-Za-z]*"  # whole words: "tensions"
+                match = next(
+                    (
+                        m
+                        for m in re.finditer(pattern, out, re.I)
+                        if all(m.end() <= a or m.start() >= b for a, b in taken)
+                    ),
+                    None,
+                )
+                if match is None or f"({term.zh})" in out:
+                    continue
+                note = f" ({term.zh})"
+                out = f"{out[: match.end()]}{note}{out[match.end() :]}"
+                taken = [(a + len(note), b + len(note)) if a >= match.end() else (a, b) for a, b in taken]
+                taken.append((match.start(), match.end() + len(note)))
+                done.add(term.zh)
+                break
+        return out
+
+
+def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
+    """A Hit for an item's chunk (the retrieved one if it was retrieved)."""
+    for hit in hits:
+        if hit.chunk_id == chunk.id:
+            return hit
+    doc_title = next((h.doc_title for h in hits if h.doc_id == chunk.doc_id), "")
+    return Hit(
+        chunk.id,
+        chunk.doc_id,
+        chunk.section,
+        chunk.text,
+        chunk.translation,
+        0.0,
+        0,
+        chunk.lang,
+        chunk.section_en,
+        doc_title,
+    )

@@ -1,0 +1,171 @@
+"""List answers from the corpus's structure: every item, each with its own citation.
+
+"What are the five tensions?" is answered by the sub-headings of section 2,
+"融合四势" by the rows of Table 2, "哪些情形可以给予强制许可" by the numbered
+clauses of an article. Nothing here knows those lists: a question with list
+intent ("哪些", "五对", "what are the six …") is matched against the retrieved
+passages that *have* items — outline passages (a heading and its sub-headings),
+tables (rows), articles and items with numbered clauses — preferring one whose
+item count equals the number the question asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from qa.corpus.documents import heading_label
+from qa.schema import Chunk, Document, Hit, Segment
+from qa.text import zh_number
+
+_ZH_COUNT = re.compile(r"(?<![第\d.])([三四五六七八九十]|[3-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
+_EN_COUNT = re.compile(r"(?<![\d.])\b(three|four|five|six|seven|eight|nine|ten|[3-9])\b(?![\d.])", re.I)
+_EN_NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ZH_INTENT = re.compile(
+    r"哪[几些]|有哪|几[个项方对点种类大条]|列[出举]|分别|包括|具体指|指哪|都是什么|都有什么|各是什么"
+)
+_EN_INTENT = re.compile(
+    r"\b(what are|which are|list|name the|enumerate|what were|rundown|give me the|outline the)\b"
+    r"|\b(?:what|which)\s+(?:\w+\s+){0,3}?(?:recommendations|proposals|suggestions|measures|tensions|relationships|"
+    r"relations|pairs|trends|logics|mechanisms|steps|elements|principles|stages|areas|ways|types|kinds|categories|"
+    r"conditions|circumstances|situations|requirements)\b",
+    re.I,
+)
+_NUMBERED_LINE = re.compile(r"^(?:（[一二三四五六七八九十]+）|[①②③④⑤⑥⑦⑧⑨⑩])")
+
+
+@dataclass(frozen=True)
+class ListIntent:
+    count: int | None  # the number of items the question asks for, if it says
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list item: the chunk to cite and the segment (or line) that states the item."""
+
+    chunk: Chunk
+    text: str  # exact substring of chunk.text
+    translation: str | None  # exact substring of chunk.translation, when there is one
+
+
+def list_intent(question: str) -> ListIntent | None:
+    """Whether the question asks for a list, and how many items it expects."""
+    zh = _ZH_COUNT.search(question)
+    en = _EN_COUNT.search(question)
+    count = None
+    if zh:
+        token = zh.group(1)
+        count = int(token) if token.isdigit() else zh_number(token)
+    elif en:
+        token = en.group(1).lower()
+        count = int(token) if token.isdigit() else _EN_NUMBERS[token]
+    if count is not None or _ZH_INTENT.search(question) or _EN_INTENT.search(question):
+        return ListIntent(count)
+    return None
+
+
+class Structure:
+    """Lookups from the corpus structure to the chunks that hold each segment."""
+
+    def __init__(self, docs: dict[str, Document], chunks: list[Chunk]) -> None:
+        self.docs = docs
+        self.segments: dict[tuple[str, str], Segment] = {(d.id, s.id): s for d in docs.values() for s in d.segments}
+        self.holder: dict[tuple[str, str], Chunk] = {}
+        self.outlines: dict[tuple[str, str], Chunk] = {}  # (doc, heading id) -> its outline chunk
+        for chunk in chunks:
+            if chunk.kind == "outline":
+                self.outlines[(chunk.doc_id, chunk.segment_ids[0])] = chunk
+                continue
+            for seg_id in chunk.segment_ids:
+                self.holder.setdefault((chunk.doc_id, seg_id), chunk)
+        self.ancestors: dict[tuple[str, str], list[str]] = {}  # (doc, segment) -> heading ids, innermost first
+        for doc in docs.values():
+            stack: list[Segment] = []
+            for seg in doc.segments:
+                if seg.kind == "heading":
+                    while stack and stack[-1].level >= seg.level:
+                        stack.pop()
+                    stack.append(seg)
+                self.ancestors[(doc.id, seg.id)] = [h.id for h in reversed(stack)]
+
+    def section_outlines(self, chunk: Chunk) -> list[Chunk]:
+        """Outline chunks of the sections a chunk sits in, innermost first."""
+        heads = self.ancestors.get((chunk.doc_id, chunk.segment_ids[0]), [])
+        return [self.outlines[(chunk.doc_id, h)] for h in heads if (chunk.doc_id, h) in self.outlines]
+
+    def items(self, chunk: Chunk) -> list[Item]:
+        """The items a passage lists (empty when it is not a list)."""
+        if chunk.kind == "outline":
+            return self._segment_items(chunk.doc_id, chunk.segment_ids[1:])
+        rows = [s for s in chunk.segment_ids if self._kind(chunk.doc_id, s) == "row"]
+        if len(rows) >= 3:
+            body = [s for s in rows if self.segments[(chunk.doc_id, s)].attr("header") != "1"]
+            return self._segment_items(chunk.doc_id, tuple(body))
+        return self._numbered_lines(chunk)
+
+    def _kind(self, doc_id: str, seg_id: str) -> str:
+        seg = self.segments.get((doc_id, seg_id))
+        return seg.kind if seg else ""
+
+    def _segment_items(self, doc_id: str, seg_ids: tuple[str, ...]) -> list[Item]:
+        items = []
+        for seg_id in seg_ids:
+            seg = self.segments.get((doc_id, seg_id))
+            chunk = self.holder.get((doc_id, seg_id))
+            if seg is None or chunk is None or seg.text not in chunk.text:
+                continue
+            translation = (
+                seg.translation
+                if seg.translation and chunk.translation and seg.translation in chunk.translation
+                else None
+            )
+            items.append(Item(chunk, seg.text, translation))
+        return items
+
+    def _numbered_lines(self, chunk: Chunk) -> list[Item]:
+        lines = [line for line in chunk.text.split("\n") if _NUMBERED_LINE.match(line.strip())]
+        if len(lines) < 2:
+            return []
+        return [Item(chunk, line.strip(), None) for line in lines]
+
+    def heading_label(self, chunk: Chunk, lang: str) -> str:
+        label = chunk.section_en if lang == "en" and chunk.section_en else chunk.section
+        return heading_label(label.split(" › ")[-1]) if label else ""
+
+
+def choose_list(
+    intent: ListIntent,
+    hits: list[Hit],
+    chunks: dict[str, Chunk],
+    structure: Structure,
+    relevance: Callable[[Chunk], float],
+    min_relevance: float = 0.4,
+) -> tuple[Chunk, list[Item]] | None:
+    """The listing passage that answers a list question, or None.
+
+    Candidates are the retrieved passages that list items and the outlines of the
+    sections they sit in. A candidate must be relevant (``relevance``, the share of
+    the question its heading and items cover, at least ``min_relevance``); with a
+    count in the question ("five tensions") its item count must match, without one
+    it must be the top hit itself.
+    """
+    best: tuple[float, Chunk, list[Item]] | None = None
+    for hit in hits:
+        chunk = chunks.get(hit.chunk_id)
+        if chunk is None or (intent.count is None and hit.rank != 1):
+            continue
+        own = relevance(chunk)
+        outlines = structure.section_outlines(chunk) if intent.count is not None else []
+        for candidate in [chunk, *outlines]:
+            items = structure.items(candidate)
+            if len(items) < 2 or (intent.count is not None and len(items) != intent.count):
+                continue
+            # an outline reached through a passage of its section is as relevant as that passage
+            score = max(relevance(candidate), own)
+            needed = (
+                min_relevance / 2 if intent.count is not None else min_relevance
+            )  # a matching count is evidence too
+            if score >= needed and (best is None or score > best[0]):
+                best = (score, candidate, items)
+    return (best[1], best[2]) if best else None

@@ -1,0 +1,122 @@
+"""Word-level scoring of a question against passages and sentences, in either language.
+
+Both the answerer (which sentences answer) and abstention (whether anything answers)
+score the same way: the share of the question's IDF weight that a text contains,
+with the corpus's own notion of which words it knows. Passages and sentences are
+scored again for every question, so their tokens are remembered.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+
+from qa.schema import Chunk
+from qa.search.tokenize import Tokenizer
+
+UNKNOWN_WEIGHT = 5.0  # the IDF of a rare corpus word: what an unknown word weighs in a question
+
+
+class TextScorer:
+    """Coverage and match of a question's words in a text (see the module docstring)."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        idf: Callable[[str], float],
+        translate: Callable[[str], list[str]] | None = None,
+        chunks: dict[str, Chunk] | None = None,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.idf = idf
+        self.chunks = chunks or {}
+        # Passages and their sentences are scored again for every question: remember their tokens
+        # (and the word-by-word translations of questions) instead of segmenting them each time.
+        self.tokens = functools.lru_cache(maxsize=50_000)(lambda text: frozenset(tokenizer(text)))
+        self._token_list = functools.lru_cache(maxsize=50_000)(lambda text: tuple(tokenizer(text)))
+        translator = translate or (lambda _: [])
+        self.translate: Callable[[str], list[str]] = functools.lru_cache(maxsize=20_000)(
+            lambda text: list(translator(text))
+        )
+        self._words: frozenset[str] | None = None
+        self._words_lock = threading.Lock()
+
+    def coverage(self, question_tokens: set[str], text: str) -> float:
+        """Share of the question's IDF weight (words the corpus knows) found in ``text``."""
+        total = sum(self.idf(t) for t in question_tokens)
+        if total <= 0:
+            return 0.0
+        present = question_tokens & self.tokens(text)
+        return sum(self.idf(t) for t in present) / total
+
+    def match(
+        self, question_tokens: set[str], text: str, *, k1: float = 1.2, b: float = 0.3, typical: int = 150
+    ) -> float:
+        """Like :meth:`coverage`, with BM25's length normalisation: a long sentence must earn its words.
+
+        Without it, the abstract's hundred-word sentence, which mentions nearly every
+        term, would win every question.
+        """
+        total = sum(self.idf(t) for t in question_tokens)
+        tokens = self._token_list(text)
+        if total <= 0 or not tokens:
+            return 0.0
+        norm_len = (k1 + 1) / (1 + k1 * (1 - b + b * len(tokens) / typical))
+        present = question_tokens & self.tokens(text)
+        return sum(self.idf(t) for t in present) / total * norm_len / ((k1 + 1) / (1 + k1))
+
+    def unknown_share(self, question: str) -> float:
+        """Share of the question's content words the corpus does not know.
+
+        An English word is known when it occurs in the corpus or translates to a word
+        that does ("proposals" -> 建议); "sourdough" is not.
+        """
+        tokens = [t for t in self._token_list(question) if not t.replace(".", "").isdigit()]
+        if not tokens:
+            return 1.0
+        return sum(not self.known(t) for t in tokens) / len(tokens)
+
+    def known(self, token: str) -> bool:
+        """Whether the corpus knows the word.
+
+        An English word must occur in the documents themselves (or translate to a word
+        that does), not just in the reader questions: their everyday English ("weekend",
+        "Boston") says nothing about what the documents cover. A Chinese word may come
+        from the reader questions: measured on both question sets, the documents' own
+        Chinese vocabulary alone declines too many everyday questions (evals/README.md).
+        """
+        if not token.isascii():
+            return self.idf(token) > 0  # Chinese words of reader questions paraphrase the documents' own
+        vocabulary = self._vocabulary()
+        return token in vocabulary or any(t in vocabulary for w in self.translate(token) for t in self._token_list(w))
+
+    def _vocabulary(self) -> frozenset[str]:
+        """The documents' own words (passages, translations, section paths), read once on first use."""
+        if self._words is None:
+            with self._words_lock:
+                if self._words is None:
+                    words: set[str] = set()
+                    for chunk in self.chunks.values():
+                        text = f"{chunk.section}\n{chunk.text}\n{chunk.section_en or ''}\n{chunk.translation or ''}"
+                        words.update(self.tokenizer(text))
+                    self._words = frozenset(words)
+        return self._words
+
+    def question_tokens(self, question: str) -> set[str]:
+        """The question's words the corpus knows, with its Chinese translation's for an English question."""
+        words = [*self.tokenizer(question), *self.tokenizer(" ".join(self.translate(question)))]
+        return {t for t in words if self.idf(t) > 0}
+
+    def known_weight(self, question: str) -> float:
+        """Share of the question's weight on words the corpus knows, an unknown word weighing as a rare one.
+
+        Coverage alone counts only known words, so "Is it going to snow in Boston this
+        weekend?" would be fully covered by any passage with "going": its unknown words
+        (snow, Boston, weekend) are what it is about.
+        """
+        tokens = {t for t in self._token_list(question) if not t.replace(".", "").isdigit()}
+        known = sum(self.idf(t) for t in tokens if self.known(t))
+        unknown = sum(1 for t in tokens if not self.known(t))
+        total = known + UNKNOWN_WEIGHT * unknown
+        return known / total if total > 0 else 0.0

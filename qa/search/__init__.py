@@ -1,0 +1,22 @@
+"""Stage 2, search: documents' chunks in, an index on disk and ranked passages out.
+
+Takes chunks, the glossary and reader questions from :mod:`qa.corpus`; builds
+(or loads) the index folder — FAISS vectors, BM25, the query translation map, a
+jieba dictionary, checksums — and, for a question, understands it (traditional
+characters, the asking part of a long question, article and section references)
+and returns fused, explained :class:`~qa.schema.Hit` rankings.
+
+Search never reads ``corpus/`` files itself (it is handed documents), never
+writes outside the index root, and never composes an answer.
+
+    tokenize      jieba for Chinese, stemming for English
+    lexical       BM25 (bm25s) over both languages
+    embedding     sentence-transformers models, the offline fallback
+    static_model  training the offline model from the corpus
+    crosslingual  English → Chinese query words
+    index         the index folder: build, load, verify
+    query         what a question says (script, focus, thesaurus terms)
+    asked         what a question asks for (a figure, a comparison, a list)
+    references    §2.3, 第二十四条, proposal (4) resolved to passages
+    retrieval     the legs and their fusion
+"""

