@@ -27,7 +27,9 @@ from qa.answers.lists import Structure
 from qa.config import corpus_dir, glossary_path, project_home
 from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
 from qa.corpus.documents import corpus_hash, load_corpus
+from qa.corpus.formats import FormatError
 from qa.corpus.glossary import Glossary
+from qa.corpus.library import USER_CORPUS, AddedDocument, AddResult, Library, expand_paths
 from qa.corpus.readers import ReaderQuestion, load_corpus_questions
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
@@ -83,6 +85,7 @@ class Assistant:
         model: str | None = None,
         index: str = "default",
         index_root: Path | str | None = None,
+        library: Path | str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         weights: FusionWeights | None = None,
         llm: Any = None,
@@ -94,6 +97,10 @@ class Assistant:
         self.mode = mode
         self.model_setting = model
         self.index_root = Path(index_root) if index_root else project_home() / "indexes"
+        # The user's added documents: $QA_HOME/user-corpus unless the caller chose a corpus of its own.
+        self.library = (
+            Library(Path(library)) if library else Library(project_home() / USER_CORPUS) if corpus is None else None
+        )
         self.index_name = check_index_name(index)  # a plain name: never "..", never a path
         self.chunker = Chunker(max_chars)
         self.weights = weights or FusionWeights()
@@ -122,7 +129,8 @@ class Assistant:
     def _open(self, *, force: bool, progress: bool) -> SearchIndex:
         if self._index is not None and not force:
             return self._index
-        docs = load_corpus(self.corpus_path)
+        shipped = load_corpus(self.corpus_path)
+        docs = shipped + (self.library.load() if self.library else [])
         gloss_file = glossary_path(self.corpus_path)
         glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
         user_words = [t.zh for t in glossary.terms] if glossary else []
@@ -132,7 +140,8 @@ class Assistant:
         # One build at a time per index root: a second process waits, then finds the index
         # (and the offline model) current and loads it instead of building it again.
         with build_lock(self.index_root, self.log):
-            embedder = self._embedder(choice, docs, glossary, reader, force=force)
+            # The offline model is trained on the shipped corpus only: adding a document must not retrain it.
+            embedder = self._embedder(choice, shipped, glossary, reader, force=force)
             settings = Settings(
                 model={
                     "requested": choice.requested,
@@ -146,6 +155,8 @@ class Assistant:
             )
             folder = self.index_root / self.index_name
             digest = corpus_hash(self.corpus_path)
+            if len(docs) > len(shipped) and self.library is not None:
+                digest += "+" + corpus_hash(self.library.root)
             manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one
             reason = (
                 "it was asked for"
@@ -267,6 +278,50 @@ class Assistant:
         self._ensure()
         return understand(checked, self._thesaurus, lang)
 
+    # -- the user's documents -------------------------------------------------------------
+
+    def add(self, *paths: Path | str, progress: bool = False) -> AddResult:
+        """Add PDF, Word, HTML, Markdown or text files (or folders of them) to the user corpus, then index.
+
+        Each file is added whole or not at all; a file that cannot be added is listed in
+        ``failed`` with the reason, and the others still go in. Only the new passages
+        are embedded (the rest are reused by content hash).
+        """
+        library = self._library()
+        reserved = frozenset(d.id for d in load_corpus(self.corpus_path))
+        files = expand_paths([Path(p) for p in paths])
+        result = AddResult()
+        for path in _bar(files, progress and len(files) > 1, "adding"):
+            try:
+                result.added.append(library.add(path, reserved=reserved))
+            except (FormatError, OSError, ValueError) as exc:
+                result.failed.append((str(path), str(exc)))
+        if result.added:
+            self._reopen(progress)
+        return result
+
+    def added_documents(self) -> list[AddedDocument]:
+        """The documents added with :meth:`add`, oldest first."""
+        return self._library().documents()
+
+    def remove(self, doc_id: str, *, progress: bool = False) -> AddedDocument:
+        """Remove an added document and its passages from the index."""
+        removed = self._library().remove(doc_id)
+        self._reopen(progress)
+        return removed
+
+    def _library(self) -> Library:
+        if self.library is None:
+            raise ValueError(
+                "this assistant has a corpus of its own and no user corpus: pass library=… to add documents"
+            )
+        return self.library
+
+    def _reopen(self, progress: bool) -> None:
+        with self._lock:
+            self._index = None
+            self._open(force=False, progress=progress)
+
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
         _check_k(k)
@@ -323,3 +378,11 @@ class Assistant:
             scores=dict(scores),
             ranks=dict(ranks),
         )
+
+
+def _bar(items: list[Path], show: bool, desc: str) -> Any:
+    if not show:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="file", file=sys.stderr)

@@ -82,6 +82,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--id", required=True, help="document id (folder name) to create")
     imp.set_defaults(func=cmd_corpus_import)
 
+    add = verbs.add_parser(
+        "add", help="add your own documents: PDF, Word (.docx), HTML, Markdown or text files, or folders"
+    )
+    add.add_argument("paths", nargs="+", type=Path, help="files or folders to add")
+    _model_options(add)
+    add.set_defaults(func=cmd_add, corpus=None)
+
+    docs = verbs.add_parser("docs", help="list the documents you added")
+    docs.add_argument("--json", action="store_true", help="one JSON object per document")
+    docs.set_defaults(func=cmd_docs)
+
+    remove = verbs.add_parser("remove", help="remove a document you added (see qa docs for ids)")
+    remove.add_argument("doc_id", help="the document id")
+    _model_options(remove)
+    remove.set_defaults(func=cmd_remove, corpus=None)
+
     build = verbs.add_parser("build", help="build (or rebuild) the search index and the offline model")
     _corpus_option(build)
     _model_options(build)
@@ -365,6 +381,43 @@ def cmd_corpus_import(args: argparse.Namespace) -> int:
     folder = import_markdown(args.file, args.id, root)
     doc = load_document(folder)
     print(f"imported {args.file} as {folder}: {len(doc.segments)} segments")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    result = assistant.add(*args.paths, progress=True)
+    for doc in result.added:
+        print(f"added {doc.original} as {doc.id}: {doc.title} ({doc.kind}, {doc.units} units)")
+    for path, reason in result.failed:
+        print(f"error: {reason}" if Path(path).name in reason else f"error: {path}: {reason}", file=sys.stderr)
+    if not result.added and not result.failed:
+        print("error: no PDF, .docx, HTML, Markdown or text files there", file=sys.stderr)
+        return 1
+    return 1 if result.failed else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from qa.assistant import Assistant
+
+    rows = Assistant(log=lambda _: None).added_documents()
+    if args.json:
+        for row in rows:
+            print(json.dumps(asdict(row), ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No documents added yet: qa add FILE…")
+    for row in rows:
+        english = "translated" if row.translated else "not translated"
+        print(f"{row.id:<28} {row.kind:<5} {row.units:>5} units  {row.added}  {english}  {row.title}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    removed = _assistant(args).remove(args.doc_id)
+    print(f"removed {removed.id} ({removed.title}) and its passages")
     return 0
 
 

@@ -1,0 +1,246 @@
+"""Reading a user's file into headings and paragraphs: PDF, Word, HTML, Markdown and text.
+
+Each format is read by a well-kept parser (pypdf, python-docx, Beautiful Soup); what is
+this product's own is only what comes after: PDF text arrives with a line break at the
+end of every printed line and with page headers, footers and page numbers between the
+pages, so lines are rejoined into paragraphs (a line ends a paragraph at 。！？；: or when
+the next line starts a heading, an article or a numbered item) and lines that repeat at
+the top or bottom of most pages are dropped. The result keeps the document's own words
+in order; :mod:`qa.corpus.library` finds the structure in it.
+
+Any file that cannot be read — encrypted or image-only PDFs, a corrupt .docx, an empty
+file, an unknown extension, a file over :data:`MAX_BYTES` — raises :class:`FormatError`
+with one sentence that says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_BYTES = 50 * 1024 * 1024
+EXTENSIONS = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
+_ZH_NUM = "零〇一二三四五六七八九十百千"
+STRUCTURE_START = re.compile(
+    rf"^(?:第[{_ZH_NUM}\d]+[编章节条款]|[{_ZH_NUM}]+、|（[{_ZH_NUM}\d]+）|\([{_ZH_NUM}\d]+\)|\d+[.、．]\s*\S|附\s*则|附件)"
+)
+HEADING_LINE = re.compile(rf"^(?:第[{_ZH_NUM}\d]+[编章节](?:\s+\S.{{0,40}})?|[{_ZH_NUM}]+、[^。；]{{1,40}}|附\s*则)$")
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–·•第]*(?:\d+|[ivxlcIVXLC]+)\s*(?:/\s*\d+)?[\s\-—–·•页]*$|^page \d+( of \d+)?$", re.I
+)
+_SENTENCE_END = re.compile(r"[。！？；：:!?;」』”）)]$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\u200b\ufeff]")
+
+
+class FormatError(ValueError):
+    """A file that cannot be added; the message says why and what to do."""
+
+
+@dataclass
+class Extracted:
+    """A file's text: a title (may be empty) and blocks, each a heading (level ≥ 1) or a paragraph (0)."""
+
+    title: str
+    blocks: list[tuple[int, str]] = field(default_factory=list)
+    kind: str = ""
+
+    @property
+    def characters(self) -> int:
+        return sum(len(text) for _, text in self.blocks)
+
+
+def read_file(path: Path) -> Extracted:
+    """The headings and paragraphs of ``path`` (see the module docstring for what is checked)."""
+    suffix = path.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise FormatError(
+            f"{path.name}: cannot add a {suffix or 'file without an extension'}; use {', '.join(EXTENSIONS)}"
+        )
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FormatError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise FormatError(f"{path.name}: the file is empty")
+    if size > MAX_BYTES:
+        raise FormatError(
+            f"{path.name}: {size / 2**20:.0f} MB is over the {MAX_BYTES // 2**20} MB limit for one document"
+        )
+    reader = {".pdf": _pdf, ".docx": _docx, ".html": _html, ".htm": _html}.get(suffix, _plain)
+    extracted = reader(path)
+    extracted.blocks = [(level, text) for level, text in ((lv, _clean(t)) for lv, t in extracted.blocks) if text]
+    extracted.kind = suffix.lstrip(".").replace("htm", "html").replace("htmll", "html").replace("markdown", "md")
+    if extracted.characters < 10:
+        raise FormatError(f"{path.name}: no text found in the file")
+    return extracted
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"[ \t\u3000]+", " ", _CONTROL.sub("", text)).strip()
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+
+def _pdf(path: Path) -> Extracted:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FormatError(f"{path.name}: the PDF is encrypted; save an unprotected copy and add that")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except FormatError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        raise FormatError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {str(exc)[:120]})") from exc
+    except Exception as exc:  # pypdf raises many kinds of errors on damaged files; all mean the same here
+        raise FormatError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from exc
+    lines_per_page = [[_clean(line) for line in page.splitlines() if _clean(line)] for page in pages]
+    if sum(len("".join(lines)) for lines in lines_per_page) < 20 * len(pages):  # under 20 characters a page
+        raise FormatError(
+            f"{path.name}: the PDF has no text layer (scanned pages are images); run OCR on it first, then add it"
+        )
+    title = str(reader.metadata.get("/Title") or "") if reader.metadata is not None else ""
+    return Extracted(
+        title, [(0 if not HEADING_LINE.match(p) else 1, p) for p in rejoin(drop_page_furniture(lines_per_page))]
+    )
+
+
+def drop_page_furniture(pages: list[list[str]]) -> list[str]:
+    """All lines in order, without page numbers and without headers/footers repeated on most pages."""
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line)
+
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        edges.update({key(line) for line in lines[:2] + lines[-2:]})
+    repeated = {k for k, n in edges.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
+    out: list[str] = []
+    for lines in pages:
+        for i, line in enumerate(lines):
+            at_edge = i < 2 or i >= len(lines) - 2
+            if at_edge and (_PAGE_NUMBER.match(line) or key(line) in repeated):
+                continue
+            out.append(line)
+    return out
+
+
+def rejoin(lines: list[str]) -> list[str]:
+    """Printed lines back into paragraphs: a paragraph ends at a sentence end or before a structural start."""
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        starts_unit = bool(STRUCTURE_START.match(line)) or bool(HEADING_LINE.match(line))
+        if current and (starts_unit or _SENTENCE_END.search(current) or HEADING_LINE.match(current)):
+            paragraphs.append(current)
+            current = ""
+        if not current:
+            current = line
+        elif re.search(r"[A-Za-z0-9,]$", current) and re.match(r"[A-Za-z0-9(]", line):
+            current = current[:-1] + line if current.endswith("-") else f"{current} {line}"
+        else:
+            current += line
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+# -- Word, HTML, Markdown, text -------------------------------------------------------------------
+
+
+def _docx(path: Path) -> Extracted:
+    import zipfile
+
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, OSError) as exc:
+        raise FormatError(f"{path.name}: not a readable Word (.docx) file ({type(exc).__name__})") from exc
+    except Exception as exc:  # lxml and python-docx fail in their own ways on damaged files
+        raise FormatError(f"{path.name}: not a readable Word (.docx) file ({type(exc).__name__})") from exc
+    blocks: list[tuple[int, str]] = []
+    title = str(document.core_properties.title or "")
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        level = 0
+        if style == "Title":
+            title = title or paragraph.text.strip()
+            continue
+        if found := re.match(r"Heading (\d)", style):
+            level = int(found.group(1))
+        elif HEADING_LINE.match(paragraph.text.strip()):
+            level = 1
+        blocks.append((level, paragraph.text))
+    for table in document.tables:
+        for row in table.rows:
+            blocks.append((0, " | ".join(cell.text.strip() for cell in row.cells)))
+    return Extracted(title, blocks)
+
+
+def _html(path: Path) -> Extracted:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "template", "form"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    blocks: list[tuple[int, str]] = []
+    for tag in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "pre", "blockquote"]):
+        if tag.find_parent(["p", "li", "tr", "pre", "blockquote"]):
+            continue  # its text is part of the enclosing block
+        text = (
+            tag.get_text(" ", strip=True)
+            if tag.name != "tr"
+            else " | ".join(cell.get_text(" ", strip=True) for cell in tag.find_all(["td", "th"]))
+        )
+        level = int(tag.name[1]) if tag.name in ("h1", "h2", "h3", "h4", "h5", "h6") else 0
+        blocks.append((level, text))
+    if not blocks and soup.body:  # a page of bare text
+        blocks = [(0, line) for line in soup.body.get_text("\n").splitlines()]
+    return Extracted(title, blocks)
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FormatError(f"{path.name}: the text is neither UTF-8 nor GB18030; save it as UTF-8 and add it again")
+
+
+def _plain(path: Path) -> Extracted:
+    """Markdown and text: ``#`` headings (Markdown), blank-line paragraphs, or one paragraph per line."""
+    text = _decode(path).replace("\r\n", "\n")
+    if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
+        text = text[end + 5 :]  # YAML front matter is metadata, not text
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    title = ""
+    blocks: list[tuple[int, str]] = []
+    chunks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    for chunk in chunks:
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        for line in (
+            lines if any(line.startswith("#") or HEADING_LINE.match(line) for line in lines) else [" ".join(lines)]
+        ):
+            if markdown and (found := re.match(r"^(#{1,6})\s+(.*)$", line)):
+                level = len(found.group(1))
+                if level == 1 and not title:
+                    title = found.group(2)
+                    continue
+                blocks.append((level, found.group(2)))
+            elif HEADING_LINE.match(line):
+                blocks.append((1, line))
+            elif line:
+                blocks.append((0, line))
+    return Extracted(
+        title, [(lv, re.sub(r"(?<=[\u4e00-\u9fff，。；：]) (?=[\u4e00-\u9fff])", "", t)) for lv, t in blocks]
+    )
