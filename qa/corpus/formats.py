@@ -30,7 +30,7 @@ HEADING_LINE = re.compile(rf"^(?:第[{_ZH_NUM}\d]+[编章节](?:\s+\S.{{0,40}})?
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–·•第]*(?:\d+|[ivxlcIVXLC]+)\s*(?:/\s*\d+)?[\s\-—–·•页]*$|^page \d+( of \d+)?$", re.I
 )
-_SENTENCE_END = re.compile(r"[。！？；：:!?;」』”）)]$")
+_SENTENCE_END = re.compile(r"[。！？；：:!?;.」』”）)]$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\u200b\ufeff]")
 
 
@@ -139,15 +139,19 @@ def rejoin(lines: list[str]) -> list[str]:
         if current and (starts_unit or _SENTENCE_END.search(current) or HEADING_LINE.match(current)):
             paragraphs.append(current)
             current = ""
-        if not current:
-            current = line
-        elif re.search(r"[A-Za-z0-9,]$", current) and re.match(r"[A-Za-z0-9(]", line):
-            current = current[:-1] + line if current.endswith("-") else f"{current} {line}"
-        else:
-            current += line
+        current = join_lines(current, line) if current else line
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+def join_lines(left: str, right: str) -> str:
+    """Two pieces of one paragraph: Chinese joins directly, English with a space (a hyphen at a break is dropped)."""
+    if re.search(r"[A-Za-z]-$", left) and re.match(r"[a-z]", right):
+        return left[:-1] + right
+    if re.search(r"[A-Za-z0-9,;:.)]$", left) or re.match(r"[A-Za-z0-9(]", right):
+        return f"{left} {right}"
+    return left + right
 
 
 # -- Word, HTML, Markdown, text -------------------------------------------------------------------
@@ -209,6 +213,8 @@ def _html(path: Path) -> Extracted:
 
 def _decode(path: Path) -> str:
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -228,9 +234,12 @@ def _plain(path: Path) -> Extracted:
     chunks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
     for chunk in chunks:
         lines = [line.strip() for line in chunk.split("\n") if line.strip()]
-        for line in (
-            lines if any(line.startswith("#") or HEADING_LINE.match(line) for line in lines) else [" ".join(lines)]
-        ):
+        if not lines:
+            continue
+        structured = any(
+            line.startswith("#") or HEADING_LINE.match(line) or STRUCTURE_START.match(line) for line in lines
+        )
+        for line in lines if structured else [_joined(lines)]:
             if markdown and (found := re.match(r"^(#{1,6})\s+(.*)$", line)):
                 level = len(found.group(1))
                 if level == 1 and not title:
@@ -241,6 +250,11 @@ def _plain(path: Path) -> Extracted:
                 blocks.append((1, line))
             elif line:
                 blocks.append((0, line))
-    return Extracted(
-        title, [(lv, re.sub(r"(?<=[\u4e00-\u9fff，。；：]) (?=[\u4e00-\u9fff])", "", t)) for lv, t in blocks]
-    )
+    return Extracted(title, blocks)
+
+
+def _joined(lines: list[str]) -> str:
+    text = lines[0]
+    for line in lines[1:]:
+        text = join_lines(text, line)
+    return text
