@@ -43,6 +43,7 @@ from qa.search.index import (
     is_qa_index,
     stale_reason,
 )
+from qa.search.multilingual import load_multilingual
 from qa.search.query import Query, understand
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
@@ -142,6 +143,9 @@ class Assistant:
         with build_lock(self.index_root, self.log):
             # The offline model is trained on the shipped corpus only: adding a document must not retrain it.
             embedder = self._embedder(choice, shipped, glossary, reader, force=force)
+            # Untranslated passages (documents the user added) need a pretrained multilingual encoder to be
+            # found from English; a hub model such as multilingual-e5 already is one.
+            multilingual = load_multilingual() if choice.source == "offline" else None
             settings = Settings(
                 model={
                     "requested": choice.requested,
@@ -152,6 +156,7 @@ class Assistant:
                 },
                 chunker=self.chunker.settings,
                 tokenizer=tokenizer_fingerprint(),
+                multilingual=multilingual.name if multilingual else "",
             )
             folder = self.index_root / self.index_name
             digest = corpus_hash(self.corpus_path)
@@ -180,13 +185,14 @@ class Assistant:
                     digest,
                     user_words,
                     reader,
+                    multilingual=multilingual,
                     progress=progress,
                     log=self.log,
                 )
         self._docs = {d.id: d for d in docs}
         self._thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
         self._index = index
-        self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs))
+        self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
         self._answerer = ExtractiveAnswerer(
             index.tokenizer,
             index.lexical.idf,

@@ -16,6 +16,7 @@ with one sentence that says what is wrong and what to do.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,8 +78,22 @@ def read_file(path: Path) -> Extracted:
     return extracted
 
 
+# PDF text often carries Kangxi radicals and CJK radical supplements (⾸⻚, ⽉, ⼀) where the page shows
+# ordinary characters (首页, 月, 一): fonts map those glyphs to the radical code points. NFKC restores the
+# Kangxi block; the supplement has no decomposition, so the common ones are listed.
+_SUPPLEMENT = {  # CJK Radicals Supplement (no decomposition): the simplified forms that stand for whole characters
+    "\u2e9d": "月", "\u2e9f": "母", "\u2ea0": "民", "\u2eb0": "纟", "\u2ec5": "见", "\u2ec6": "角", "\u2ec8": "讠",
+    "\u2ec9": "贝", "\u2ecb": "车", "\u2ed0": "钅", "\u2ed3": "长", "\u2ed4": "门", "\u2ed9": "韦",
+    "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2ee0": "饣", "\u2ee2": "马", "\u2ee5": "鱼",
+    "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾", "\u2eec": "齐",
+    "\u2eee": "齿", "\u2ef0": "龙", "\u2ef3": "龟",
+}  # fmt: skip
+_RADICALS = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)} | _SUPPLEMENT)
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"[ \t\u3000]+", " ", _CONTROL.sub("", text)).strip()
+    text = _CONTROL.sub("", text).translate(_RADICALS)
+    return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -229,6 +244,8 @@ def _plain(path: Path) -> Extracted:
     if text.startswith("---\n") and (end := text.find("\n---\n", 4)) > 0:
         text = text[end + 5 :]  # YAML front matter is metadata, not text
     markdown = path.suffix.lower() in (".md", ".markdown")
+    if markdown:
+        text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # comments are not part of the text
     title = ""
     blocks: list[tuple[int, str]] = []
     chunks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")

@@ -40,6 +40,8 @@ from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
 from qa.search.lexical import LexicalIndex
+from qa.search.multilingual import FILES as MULTILINGUAL_FILES
+from qa.search.multilingual import MultilingualEncoder, MultilingualSide
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
 INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
@@ -48,7 +50,7 @@ RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline mode
 FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 KNOWN_ENTRIES = frozenset(
-    {*FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
+    {*FILES, *MULTILINGUAL_FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
 )  # everything an index folder may hold
 
 
@@ -72,6 +74,7 @@ class Settings:
     model: dict[str, Any]
     chunker: dict[str, Any]
     tokenizer: str = ""
+    multilingual: str = ""  # the encoder of untranslated passages ("" when none)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +90,8 @@ def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> s
         return "the chunker settings changed"
     if manifest.get("tokenizer") != settings.tokenizer:
         return "the tokenizer (stop words, spelling rules) changed"
+    if manifest.get("multilingual", "") != settings.multilingual:
+        return "the multilingual encoder changed"
     model = manifest.get("model")
     if not isinstance(model, dict):
         return "its manifest names no embedding model"
@@ -108,8 +113,10 @@ class SearchIndex:
         lexical: LexicalIndex,
         translator: QueryTranslator,
         tokenizer: Tokenizer,
+        multilingual: MultilingualSide | None = None,
     ) -> None:
         self.folder = folder
+        self.multilingual = multilingual
         self.tokenizer = tokenizer
         self.manifest = manifest
         self.chunks = chunks
@@ -133,6 +140,7 @@ class SearchIndex:
         user_words: list[str],
         reader_questions: list[ReaderQuestion] | None = None,
         *,
+        multilingual: MultilingualEncoder | None = None,
         progress: bool = False,
         log: Callable[[str], None] = lambda _: None,
     ) -> SearchIndex:
@@ -161,6 +169,10 @@ class SearchIndex:
             tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
             lexical = LexicalIndex(tokenizer).index(chunks, asked)
             translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
+            side = None
+            if multilingual is not None:
+                side = MultilingualSide.build(chunks, texts, multilingual, folder, progress=progress, log=log)
+                side.save(tmp)
 
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
                 for chunk, h in zip(chunks, hashes, strict=True):
@@ -192,7 +204,7 @@ class SearchIndex:
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
             tokenizer.dictionary = folder / "jieba.dict"
-            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer)
+            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer, side)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
 
@@ -247,7 +259,11 @@ class SearchIndex:
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
         with _reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
-        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer)
+        side = None
+        if "multilingual.npy" in files or "multilingual.json" in files:
+            with _reading(folder / "multilingual.npy|json", fix):
+                side = MultilingualSide.load(folder, len(chunks))
+        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer, side)
 
     # -- searching ----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from qa.search.asked import COMPARE, QUANTITIES, asked_quantities, gives
 from qa.search.embedding import Embedder
 from qa.search.index import SearchIndex
+from qa.search.multilingual import MultilingualEncoder
 from qa.search.query import Query
 from qa.search.references import ReferenceResolver
 from qa.text import detect_language
@@ -45,6 +46,7 @@ class FusionWeights:
     asked: float = 0.5
     named: float = 1.0
     section: float = 1.0
+    multilingual: float = 1.0
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
 
@@ -91,11 +93,13 @@ class Retriever:
         embedder: Embedder | None,
         weights: FusionWeights | None = None,
         references: ReferenceResolver | None = None,
+        multilingual: MultilingualEncoder | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.weights = weights or FusionWeights()
         self.references = references
+        self.multilingual = multilingual
         self._given: dict[int, frozenset[str]] = {}
 
     def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
@@ -145,7 +149,16 @@ class Retriever:
             legs.update(self.lexical_legs(question, terms))
         if mode in ("dense", "hybrid"):
             legs["dense"] = self.dense_leg(question)
+            if mode == "hybrid" and not prefix and (multilingual := self.multilingual_leg(question)):
+                legs["multilingual"] = multilingual
         return {prefix + name: ranking for name, ranking in legs.items()}
+
+    def multilingual_leg(self, question: str) -> list[tuple[int, float]]:
+        """An English question against the untranslated passages, through the multilingual encoder."""
+        side = self.index.multilingual
+        if self.multilingual is None or side is None or not side.rows.size or detect_language(question) != "en":
+            return []
+        return side.search(self.multilingual.embed_queries([question])[0], DEPTH)
 
     def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
         """The ``k`` best chunks; a :class:`Query` is ranked with its thesaurus terms and, when long, its focus."""
@@ -168,6 +181,7 @@ class Retriever:
             "ref": w.reference,
             "section": w.section,
             "dense": w.dense if mode == "hybrid" else 0.0,
+            "multilingual": w.multilingual if mode == "hybrid" else 0.0,
         }
         weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
         if mode == "bm25" and set(legs) == {"bm25"}:

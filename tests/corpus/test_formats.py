@@ -169,3 +169,12 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path, mo
     (tmp_path / "big.txt").write_text("字" * 2000, encoding="utf-8")
     with pytest.raises(FormatError, match="over the 0 MB limit"):
         read_file(tmp_path / "big.txt")
+
+
+def test_radical_code_points_from_pdf_fonts_become_the_characters_shown(tmp_path: Path) -> None:
+    # Chromium's PDFs (and many government ones) map glyphs to Kangxi radicals and the radicals supplement
+    (tmp_path / "law.txt").write_text("第⼀章 总则\n\n全国⼈⺠代表⼤会常务委员会，每年9⽉，⾸⻚。", encoding="utf-8")
+    assert [t for _, t in read_file(tmp_path / "law.txt").blocks] == [
+        "第一章 总则",
+        "全国人民代表大会常务委员会，每年9月，首页。",
+    ]

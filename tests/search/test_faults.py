@@ -166,6 +166,8 @@ INDEX_CASES = [
         "bm25/params.index.json",
         "bm25/vocab.index.json",
         "bm25/qa_lexical.json",
+        "multilingual.npy",
+        "multilingual.json",
     )
     for label, _ in _damages(name)
     for resign in (False, True)

