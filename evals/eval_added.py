@@ -122,13 +122,17 @@ def main() -> None:
             DOCS / "sme-promotion-law.md",
         ]
         rows = []
-        for label, weight in (("with multilingual leg", FusionWeights().multilingual), ("without it", 0.0)):
+        default = FusionWeights()
+        for label, weights in (
+            ("with multilingual leg", default),
+            ("without it", replace(default, multilingual=0.0, multilingual_zh=0.0)),
+        ):
             assistant = Assistant(
                 ROOT / "corpus",
                 index_root=home / "indexes",
                 library=home / "user-corpus",
                 model="offline",
-                weights=replace(FusionWeights(), multilingual=weight),
+                weights=weights,
                 log=lambda _: None,
             )
             if not assistant.added_documents():

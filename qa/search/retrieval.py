@@ -37,6 +37,10 @@ class FusionWeights:
     (第四条政策建议) still wins. Two legs re-rank the fused candidates: ``asked``
     (for a how-much/how-long question, the passages that state such a quantity) and
     ``named`` (the passages of a document the question names: 专利法, "the paper").
+    The ``multilingual`` leg (e5 over untranslated passages, i.e. documents a user added)
+    is an English question's only way to them (1.0); for a Chinese question it is a
+    helper (0.3): at 0.6 or 1.0 it pulled added passages above the shipped ones and cost
+    the shipped sets' Chinese MRR up to 0.05 (evals/README.md, evals/eval_added.py).
     """
 
     dense: float = 0.85
@@ -47,6 +51,7 @@ class FusionWeights:
     named: float = 1.0
     section: float = 1.0
     multilingual: float = 1.0
+    multilingual_zh: float = 0.3
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
 
@@ -154,9 +159,14 @@ class Retriever:
         return {prefix + name: ranking for name, ranking in legs.items()}
 
     def multilingual_leg(self, question: str) -> list[tuple[int, float]]:
-        """An English question against the untranslated passages, through the multilingual encoder."""
+        """The question against the untranslated passages, through the multilingual encoder.
+
+        Only computed when it can count: there are such passages and the question's language
+        gives the leg a weight (English fully; Chinese less, see :class:`FusionWeights`)."""
         side = self.index.multilingual
-        if self.multilingual is None or side is None or not side.rows.size or detect_language(question) != "en":
+        english = detect_language(question) == "en"
+        weight = self.weights.multilingual if english else self.weights.multilingual_zh
+        if self.multilingual is None or side is None or not side.rows.size or weight <= 0:
             return []
         return side.search(self.multilingual.embed_queries([question])[0], DEPTH)
 
@@ -168,6 +178,7 @@ class Retriever:
         text = query.text if query else str(question)
         w = self.weights
         legs = self.legs(text, mode, terms=query.terms if query else ())
+        query_lang = detect_language(text)
         if mode == "dense":
             return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
         if query is not None and query.has_focus:
@@ -181,7 +192,7 @@ class Retriever:
             "ref": w.reference,
             "section": w.section,
             "dense": w.dense if mode == "hybrid" else 0.0,
-            "multilingual": w.multilingual if mode == "hybrid" else 0.0,
+            "multilingual": (w.multilingual if query_lang == "en" else w.multilingual_zh) if mode == "hybrid" else 0.0,
         }
         weights.update({f"focus_{leg}": weight for leg, weight in weights.items() if leg != "ref"})
         if mode == "bm25" and set(legs) == {"bm25"}:

