@@ -24,12 +24,12 @@ from typing import Any
 
 from qa.answers.answering import ExtractiveAnswerer
 from qa.answers.lists import Structure
-from qa.config import corpus_dir, glossary_path, project_home
+from qa.config import corpus_dir, glossary_path, project_home, user_corpus_dir
 from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
 from qa.corpus.documents import corpus_hash, load_corpus
 from qa.corpus.formats import FormatError
 from qa.corpus.glossary import Glossary
-from qa.corpus.library import USER_CORPUS, AddedDocument, AddResult, Library, expand_paths
+from qa.corpus.library import AddedDocument, AddResult, Library, expand_paths
 from qa.corpus.readers import ReaderQuestion, load_corpus_questions
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
@@ -99,9 +99,7 @@ class Assistant:
         self.model_setting = model
         self.index_root = Path(index_root) if index_root else project_home() / "indexes"
         # The user's added documents: $QA_HOME/user-corpus unless the caller chose a corpus of its own.
-        self.library = (
-            Library(Path(library)) if library else Library(project_home() / USER_CORPUS) if corpus is None else None
-        )
+        self.library = Library(Path(library)) if library else Library(user_corpus_dir()) if corpus is None else None
         self.index_name = check_index_name(index)  # a plain name: never "..", never a path
         self.chunker = Chunker(max_chars)
         self.weights = weights or FusionWeights()

@@ -21,9 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from qa.corpus.formats import MAX_BYTES
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.search.asked import set_apart_footnotes
 from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
+from qa.web_documents import ACCEPTED, add_uploads, documents_html, limit_text
 
 _log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ EXAMPLES = [
     "Why do lab results often fail to get picked up by companies, according to the paper?",
     "专利法第五十条规定的开放许可是什么？",
 ]
-UPLOAD_LIMIT = 1024  # bytes per uploaded file: the page takes no uploads, so /gradio_api/upload gets almost nothing
+UPLOAD_LIMIT = MAX_BYTES  # bytes per uploaded file (documents to add); the server refuses larger uploads
 
 CSS = """
 .qa-card {border:1px solid #ddd; border-radius:8px; padding:10px 12px; margin:8px 0; background:#fff;}
@@ -324,13 +326,22 @@ def build_app(assistant: Any) -> Any:
     import gradio as gr
 
     assistant.build()
-    chunks = {c.id: c for c in assistant.chunks}
+    by_index: dict[int, dict[str, Chunk]] = {}
+
+    def current_chunks() -> dict[str, Chunk]:
+        """The open index's chunks by id: it changes when a document is added or removed."""
+        index = assistant.index
+        if id(index) not in by_index:
+            by_index.clear()
+            by_index[id(index)] = {c.id: c for c in index.chunks}
+        return by_index[id(index)]
+
     tensions, proposals, links = structure_elements(assistant)
 
     def respond(
         message: str, history: list[dict[str, str]] | None, mode: str, k: float, lang: str
     ) -> tuple[list[dict[str, str]], str, str]:
-        return reply(assistant, chunks, message, history, mode, k, lang)
+        return reply(assistant, current_chunks(), message, history, mode, k, lang)
 
     with gr.Blocks(title="qa — S&T and industrial innovation policy", analytics_enabled=False) as app:
         gr.Markdown(
@@ -372,8 +383,18 @@ def build_app(assistant: Any) -> Any:
                         return respond(element_question(item, "en" if lang == "en" else "zh"), history, mode, k, lang)
 
                     button.click(ask_about, inputs=[chat, mode, k, lang], outputs=[chat, sources, box])
+        with gr.Accordion("Add a document", open=False):
+            uploads = gr.File(label=f"Your documents ({limit_text()})", file_count="multiple", file_types=ACCEPTED)
+            add_button = gr.Button("Add to the corpus", size="sm")
+            added_status = gr.HTML()
         with gr.Accordion("About", open=False):
             gr.HTML(about_html(assistant))
+            added_table = gr.HTML(documents_html(assistant))
+
+        def add_files(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str]:  # noqa: B008
+            return add_uploads(assistant, files, lambda share, text: progress(share, desc=text))
+
+        add_button.click(add_files, inputs=[uploads], outputs=[added_status, added_table], api_name="add")
         box.submit(respond, inputs=[box, chat, mode, k, lang], outputs=[chat, sources, box], api_name="ask")
     app.queue(default_concurrency_limit=4, max_size=128)
     return app
@@ -397,5 +418,5 @@ def serve(host: str = "127.0.0.1", port: int = 7860, **assistant_options: Any) -
         theme=theme,
         ssr_mode=False,
         quiet=False,
-        max_file_size=UPLOAD_LIMIT,  # the page takes no files: anything larger is refused
+        max_file_size=UPLOAD_LIMIT,  # anything larger is refused before it is stored
     )

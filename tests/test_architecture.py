@@ -29,6 +29,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.evaluation": 5,
     "qa.cli": 6,
     "qa.web": 6,
+    "qa.web_documents": 6,
     "qa.langchain": 6,
 }
 FACADE = {"__version__": 0, "Answer": 0, "Citation": 0, "Hit": 0, "Assistant": 4}  # what `from qa import …` names

@@ -79,3 +79,38 @@ def test_questions_in_both_languages_and_escaping() -> None:
             assert page.evaluate("document.querySelectorAll('.message script, .bubble script').length") == 0
         finally:
             browser.close()
+
+
+def test_adding_a_document_on_the_page_makes_it_searchable(tmp_path: Path) -> None:
+    """Upload a Word file through "Add a document", then ask about it: its passage is a source card."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("某市<b>科技</b>成果转化奖励办法", level=0)
+    document.add_paragraph("第一条 职务科技成果转化后，应当从转让净收入中提取不低于百分之八十五的比例奖励研发团队。")
+    upload = tmp_path / "city-award.docx"
+    document.save(str(upload))
+    index = "page-add-test"  # its own index: the page test never rebuilds the project's default one
+    try:
+        with running_server(index=index) as url, sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.goto(url, wait_until="domcontentloaded")
+                page.get_by_text("Add a document").first.click()
+                page.locator("input[type=file]").first.set_input_files(str(upload))
+                page.get_by_role("button", name="Add to the corpus").click()
+                page.get_by_text("added as city-award", exact=False).first.wait_for(timeout=120_000)
+                ask(page, "从转让净收入中提取不低于百分之八十五的比例奖励研发团队，是哪份文件规定的？")
+                page.locator(".qa-card").first.wait_for(timeout=60_000)
+                cards = page.locator(".qa-card").all_inner_texts()
+                assert any("百分之八十五" in card for card in cards), cards
+                assert page.evaluate("document.querySelectorAll('b').length") == 0  # the title stays text
+            finally:
+                browser.close()
+    finally:
+        from qa.search.index import is_qa_index
+
+        folder = Path(__file__).resolve().parents[1] / "indexes" / index
+        if folder.is_dir() and is_qa_index(folder):
+            shutil.rmtree(folder)

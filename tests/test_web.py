@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
+from qa.corpus.formats import MAX_BYTES
 from qa.schema import Answer, Citation, Hit
 from qa.web import (
     answer_markdown,
@@ -19,6 +20,7 @@ from qa.web import (
     structure_elements,
     structure_svg,
 )
+from qa.web_documents import add_uploads, documents_html
 from tests.webserver import running_server
 
 
@@ -103,7 +105,8 @@ def test_gradio_client_round_trip() -> None:
         assert sources.count('class="qa-card"') == 6
         history, sources, _ = client.predict("", [], "hybrid", 10, "auto", api_name="/ask")
         assert "empty" in str(history[-1]["content"]) and sources == ""
-        assert _upload(url, 50_000) == 413  # the page takes no files: the upload endpoint refuses big ones
+        assert _upload(url, MAX_BYTES + 1) == 413  # the upload endpoint refuses a file over the document limit
+        assert _upload(url, 1000) == 200
 
 
 def _upload(url: str, size: int) -> int:
@@ -157,3 +160,26 @@ def test_a_failure_inside_the_engine_is_a_message_not_an_error_badge(
     history, sources, _ = reply(assistant, {}, "专利权的期限是多久？", [], "hybrid", 10, "auto")
     assert "could not be answered" in history[-1]["content"] and "disk went away" in history[-1]["content"]
     assert as_text("专利权的期限是多久？") == history[0]["content"] and sources == ""
+
+
+def test_the_add_a_document_panel_adds_reports_and_escapes(tiny_corpus: Path, tmp_path: Path) -> None:
+    a = Assistant(
+        tiny_corpus, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline", log=lambda _: None
+    )
+    good = tmp_path / "city-rules.md"
+    good.write_text(
+        "# 某市<script>alert(1)</script>条例\n\n第一条 本条例鼓励高等学校转化科技成果。\n", encoding="utf-8"
+    )
+    bad = tmp_path / "scan.pdf"
+    bad.write_bytes(b"")
+    shown: list[str] = []
+    status, table = add_uploads(a, [str(good), str(bad)], lambda share, text: shown.append(text))
+    assert "✓ city-rules.md added as city-rules" in status and "✗ scan.pdf: scan.pdf: the file is empty" in status
+    assert status.count('<p class="qa-added">') == 2 and "<script>" not in status
+    assert shown == ["reading city-rules.md", "reading scan.pdf"]
+    assert "&lt;script&gt;" in table and "<script>" not in table and "city-rules" in table
+    assert a.search("高等学校转化科技成果", k=1)[0].doc_id == "city-rules"
+    assert "Choose one or more files" in add_uploads(a, None)[0]
+    assert documents_html(Assistant(tiny_corpus, index_root=tmp_path / "idx", log=lambda _: None)) == (
+        "<p>No documents added yet.</p>"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,13 +25,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(timeout: float = 300.0) -> Iterator[str]:
+def running_server(timeout: float = 300.0, index: str = "default") -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "QA_MODEL": "offline", "GRADIO_ANALYTICS_ENABLED": "False"}
+    # Documents added through the page go to a throw-away folder, never the project's own user corpus.
+    library = tempfile.mkdtemp(prefix="qa-serve-library-")
+    env = {**os.environ, "QA_MODEL": "offline", "GRADIO_ANALYTICS_ENABLED": "False", "QA_USER_CORPUS": library}
     # The server's output goes to a temporary file, kept (and named in the error) only if it fails.
     log = tempfile.NamedTemporaryFile("w", prefix=f"qa-serve-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--index", index],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -62,5 +65,6 @@ def running_server(timeout: float = 300.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+        shutil.rmtree(library, ignore_errors=True)  # the temporary folder made above
         if not failed:
             Path(log.name).unlink(missing_ok=True)

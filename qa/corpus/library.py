@@ -34,7 +34,6 @@ from qa.schema import Document, Segment
 from qa.text import detect_language
 
 ADDED_BY = "qa add"
-USER_CORPUS = "user-corpus"  # under the project home ($QA_HOME)
 DOC_ID = re.compile(r"[a-z0-9\u4e00-\u9fff][a-z0-9\u4e00-\u9fff-]{0,63}")  # plain names: never a path
 
 
