@@ -385,10 +385,17 @@ def cmd_corpus_import(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    import time
+
     assistant = _assistant(args)
+    assistant.build()  # open (or build) the index first, so that the time below is the add's own
+    started = time.perf_counter()
     result = assistant.add(*args.paths, progress=True)
+    seconds = time.perf_counter() - started
     for doc in result.added:
         print(f"added {doc.original} as {doc.id}: {doc.title} ({doc.kind}, {doc.units} units)")
+    if result.added:
+        print(f"{len(result.added)} document(s) added and indexed in {seconds:.1f} s")
     for path, reason in result.failed:
         print(f"error: {reason}" if Path(path).name in reason else f"error: {path}: {reason}", file=sys.stderr)
     if not result.added and not result.failed:
