@@ -147,5 +147,7 @@ def _check_bm25(folder: Path, size: int) -> None:
     vocab = _read(folder, "vocab.index.json")
     if not isinstance(vocab, dict):
         raise ValueError("vocab.index.json is not a word -> id object")
+    if len(vocab) not in (len(indptr) - 1, len(indptr)):  # one column per word (bm25s may add one for "")
+        raise ValueError(f"vocab.index.json has {len(vocab)} words for {len(indptr) - 1} score columns")
     if not all(type(i) is int and 0 <= i < len(indptr) for i in vocab.values()):
         raise ValueError("vocab.index.json has the wrong shape or points outside the score arrays")
