@@ -125,8 +125,8 @@ class Assistant:
         if self._answerer is None:
             self.build()
 
-    def _open(self, *, force: bool, progress: bool) -> SearchIndex:
-        if self._index is not None and not force:
+    def _open(self, *, force: bool, progress: bool, reload: bool = False) -> SearchIndex:
+        if self._index is not None and not force and not reload:
             return self._index
         shipped = load_corpus(self.corpus_path)
         docs = shipped + (self.library.load() if self.library else [])
@@ -187,19 +187,26 @@ class Assistant:
                     progress=progress,
                     log=self.log,
                 )
-        self._docs = {d.id: d for d in docs}
-        self._thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
-        self._index = index
-        self._retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
-        self._answerer = ExtractiveAnswerer(
+        docs_by_id = {d.id: d for d in docs}
+        thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
+        retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
+        answerer = ExtractiveAnswerer(
             index.tokenizer,
             index.lexical.idf,
-            structure=Structure(self._docs, index.chunks),
+            structure=Structure(docs_by_id, index.chunks),
             chunks={c.id: c for c in index.chunks},
             glossary=glossary,
             translate=index.translator.translate,
             min_similarity=OFFLINE_MIN_SIMILARITY if choice.source == "offline" else None,
             embedder=embedder,
+        )
+        # Everything a question uses is built first and then replaced together (not while half-built).
+        self._docs, self._thesaurus, self._index, self._retriever, self._answerer = (
+            docs_by_id,
+            thesaurus,
+            index,
+            retriever,
+            answerer,
         )
         self.model_choice = choice
         return index
@@ -322,9 +329,9 @@ class Assistant:
         return self.library
 
     def _reopen(self, progress: bool) -> None:
+        """Open the index again after the corpus changed; questions meanwhile use the old one, whole."""
         with self._lock:
-            self._index = None
-            self._open(force=False, progress=progress)
+            self._open(force=False, progress=progress, reload=True)
 
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
         """The ``k`` best passages for ``question``, best first."""
