@@ -86,6 +86,10 @@ class Abstention:
         if isinstance(query, str):
             query = understand(query)
         forms = [query.text, query.focus] if query.has_focus else [query.text]
+        # The offline model's cosine is calibrated on the shipped, translated documents; for a passage
+        # nobody translated (a document the user added) it is not a measure of relevance, so the
+        # floor is not applied when such a passage leads (support and unknown words still are).
+        untranslated_lead = bool(hits) and not hits[0].translation and hits[0].lang != "en"
         similarities = [v for h in hits for leg, v in h.scores.items() if leg in ("dense", "focus_dense")]
         kinds = asked_quantities(query.focus)
         top = [both(h) for h in hits[:3]]
@@ -93,7 +97,7 @@ class Abstention:
             referenced=any("ref" in h.ranks for h in hits[:5]),
             support=max(self.support(form, hits) for form in forms),
             unknown=min(self.scorer.unknown_share(form) for form in forms),
-            similarity=max(similarities) if similarities else None,
+            similarity=max(similarities) if similarities and not untranslated_lead else None,
             quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
         )
 

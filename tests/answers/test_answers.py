@@ -231,3 +231,16 @@ def test_asking_what_an_article_says_quotes_all_of_it_in_order(
     expected = split_sentences(source, answer.language)
     quotes = [c.quote for c in answer.citations]
     assert quotes == expected[: len(quotes)] and len(quotes) >= min(len(expected), 10)
+
+
+def test_the_similarity_floor_is_not_applied_when_an_untranslated_passage_leads(assistant: Assistant) -> None:
+    """The offline model's cosine is calibrated on translated documents, not on ones a user added."""
+    from dataclasses import replace
+
+    abstention = assistant.answerer.abstention
+    query = assistant.understand("国家对科技成果转化有什么支持")
+    hits = assistant.search(query.original, k=5)
+    assert abstention.signals(query, hits).similarity is not None
+    added = [replace(hits[0], translation=None), *hits[1:]]  # as a passage of an added document would be
+    assert abstention.signals(query, added).similarity is None
+    assert abstention.signals(query, [replace(hits[0], translation=None, lang="en"), *hits[1:]]).similarity is not None
