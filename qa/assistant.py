@@ -33,6 +33,7 @@ from qa.corpus.library import AddedDocument, AddResult, Library, expand_paths
 from qa.corpus.readers import ReaderQuestion, load_corpus_questions
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
+from qa.progress import progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
 from qa.search.index import (
@@ -291,18 +292,23 @@ class Assistant:
 
     # -- the user's documents -------------------------------------------------------------
 
-    def add(self, *paths: Path | str, progress: bool = False) -> AddResult:
+    def add(
+        self, *paths: Path | str, progress: bool = False, each: Callable[[int, int, Path], object] | None = None
+    ) -> AddResult:
         """Add PDF, Word, HTML, Markdown or text files (or folders of them) to the user corpus, then index.
 
         Each file is added whole or not at all; a file that cannot be added is listed in
         ``failed`` with the reason, and the others still go in. Only the new passages
-        are embedded (the rest are reused by content hash).
+        are embedded (the rest are reused by content hash), and the index is opened again
+        once for all the files. ``each(number, total, path)`` is called before each file.
         """
         library = self._library()
-        reserved = frozenset(d.id for d in load_corpus(self.corpus_path))
+        reserved = frozenset(self.documents)  # the open corpus's ids (the shipped ones among them)
         files = expand_paths([Path(p) for p in paths])
         result = AddResult()
-        for path in _bar(files, progress and len(files) > 1, "adding"):
+        for number, path in enumerate(progress_bar(files, progress and len(files) > 1, "adding", "file"), start=1):
+            if each is not None:
+                each(number, len(files), path)
             try:
                 result.added.append(library.add(path, reserved=reserved))
             except (FormatError, OSError, ValueError) as exc:
@@ -389,11 +395,3 @@ class Assistant:
             scores=dict(scores),
             ranks=dict(ranks),
         )
-
-
-def _bar(items: list[Path], show: bool, desc: str) -> Any:
-    if not show:
-        return items
-    from tqdm import tqdm
-
-    return tqdm(items, desc=desc, unit="file", file=sys.stderr)

@@ -49,17 +49,17 @@ def add_uploads(
         return _lines(["This page serves a corpus of its own; documents cannot be added to it."]), documents_html(
             assistant
         )
-    lines = []
-    for number, path in enumerate(paths, start=1):
+
+    def each(number: int, total: int, path: Path) -> None:
         if report is not None:
-            report((number - 1) / len(paths), f"reading {path.name}")
-        try:
-            result = assistant.add(path)
-        except Exception as exc:  # the page stays usable; the message says what happened
-            lines.append(f"✗ {path.name}: {exc}")
-            continue
-        lines += [f"✓ {d.original} added as {d.id}: {d.title} ({d.units} units)" for d in result.added]
-        lines += [f"✗ {Path(p).name}: {reason}" for p, reason in result.failed]
+            report((number - 1) / total, f"reading {path.name}")
+
+    try:
+        result = assistant.add(*paths, each=each)  # one re-index for all the files
+    except Exception as exc:  # the page stays usable; the message says what happened
+        return _lines([f"✗ {exc}"]), documents_html(assistant)
+    lines = [f"✓ {d.original} added as {d.id}: {d.title} ({d.units} units)" for d in result.added]
+    lines += [f"✗ {Path(p).name}: {reason}" for p, reason in result.failed]
     return _lines(lines), documents_html(assistant)
 
 

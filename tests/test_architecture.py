@@ -22,6 +22,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.text": 0,
     "qa.config": 0,
     "qa.folders": 0,
+    "qa.progress": 0,
     "qa.corpus": 1,
     "qa.search": 2,
     "qa.answers": 3,

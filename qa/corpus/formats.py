@@ -72,7 +72,7 @@ def read_file(path: Path) -> Extracted:
     reader = {".pdf": _pdf, ".docx": _docx, ".html": _html, ".htm": _html}.get(suffix, _plain)
     extracted = reader(path)
     extracted.blocks = [(level, text) for level, text in ((lv, _clean(t)) for lv, t in extracted.blocks) if text]
-    extracted.kind = suffix.lstrip(".").replace("htm", "html").replace("htmll", "html").replace("markdown", "md")
+    extracted.kind = {".htm": "html", ".markdown": "md"}.get(suffix, suffix.lstrip("."))
     if extracted.characters < 10:
         raise FormatError(f"{path.name}: no text found in the file")
     return extracted

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -84,9 +83,9 @@ class Library:
         extracted = read_file(path)
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        for existing in self.documents():
-            if self._meta(existing.id).get("source", {}).get("sha256") == digest:
-                raise FormatError(f"{path.name}: already added as {existing.id}")
+        for folder in self._folders():
+            if (_added_meta(folder) or {}).get("source", {}).get("sha256") == digest:
+                raise FormatError(f"{path.name}: already added as {folder.name}")
         new_id = self._new_id(doc_id or _slug(path.stem) or f"doc-{digest[:10]}", reserved)
         lang = detect_language(" ".join(text for _, text in extracted.blocks[:40]))
         segments = _unique_ids(parse_body(_markdown(extracted.blocks)))
@@ -118,29 +117,31 @@ class Library:
         }
         self.root.mkdir(parents=True, exist_ok=True)
         target = self.root / new_id
-        folder = building_folder(target)
+        building = building_folder(target)  # this process's own; the document is written under its id inside
+        folder = building / new_id
         try:
+            folder.mkdir()
             (folder / META_FILE).write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
             (folder / SOURCE_FILE.format(lang=lang)).write_text(format_segments(segments), encoding="utf-8")
             (folder / f"original.{extracted.kind}").write_bytes(data)
-            _check(folder, new_id)
+            try:
+                load_document(folder)  # exactly as the corpus loader will read it
+            except CorpusError as exc:
+                raise FormatError(f"the document could not be written in the corpus format ({exc})") from exc
             swap_in(folder, target, _is_added, "a document")
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
         return self._row(target)
 
     def documents(self) -> list[AddedDocument]:
         """Every added document, oldest first."""
         if not self.root.is_dir():
             return []
-        rows = [self._row(folder) for folder in document_folders(self.root) if _is_added(folder)]
-        return sorted(rows, key=lambda r: (r.added, r.id))
+        return sorted((self._row(folder) for folder in self._folders()), key=lambda r: (r.added, r.id))
 
     def load(self) -> list[Document]:
         """The added documents, ready to index."""
-        if not self.root.is_dir():
-            return []
-        return [load_document(folder) for folder in document_folders(self.root) if _is_added(folder)]
+        return [load_document(folder) for folder in self._folders()]
 
     def remove(self, doc_id: str) -> AddedDocument:
         """Remove an added document (never a shipped one, never a folder ``qa add`` did not write)."""
@@ -159,17 +160,16 @@ class Library:
 
     # -- helpers ------------------------------------------------------------------------------
 
-    def _meta(self, doc_id: str) -> dict[str, Any]:
-        try:
-            data = yaml.safe_load((self.root / doc_id / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError, yaml.YAMLError):
-            return {}
-        return data if isinstance(data, dict) else {}
+    def _folders(self) -> list[Path]:
+        """The document folders ``qa add`` wrote (anything else under the root is left alone)."""
+        if not self.root.is_dir():
+            return []
+        return [folder for folder in document_folders(self.root) if _is_added(folder)]
 
-    def _row(self, folder: Path) -> AddedDocument:
+    @staticmethod
+    def _row(folder: Path) -> AddedDocument:
         doc = load_document(folder)
-        meta = self._meta(folder.name)
-        source = meta.get("source") or {}
+        source = doc.meta.get("source") or {}
         return AddedDocument(
             id=doc.id,
             title=doc.title or doc.id,
@@ -184,7 +184,7 @@ class Library:
         base = wanted[:56].strip("-") or "doc"
         if not DOC_ID.fullmatch(base):
             raise ValueError(f"invalid document id {wanted!r}: use lower-case letters, digits and '-'")
-        taken = set(reserved) | {p.name for p in self.root.iterdir()} if self.root.is_dir() else set(reserved)
+        taken = set(reserved) | ({p.name for p in self.root.iterdir()} if self.root.is_dir() else set())
         candidate, n = base, 1
         while candidate in taken:
             n += 1
@@ -192,25 +192,20 @@ class Library:
         return candidate
 
 
-def _check(folder: Path, doc_id: str) -> None:
-    """Load the written document as the corpus loader will (under its own name, in a temporary place)."""
-    with tempfile.TemporaryDirectory(prefix="qa-add-") as tmp:
-        view = Path(tmp) / doc_id
-        shutil.copytree(folder, view)
-        try:
-            load_document(view)
-        except CorpusError as exc:
-            raise FormatError(f"the document could not be written in the corpus format ({exc})") from exc
-
-
-def _is_added(folder: Path) -> bool:
+def _added_meta(folder: Path) -> dict[str, Any] | None:
+    """The folder's metadata when ``qa add`` wrote it, else None."""
     try:
         data = yaml.safe_load((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
-        return False
-    return (
+        return None
+    ours = (
         isinstance(data, dict) and isinstance(data.get("source"), dict) and data["source"].get("added_by") == ADDED_BY
     )
+    return data if ours else None
+
+
+def _is_added(folder: Path) -> bool:
+    return _added_meta(folder) is not None
 
 
 def _slug(stem: str) -> str:

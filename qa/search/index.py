@@ -22,7 +22,6 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -36,6 +35,7 @@ from qa.corpus.chunking import Chunker
 from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, expansions
 from qa.folders import building_folder, clear_leftovers, swap_in
+from qa.progress import progress_bar
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
@@ -158,7 +158,7 @@ class SearchIndex:
                 vectors[i] = reused[h]
         batch = 64
         steps = range(0, len(todo), batch)
-        for start in _bar(steps, progress, "embedding"):
+        for start in progress_bar(steps, progress, "embedding", "batch"):
             ids = todo[start : start + batch]
             vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
         tmp = building_folder(folder)  # this process's own: two builds never write into each other
@@ -394,13 +394,3 @@ def _previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
     if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
         return {}
     return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
-
-
-def _bar(steps: range, show: bool, desc: str) -> Any:
-    if not show:
-        return steps
-    try:
-        from tqdm import tqdm
-    except ImportError:  # pragma: no cover - tqdm comes with the dependencies
-        return steps
-    return tqdm(steps, desc=desc, unit="batch", file=sys.stderr)

@@ -19,13 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from qa.progress import progress_bar
 from qa.schema import Chunk
 
 FILES = ("multilingual.npy", "multilingual.json")
@@ -91,12 +91,7 @@ class MultilingualSide:
                 vectors[j] = reused[h]
         if rows.size:
             log(f"multilingual encoder: embedding {len(todo)} of {len(rows)} untranslated passages")
-        steps = range(0, len(todo), BATCH)
-        if progress and todo:
-            from tqdm import tqdm
-
-            steps = tqdm(steps, desc="multilingual", unit="batch", file=sys.stderr)
-        for start in steps:
+        for start in progress_bar(range(0, len(todo), BATCH), progress and bool(todo), "multilingual", "batch"):
             js = todo[start : start + BATCH]
             vectors[js] = encoder.embed_passages([texts[rows[j]] for j in js])
         return cls(rows, vectors, hashes)

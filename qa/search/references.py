@@ -9,6 +9,7 @@ section numbers, its proposals (1)–(6), tensions 2.1–2.5 and tables.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ class ReferenceResolver:
     """Finds references in questions and returns the chunks they point at."""
 
     def __init__(self, docs: Iterable[Document]) -> None:
+        self._named = functools.lru_cache(maxsize=1024)(self._documents_named)
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
@@ -76,7 +78,15 @@ class ReferenceResolver:
         self.section_names = _section_names(paper) if paper is not None else []
 
     def documents_named(self, question: str) -> tuple[list[str], str]:
-        """Documents the question names (by alias), and the question with those names blanked."""
+        """Documents the question names (by alias), and the question with those names blanked.
+
+        One question asks this several times (references, the named-document leg, the
+        answer), so results are remembered per question text.
+        """
+        found, text = self._named(question)
+        return list(found), text
+
+    def _documents_named(self, question: str) -> tuple[tuple[str, ...], str]:
         found: list[str] = []
         text = question
         for alias, doc_id in self.aliases:
@@ -85,7 +95,7 @@ class ReferenceResolver:
                 if doc_id not in found:
                     found.append(doc_id)
                 text = re.sub(pattern, " ", text, flags=re.I)
-        return found, text
+        return tuple(found), text
 
     def parse(self, question: str) -> list[Reference]:
         refs: list[Reference] = []
