@@ -143,12 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.set_defaults(func=cmd_eval)
 
-    srv = verbs.add_parser("serve", help="start the chat page (Gradio)")
+    srv = verbs.add_parser("serve", help="start the chat page, the HTTP API (/api, /docs) and MCP (/mcp)")
     _corpus_option(srv)
     _model_options(srv)
     srv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    srv.add_argument("--api-only", action="store_true", help="serve the HTTP API and MCP without the page")
     srv.set_defaults(func=cmd_serve)
+
+    mcp = verbs.add_parser("mcp", help="serve the ask and search tools to an MCP client over stdin/stdout")
+    _corpus_option(mcp)
+    _model_options(mcp)
+    mcp.set_defaults(func=cmd_mcp)
 
     questions = verbs.add_parser("questions", help="validate a question set against the spec and the corpus")
     question_verbs = questions.add_subparsers(title="questions commands")
@@ -352,9 +358,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from qa.web import serve
+    from qa.server import serve
 
-    serve(args.host, args.port, corpus=args.corpus, model=args.model, index=args.index)
+    serve(args.host, args.port, api_only=args.api_only, corpus=args.corpus, model=args.model, index=args.index)
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from qa.agents import run_stdio
+
+    # stdout is the protocol's channel: everything else the assistant says goes to stderr.
+    run_stdio(_assistant(args))
     return 0
 
 

@@ -1,6 +1,6 @@
 """The Gradio chat page: ask in Chinese or English, check every claim against the original.
 
-    qa serve [--host 127.0.0.1] [--port 7860]
+    qa serve [--host 127.0.0.1] [--port 7860]     (served by qa.server, beside the API)
 
 The page is a chat with history; each answer's ``[n]`` markers point at a
 sources panel that shows every cited passage with its document, section path,
@@ -398,25 +398,3 @@ def build_app(assistant: Any) -> Any:
         box.submit(respond, inputs=[box, chat, mode, k, lang], outputs=[chat, sources, box], api_name="ask")
     app.queue(default_concurrency_limit=4, max_size=128)
     return app
-
-
-def serve(host: str = "127.0.0.1", port: int = 7860, **assistant_options: Any) -> None:
-    import gradio as gr
-
-    from qa.assistant import Assistant
-
-    app = build_app(Assistant(**assistant_options))
-    # System fonts: the default theme would fetch web fonts from Google, an outside request.
-    theme = gr.themes.Default(
-        font=["system-ui", "Noto Sans CJK SC", "sans-serif"], font_mono=["ui-monospace", "monospace"]
-    )
-    app.launch(
-        server_name=host,
-        server_port=port,
-        show_error=False,
-        css=CSS,
-        theme=theme,
-        ssr_mode=False,
-        quiet=False,
-        max_file_size=UPLOAD_LIMIT,  # anything larger is refused before it is stored
-    )

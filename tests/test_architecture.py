@@ -32,6 +32,9 @@ STAGES = {  # module or subpackage -> rank
     "qa.web": 6,
     "qa.web_documents": 6,
     "qa.langchain": 6,
+    "qa.api": 6,
+    "qa.agents": 6,
+    "qa.server": 6,
 }
 FACADE = {"__version__": 0, "Answer": 0, "Citation": 0, "Hit": 0, "Assistant": 4}  # what `from qa import …` names
 

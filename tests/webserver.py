@@ -25,7 +25,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(timeout: float = 300.0, index: str = "default") -> Iterator[str]:
+def running_server(timeout: float = 300.0, index: str = "default", api_only: bool = False) -> Iterator[str]:
+    """The server's base URL ending in "/"; ``api_only`` serves the HTTP API and MCP without the page."""
     port = free_port()
     # Documents added through the page go to a throw-away folder, never the project's own user corpus.
     library = tempfile.mkdtemp(prefix="qa-serve-library-")
@@ -33,7 +34,8 @@ def running_server(timeout: float = 300.0, index: str = "default") -> Iterator[s
     # The server's output goes to a temporary file, kept (and named in the error) only if it fails.
     log = tempfile.NamedTemporaryFile("w", prefix=f"qa-serve-{port}-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--index", index],
+        [sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--index", index]
+        + (["--api-only"] if api_only else []),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -41,6 +43,7 @@ def running_server(timeout: float = 300.0, index: str = "default") -> Iterator[s
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
+    ready = url + ("healthz" if api_only else "")
     failed = True
     try:
         deadline = time.time() + timeout
@@ -48,7 +51,7 @@ def running_server(timeout: float = 300.0, index: str = "default") -> Iterator[s
             if proc.poll() is not None:
                 raise RuntimeError(f"qa serve exited with {proc.returncode}; see {log.name}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:
+                with urllib.request.urlopen(ready, timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
