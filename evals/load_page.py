@@ -52,7 +52,7 @@ def main() -> None:
 
     async def ask(http: httpx.AsyncClient, question: str) -> list[Any]:
         """One question through the page's queue; returns the event's output data."""
-        posted = await http.post("/gradio_api/call/ask", json={"data": [question, [], "hybrid", 10, "auto"]})
+        posted = await http.post("/gradio_api/call/ask", json={"data": [question, [], "hybrid", 10, "auto", "auto"]})
         posted.raise_for_status()
         event = posted.json()["event_id"]
         async with http.stream("GET", f"/gradio_api/call/ask/{event}") as stream:

@@ -13,19 +13,30 @@ are off, so the page makes no outside requests.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from qa.corpus.formats import MAX_BYTES
-from qa.schema import Answer, Chunk, Citation, Hit
-from qa.search.asked import set_apart_footnotes
+from qa.schema import Answer, Chunk
 from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
+from qa.web_answers import (
+    SOURCES_JS,
+    answer_html,
+    citation_reference,
+    conversation_markdown,
+    escape,
+    highlight,
+    is_traditional,
+    sources_html,
+    sources_panel,
+)
 from qa.web_documents import ACCEPTED, add_uploads, documents_html, limit_text
+
+__all__ = ["answer_html", "build_app", "highlight", "reply", "sources_html"]
 
 _log = logging.getLogger(__name__)
 
@@ -42,19 +53,39 @@ EXAMPLES = [
 UPLOAD_LIMIT = MAX_BYTES  # bytes per uploaded file (documents to add); the server refuses larger uploads
 
 CSS = """
-.qa-card {border:1px solid #ddd; border-radius:8px; padding:10px 12px; margin:8px 0; background:#fff;}
+.qa-card {border:1px solid #ddd; border-radius:8px; padding:8px 10px; margin:6px 0; background:#fff; scroll-margin:8px;}
+.qa-card.qa-hl {outline:3px solid #f5a623; background:#fff8e6;}
 .qa-card h4 {margin:0 0 4px 0; font-size:0.95em;}
 .qa-path {color:#555; font-size:0.85em; margin-bottom:6px;}
 .qa-cols {display:flex; gap:12px;}
-.qa-cols > div {flex:1; font-size:0.9em; line-height:1.5; white-space:pre-wrap;}
+.qa-cols > div {flex:1; min-width:0; font-size:0.9em; line-height:1.5; white-space:pre-wrap; overflow-wrap:anywhere;}
 .qa-cols .qa-lang {font-weight:bold; color:#777; font-size:0.8em;}
 mark {background:#ffe58f; padding:0 1px;}
 .qa-note {color:#8a6d3b; font-size:0.85em;}
+.qa-cite {margin-top:6px; font-size:0.85em; color:#444;}
+.qa-copy {margin:2px 0 0 6px; border:1px solid #bbb; border-radius:4px; background:#fafafa; padding:1px 6px; cursor:pointer; font-size:0.85em;}
+.qa-panel {max-height:80vh; overflow-y:auto; padding-right:4px;}
+.qa-turn > summary {cursor:pointer; color:#555; margin:6px 0;}
+.qa-answer p {margin:0 0 6px 0;}
+.qa-answer .qa-lead {font-weight:600;}
+.qa-answer .qa-from {font-weight:600; color:#3d4a6b; margin-top:6px; font-size:0.9em;}
+.qa-answer ul, .qa-answer ol {margin:2px 0 8px 0; padding-left:1.4em;}
+.qa-answer li {margin:2px 0;}
+a.qa-ref {text-decoration:none; font-weight:600; color:#1a56db; cursor:pointer; white-space:nowrap;}
+.qa-structure {display:grid; grid-template-columns:1fr 1fr; gap:16px;}
+.qa-column {display:flex; flex-direction:column; gap:8px; min-width:0;}
+.qa-column h4 {margin:0;}
+.qa-box {text-align:left; border:1px solid #9aa5c4; background:#f4f6fb; border-radius:6px; padding:8px 10px; cursor:pointer; white-space:normal; line-height:1.45; font:inherit;}
+.qa-box:hover, .qa-chip:hover {background:#e6ebf7;}
+.qa-box small {display:block; color:#555; margin-top:2px;}
+.qa-examples {display:flex; flex-wrap:wrap; gap:6px;}
+.qa-chip {border:1px solid #ccd; border-radius:14px; padding:3px 10px; background:#fff; cursor:pointer; font-size:0.85em; text-align:left; white-space:normal; font-family:inherit;}
+@media (max-width: 700px) {
+  .qa-structure {grid-template-columns:1fr;}
+  .qa-cols {flex-direction:column;}
+  .qa-panel {max-height:none; overflow-y:visible;}
+}
 """
-
-
-def escape(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]#|~!])")  # what makes emphasis, links, images, headings, tables
@@ -75,172 +106,71 @@ def as_text(text: str) -> str:
     return _LINKABLE.sub(lambda m: m[1] + _ENTITY[m[2]], escaped)
 
 
-def highlight(text: str, quote: str | None) -> str:
-    """``text`` escaped, with the first occurrence of ``quote`` wrapped in <mark>.
-
-    The paper's own footnote markers ([6]) are shown as superscripts, in the text and the
-    quote alike, so that only the answer's [n] read as citations.
-    """
-    text = set_apart_footnotes(text)
-    quote = set_apart_footnotes(quote) if quote else quote
-    if not quote or quote not in text:
-        return escape(text)
-    start = text.index(quote)
-    return escape(text[:start]) + "<mark>" + escape(quote) + "</mark>" + escape(text[start + len(quote) :])
-
-
-def answer_markdown(answer: Answer) -> str:
-    """The chat bubble: the answer text, escaped so that nothing in it can become markup."""
-    text = escape(answer.text)
-    return re.sub(r"\n", "  \n", text)
-
-
-def _passage_card(
-    marker: str,
-    title: str,
-    path: str,
-    path_en: str | None,
-    zh: str,
-    en: str | None,
-    quote_zh: str | None,
-    quote_en: str | None,
-) -> str:
-    english = (
-        f'<div><div class="qa-lang">English (unofficial translation)</div>{highlight(en, quote_en)}</div>'
-        if en
-        else '<div><div class="qa-lang">English</div><span class="qa-note">No English translation of this passage yet.</span></div>'
-    )
-    path_line = escape(path) + (f"<br>{escape(path_en)}" if path_en else "")
-    return (
-        f'<div class="qa-card"><h4>{escape(marker)} {escape(title)}</h4><div class="qa-path">{path_line}</div>'
-        f'<div class="qa-cols"><div><div class="qa-lang">中文原文</div>{highlight(zh, quote_zh)}</div>{english}</div></div>'
-    )
-
-
-def sources_html(answer: Answer, chunks: dict[str, Chunk]) -> str:
-    """The sources panel: every cited passage (or, for an abstention, the related reading)."""
-    if answer.abstained:
-        cards = [_hit_card(h, chunks) for h in answer.hits[:3]]
-        heading = "相关段落 · Related passages (they do not answer the question)"
-        return f"<h3>{escape(heading)}</h3>" + "".join(cards) if cards else ""
-    cards = []
-    for c in answer.citations:
-        chunk = chunks.get(c.chunk_id)
-        if chunk is None:
-            continue
-        quote_zh, quote_en = _quotes(c)
-        title = c.doc_title or chunk.doc_id
-        cards.append(
-            _passage_card(
-                f"[{c.marker}]",
-                title,
-                chunk.section,
-                chunk.section_en,
-                chunk.text,
-                chunk.translation,
-                quote_zh,
-                quote_en,
-            )
-        )
-    notes = "".join(f'<p class="qa-note">{escape(n)}</p>' for n in answer.notes)
-    return f"<h3>{escape('来源 · Sources')}</h3>{notes}" + "".join(cards)
-
-
-def _quotes(c: Citation) -> tuple[str | None, str | None]:
-    if c.quote_lang == "en":
-        return c.other, c.quote
-    return c.quote, c.other
-
-
-def _hit_card(hit: Hit, chunks: dict[str, Chunk]) -> str:
-    chunk = chunks.get(hit.chunk_id)
-    text = chunk.text if chunk else hit.text
-    return _passage_card("·", hit.doc_title, hit.section, hit.section_en, text, hit.translation, None, None)
-
-
 # -- the structure picture -----------------------------------------------------------------------
 
 
-def structure_elements(
-    assistant: Any,
-) -> tuple[list[dict[str, str]], list[dict[str, str]], list[tuple[int, int, float]]]:
-    """Tensions (section 2's sub-headings), proposals (section 3's) and the links between them.
-
-    Both lists are read from the paper's outline passages; a tension and a proposal
-    are linked when their sections' texts are most alike (TF-IDF cosine over the
-    index's own tokens): each tension to its closest proposal and each proposal to
-    its closest tension.
-    """
-    chunks = assistant.chunks
-    outlines = {c.segment_ids[0]: c for c in chunks if c.kind == "outline" and c.doc_id == "paper"}
+def structure_elements(assistant: Any) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Tensions (section 2's sub-headings) and proposals (section 3's), read from the paper's outline passages."""
+    outlines = {c.segment_ids[0]: c for c in assistant.chunks if c.kind == "outline" and c.doc_id == "paper"}
     doc = assistant.documents.get("paper")
     if doc is None or "2" not in outlines or "3" not in outlines:
-        return [], [], []
+        return [], []
     by_id = {s.id: s for s in doc.segments}
 
     def element(seg_id: str) -> dict[str, str]:
         seg = by_id[seg_id]
         return {"id": seg_id, "zh": seg.text.rstrip("。"), "en": (seg.translation or "").rstrip(".")}
 
-    tensions = [element(s) for s in outlines["2"].segment_ids[1:]]
-    proposals = [element(s) for s in outlines["3"].segment_ids[1:]]
-    index = assistant.index
-    tokenizer, idf = index.tokenizer, index.lexical.idf
+    return [element(s) for s in outlines["2"].segment_ids[1:]], [element(s) for s in outlines["3"].segment_ids[1:]]
 
-    def vector(prefix: str) -> dict[str, float]:
-        text = " ".join(
-            c.text
-            for c in chunks
-            if c.doc_id == "paper" and c.kind != "outline" and c.segment_ids[0].startswith(prefix)
+
+def structure_html(tensions: list[dict[str, str]], proposals: list[dict[str, str]]) -> str:
+    """The five tensions and the six proposals as two columns of boxes; choosing a box asks about it.
+
+    A box carries its element's id ("@2.3"); the page asks :func:`element_question` in the
+    language of the settings.
+
+    No lines between them: the paper states no pairing of tensions with proposals, and lines
+    computed from word overlap would read as if it did.
+    """
+
+    def column(title: str, items: list[dict[str, str]]) -> str:
+        boxes = "".join(
+            f'<button type="button" class="qa-box" data-ask="@{escape(item["id"])}">'
+            f"{escape(item['zh'])}"
+            f"<small>{escape(item['en'])}</small></button>"
+            for item in items
         )
-        counts: dict[str, float] = {}
-        for token in tokenizer(text):
-            counts[token] = counts.get(token, 0.0) + idf(token)
-        norm = float(np.sqrt(sum(v * v for v in counts.values()))) or 1.0
-        return {t: v / norm for t, v in counts.items()}
+        return f'<div class="qa-column"><h4>{escape(title)}</h4>{boxes}</div>'
 
-    tv = [vector(t["id"]) for t in tensions]
-    pv = [vector(p["id"]) for p in proposals]
-    sims = np.array([[sum(a[t] * b.get(t, 0.0) for t in a) for b in pv] for a in tv])
-    links = {(i, int(np.argmax(sims[i]))) for i in range(len(tensions))} | {
-        (int(np.argmax(sims[:, j])), j) for j in range(len(proposals))
-    }
-    return tensions, proposals, sorted((i, j, float(sims[i, j])) for i, j in links)
-
-
-def structure_svg(
-    tensions: list[dict[str, str]], proposals: list[dict[str, str]], links: list[tuple[int, int, float]]
-) -> str:
-    """An SVG of the five tensions (left), the six proposals (right) and their links."""
-    width, row, box_w = 900, 58, 360
-    height = max(len(tensions), len(proposals)) * row + 50
-    left_x, right_x = 10, width - box_w - 10
-
-    def y_of(i: int, n: int) -> float:
-        return 40 + i * (height - 50) / max(n, 1)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" font-family="sans-serif" font-size="12">'
-    ]
-    parts.append(f'<text x="{left_x}" y="20" font-weight="bold">{escape("五对关系 · Five tensions (§2.1–2.5)")}</text>')
-    parts.append(
-        f'<text x="{right_x}" y="20" font-weight="bold">{escape("六方面政策建议 · Six proposals (§3)")}</text>'
+    return (
+        '<div class="qa-structure">'
+        + column("五对关系 · Five tensions (§2.1–2.5)", tensions)
+        + column("六方面政策建议 · Six proposals (§3)", proposals)
+        + "</div>"
     )
-    for i, j, strength in links:
-        y1, y2 = y_of(i, len(tensions)) + 20, y_of(j, len(proposals)) + 20
-        parts.append(
-            f'<line x1="{left_x + box_w}" y1="{y1}" x2="{right_x}" y2="{y2}" stroke="#4269d0" stroke-opacity="{0.35 + 0.6 * min(strength * 4, 1):.2f}" stroke-width="2"><title>{strength:.2f}</title></line>'
+
+
+def examples_html() -> str:
+    """Example questions as chips that ask at once, like the structure boxes."""
+    return (
+        '<div class="qa-examples">'
+        + "".join(
+            f'<button type="button" class="qa-chip" data-ask="{escape(e)}">{escape(e)}</button>' for e in EXAMPLES
         )
-    for items, x in ((tensions, left_x), (proposals, right_x)):
-        for i, item in enumerate(items):
-            y = y_of(i, len(items))
-            zh = item["zh"] if len(item["zh"]) <= 30 else item["zh"][:29] + "…"
-            en = item["en"] if len(item["en"]) <= 58 else item["en"][:57] + "…"
-            parts.append(f'<rect x="{x}" y="{y}" width="{box_w}" height="42" rx="6" fill="#f4f6fb" stroke="#9aa5c4"/>')
-            parts.append(f'<text x="{x + 8}" y="{y + 17}">{escape(zh)}</text>')
-            parts.append(f'<text x="{x + 8}" y="{y + 34}" fill="#555" font-size="11">{escape(en)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        + "</div>"
+    )
+
+
+# A box or chip asks its question: the component's value becomes the question and its click event fires.
+PICK_JS = """
+element.addEventListener('click', (event) => {
+  const choice = event.target.closest('[data-ask]');
+  if (!choice) return;
+  props.value = choice.dataset.ask;
+  trigger('click');
+});
+"""
 
 
 def element_question(element: dict[str, str], lang: str) -> str:
@@ -280,40 +210,81 @@ def about_html(assistant: Any) -> str:
 # -- the app ------------------------------------------------------------------------------------------
 
 
+Turn = dict[str, Any]  # one answered question: question, answer (plain text), sources (HTML), references
+
+
 def reply(
-    assistant: Any, chunks: dict[str, Chunk], message: Any, history: Any, mode: Any, k: Any, lang: Any
-) -> tuple[list[dict[str, str]], str, str]:
-    """One turn of the chat: (history with the question and answer, sources panel, cleared box).
+    assistant: Any,
+    chunks: dict[str, Chunk],
+    message: Any,
+    history: Any,
+    mode: Any,
+    k: Any,
+    lang: Any,
+    turns: Any = None,
+    script: Any = "auto",
+) -> tuple[list[dict[str, str]], str, str, list[Turn]]:
+    """One turn of the chat: (history with the question and answer, sources panel, cleared box, turns).
 
     Every failure becomes a message in the chat, never Gradio's bare "Error" badge with
     the question gone: a bad question or setting says what is wrong; anything else says
-    that the answer failed and is logged with its traceback on the server.
+    that the answer failed and is logged with its traceback on the server. ``turns`` keeps
+    each answered question's sources (the panel shows them all) and references (the export).
     """
     history = [turn for turn in (history if isinstance(history, list) else []) if isinstance(turn, dict)]
+    turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, dict)]
     text = message if isinstance(message, str) else ""
     shown = as_text(text[:300])
+    panel = sources_panel(turns)
     try:
         question = check_question(text)
         if isinstance(k, bool) or not isinstance(k, int | float) or not 1 <= k <= 10 or k != int(k):
             raise ValueError(f"k must be a whole number from 1 to 10, not {k!r}")
         answer = assistant.ask(question, lang=None if lang in ("auto", None) else lang, k=int(k), mode=mode)
     except (QuestionError, ValueError) as exc:
-        return (
-            [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": as_text(str(exc))}],
-            "",
-            "",
-        )
+        error = {"role": "assistant", "content": as_text(str(exc))}
+        return [*history, {"role": "user", "content": shown}, error], panel, "", turns
     except Exception as exc:  # the page must stay usable whatever went wrong underneath
         _log.exception("answering %r failed", text[:300])
         failed = (
             f"Sorry, this question could not be answered ({type(exc).__name__}: {str(exc)[:300]}). 抱歉，回答时出错。"
         )
-        return [*history, {"role": "user", "content": shown}, {"role": "assistant", "content": as_text(failed)}], "", ""
+        error = {"role": "assistant", "content": as_text(failed)}
+        return [*history, {"role": "user", "content": shown}, error], panel, "", turns
+    number = len(turns) + 1
+    traditional = script == "繁體" or (script == "auto" and answer.language == "zh" and is_traditional(question))
     history += [
         {"role": "user", "content": as_text(question)},
-        {"role": "assistant", "content": answer_markdown(answer)},
+        {"role": "assistant", "content": answer_html(answer, number, traditional)},
     ]
-    return history, sources_html(answer, chunks), ""
+    turns = [*turns, _turn(assistant, chunks, question, answer, number)]
+    return history, sources_panel(turns), "", turns
+
+
+def _turn(assistant: Any, chunks: dict[str, Chunk], question: str, answer: Answer, number: int) -> Turn:
+    references = []
+    for c in answer.citations:
+        chunk = chunks.get(c.chunk_id)
+        ref = citation_reference(c, chunk, assistant.documents.get(c.doc_id)) if chunk else None
+        where = (ref.zh if answer.language == "zh" else ref.en) if ref else f"{c.doc_title} {c.section}"
+        references.append((c.marker, f"{where} — “{c.quote}”"))
+    return {
+        "question": question,
+        "answer": answer.text,
+        "sources": sources_html(answer, chunks, assistant.documents, number),
+        "references": references,
+    }
+
+
+def export_file(turns: Any) -> str | None:
+    """The conversation as a Markdown file for the download button (None before the first answer)."""
+    turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, dict)]
+    if not turns:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="qa-export-"))
+    path = folder / "qa-conversation.md"
+    path.write_text(conversation_markdown(turns), encoding="utf-8")
+    return str(path)
 
 
 def build_app(assistant: Any) -> Any:
@@ -336,53 +307,62 @@ def build_app(assistant: Any) -> Any:
             by_index[id(index)] = {c.id: c for c in index.chunks}
         return by_index[id(index)]
 
-    tensions, proposals, links = structure_elements(assistant)
+    tensions, proposals = structure_elements(assistant)
+    elements = {f"@{item['id']}": item for item in [*tensions, *proposals]}
 
     def respond(
-        message: str, history: list[dict[str, str]] | None, mode: str, k: float, lang: str
-    ) -> tuple[list[dict[str, str]], str, str]:
-        return reply(assistant, current_chunks(), message, history, mode, k, lang)
+        message: str, history: Any, turns: Any, mode: str, k: float, lang: str, script: str
+    ) -> tuple[list[dict[str, str]], str, str, list[Turn]]:
+        return reply(assistant, current_chunks(), message, history, mode, k, lang, turns, script)
+
+    def picked(
+        choice: str, history: Any, turns: Any, mode: str, k: float, lang: str, script: str
+    ) -> tuple[list[dict[str, str]], str, str, list[Turn]]:
+        """A structure box (its "@id") or an example chip (its question) was chosen: ask it."""
+        item = elements.get(choice if isinstance(choice, str) else "")
+        question = element_question(item, "en" if lang == "en" else "zh") if item else choice
+        return respond(question, history, turns, mode, k, lang, script)
 
     with gr.Blocks(title="qa — S&T and industrial innovation policy", analytics_enabled=False) as app:
         gr.Markdown(
             "## 科技创新与产业创新融合 · S&T and industrial innovation integration\n"
             "Ask in Chinese or English about the 2025 paper and six related laws and policy documents. "
-            "Every claim is quoted from the documents with a citation `[n]`; check it in the sources panel."
+            "Every claim is quoted from the documents with a citation `[n]`: click it to see the passage."
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Chat", height=520, sanitize_html=True, render_markdown=True)
+        turns = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=300):
+                chat = gr.Chatbot(
+                    label="Chat",
+                    height=560,
+                    sanitize_html=True,
+                    render_markdown=True,
+                    autoscroll=False,
+                    elem_id="qa-chat",
+                )
                 box = gr.Textbox(
                     placeholder="例如：文章提出的五对关系是什么？ / e.g. What are the five tensions the paper names?",
                     max_length=MAX_QUESTION_CHARS,
                     label=f"Question (up to {MAX_QUESTION_CHARS} characters)",
                     submit_btn=True,
                 )
-                gr.Examples(examples=[[e] for e in EXAMPLES], inputs=[box], label="Examples")
-            with gr.Column(scale=2):
-                sources = gr.HTML(label="Sources", max_height=640)
+                examples = gr.HTML(value="", html_template="${chips}", chips=examples_html(), js_on_load=PICK_JS)
+                download = gr.DownloadButton("导出对话 · Export conversation (.md)", value=None, size="sm")
+            with gr.Column(scale=2, min_width=300):
+                sources = gr.HTML(label="Sources", elem_id="qa-sources", js_on_load=SOURCES_JS)
         with gr.Accordion("Settings", open=False):
             mode = gr.Dropdown(["hybrid", "bm25", "dense"], value="hybrid", label="Retrieval mode")
             k = gr.Slider(1, 10, value=10, step=1, label="Passages to retrieve")
             lang = gr.Dropdown(["auto", "zh", "en"], value="auto", label="Answer language")
+            script = gr.Radio(
+                ["auto", "简体", "繁體"], value="auto", label="Chinese script of answers (auto: as the question)"
+            )
         with gr.Accordion(
             "The paper's structure: five tensions and six proposals (choose one to ask about it)", open=True
         ):
-            gr.HTML(structure_svg(tensions, proposals, links))
-            with gr.Row():
-                for item in [*tensions, *proposals]:
-                    button = gr.Button(item["id"], size="sm", min_width=60)
-
-                    def ask_about(
-                        history: list[dict[str, str]] | None,
-                        mode: str,
-                        k: float,
-                        lang: str,
-                        item: dict[str, str] = item,
-                    ) -> tuple[list[dict[str, str]], str, str]:
-                        return respond(element_question(item, "en" if lang == "en" else "zh"), history, mode, k, lang)
-
-                    button.click(ask_about, inputs=[chat, mode, k, lang], outputs=[chat, sources, box])
+            picture = gr.HTML(
+                value="", html_template="${boxes}", boxes=structure_html(tensions, proposals), js_on_load=PICK_JS
+            )
         with gr.Accordion("Add a document", open=False):
             uploads = gr.File(label=f"Your documents ({limit_text()})", file_count="multiple", file_types=ACCEPTED)
             add_button = gr.Button("Add to the corpus", size="sm")
@@ -395,6 +375,40 @@ def build_app(assistant: Any) -> Any:
             return add_uploads(assistant, files, lambda share, text: progress(share, desc=text))
 
         add_button.click(add_files, inputs=[uploads], outputs=[added_status, added_table], api_name="add")
-        box.submit(respond, inputs=[box, chat, mode, k, lang], outputs=[chat, sources, box], api_name="ask")
+        settings = [mode, k, lang, script]
+        outputs = [chat, sources, box, turns]
+        for event in (
+            box.submit(respond, inputs=[box, chat, turns, *settings], outputs=outputs, api_name="ask"),
+            examples.click(
+                picked, inputs=[examples, chat, turns, *settings], outputs=outputs, api_visibility="private"
+            ),
+            picture.click(picked, inputs=[picture, chat, turns, *settings], outputs=outputs, api_visibility="private"),
+        ):
+            event.then(export_file, inputs=[turns], outputs=[download], api_visibility="private").then(
+                None, js=SCROLL_TO_QUESTION
+            )
     app.queue(default_concurrency_limit=4, max_size=128)
     return app
+
+
+# After an answer, show its question at the top of the chat rather than the end of a long answer.
+SCROLL_TO_QUESTION = """
+() => {
+  const chat = document.querySelector('#qa-chat');
+  if (!chat) return;
+  const asked = chat.querySelectorAll('.user-row');
+  const last = asked[asked.length - 1];
+  const panel = document.querySelector('.qa-panel');
+  if (panel) panel.scrollTop = 0;
+  if (!last) return;
+  let box = last.parentElement;
+  while (box && box !== document.body) {
+    const style = getComputedStyle(box).overflowY;
+    if ((style === 'auto' || style === 'scroll') && box.scrollHeight > box.clientHeight + 1) break;
+    box = box.parentElement;
+  }
+  if (!box || box === document.body) return;
+  // below the chat's own toolbar (share, clear, copy), which floats over its top edge
+  box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 48;
+}
+"""

@@ -31,6 +31,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.cli": 6,
     "qa.web": 6,
     "qa.web_documents": 6,
+    "qa.web_answers": 6,
     "qa.langchain": 6,
     "qa.api": 6,
     "qa.agents": 6,

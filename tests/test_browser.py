@@ -44,16 +44,16 @@ def test_questions_in_both_languages_and_escaping() -> None:
 
             ask(page, "这篇文章提出了哪六方面政策建议？")
             page.get_by_text("（共6项）").first.wait_for(timeout=60_000)
-            page.locator(".qa-card").nth(5).wait_for(timeout=30_000)
-            assert page.locator(".qa-card").count() == 6
-            assert "促进源头融合" in page.locator(".qa-card").first.inner_text()
+            page.locator(".qa-current .qa-card").nth(5).wait_for(timeout=30_000)
+            assert page.locator(".qa-current .qa-card").count() == 6
+            assert "促进源头融合" in page.locator(".qa-current .qa-card").first.inner_text()
             page.screenshot(path=str(SHOTS / "browser-zh.png"), full_page=True)
 
             ask(page, "What are the five tensions the paper names?")
             page.get_by_text("(5 items)").first.wait_for(timeout=60_000)
-            page.locator("mark").first.wait_for(timeout=30_000)
-            assert page.locator(".qa-card").count() == 5
-            assert "foresight and practicality" in page.locator(".qa-card").first.inner_text()
+            page.locator("#qa-src-2-5").wait_for(timeout=30_000)
+            assert page.locator(".qa-current .qa-card").count() == 5
+            assert "foresight and practicality" in page.locator(".qa-current .qa-card").first.inner_text()
 
             ask(page, "<script>alert(1)</script> 是什么？")
             page.get_by_text("<script>alert(1)</script>", exact=False).first.wait_for(timeout=60_000)
@@ -114,3 +114,57 @@ def test_adding_a_document_on_the_page_makes_it_searchable(tmp_path: Path) -> No
         folder = Path(__file__).resolve().parents[1] / "indexes" / index
         if folder.is_dir() and is_qa_index(folder):
             shutil.rmtree(folder)
+
+
+def _no_horizontal_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"))
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_reading_citing_and_exporting_an_answer(width: int, tmp_path: Path) -> None:
+    """Click a [n] and see its card highlighted; ask by clicking a structure box; copy a citation; export."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with running_server() as url, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+            page = context.new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            page.locator("textarea").first.wait_for(timeout=60_000)
+            assert _no_horizontal_scroll(page)
+
+            ask(page, "What does Article 45 of the Law on Promoting the Transformation of S&T Achievements require?")
+            page.locator("#qa-src-1-3").wait_for(timeout=60_000)
+            marker = page.locator('a.qa-ref[href="#qa-src-1-3"]')
+            assert marker.inner_text() == "[3]"
+            marker.click()
+            card = page.locator("#qa-src-1-3")
+            page.wait_for_function("document.querySelector('#qa-src-1-3').classList.contains('qa-hl')", timeout=5_000)
+            assert page.locator(".qa-card.qa-hl").count() == 1 and len(browser.contexts[0].pages) == 1
+            box = card.bounding_box()
+            assert box is not None and box["y"] < 900 and box["y"] + 40 > 0  # brought into view
+            assert "（二）利用该项职务科技成果作价投资" in card.locator("mark").first.inner_text()
+
+            card.get_by_role("button", name="复制引用 GB/T 7714").click()
+            page.wait_for_function("window.__qaCopied !== undefined", timeout=5_000)
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied.startswith("《中华人民共和国促进科技成果转化法》第四十五条第一款第（二）项。"), copied
+            assert "全国人民代表大会常务委员会. 中华人民共和国促进科技成果转化法[Z]." in copied
+
+            page.locator(".qa-box").nth(5 + 3).click()  # proposal (4): the boxes themselves ask
+            page.locator("#qa-src-2-1").wait_for(timeout=60_000)
+            assert "知识产权" in page.locator(".qa-current .qa-card").first.inner_text()
+            assert page.locator("details.qa-turn").count() == 1  # the first answer's sources, folded
+
+            with page.expect_download(timeout=30_000) as download:
+                page.get_by_text("Export conversation (.md)").click()
+            exported = tmp_path / "conversation.md"
+            download.value.save_as(exported)
+            text = exported.read_text(encoding="utf-8")
+            assert text.count("\n## ") == 2 and "Article 45, paragraph 1, item (2)" in text
+            assert "第四条政策建议讲了什么？" in text
+            assert _no_horizontal_scroll(page)
+            page.screenshot(path=str(SHOTS / f"browser-{width}.png"), full_page=True)
+        finally:
+            browser.close()

@@ -10,16 +10,15 @@ from qa import Assistant
 from qa.corpus.formats import MAX_BYTES
 from qa.schema import Answer, Citation, Hit
 from qa.web import (
-    answer_markdown,
     as_text,
     element_question,
-    escape,
-    highlight,
+    examples_html,
+    export_file,
     reply,
-    sources_html,
     structure_elements,
-    structure_svg,
+    structure_html,
 )
+from qa.web_answers import answer_html, escape, highlight, sources_html, sources_panel
 from qa.web_documents import add_uploads, documents_html
 from tests.webserver import running_server
 
@@ -36,7 +35,7 @@ def test_everything_shown_is_escaped() -> None:
     assert highlight("a <b> c", "<b>") == "a <mark>&lt;b&gt;</mark> c"
     assert highlight("plain", "absent") == "plain"
     answer = Answer("q", "<img src=x onerror=alert(1)> [1]\nline two", "en", False)
-    assert "<img" not in answer_markdown(answer) and "&lt;img" in answer_markdown(answer)
+    assert "<img" not in answer_html(answer) and "&lt;img" in answer_html(answer)
 
 
 def test_sources_show_original_and_translation_side_by_side(assistant: Assistant) -> None:
@@ -72,23 +71,70 @@ def test_sources_escape_corpus_text() -> None:
 
 
 def test_structure_picture_comes_from_the_corpus(assistant: Assistant) -> None:
-    tensions, proposals, links = structure_elements(assistant)
+    tensions, proposals = structure_elements(assistant)
     paper = assistant.documents["paper"]
     headings = {s.id for s in paper.segments if s.kind == "heading"}
     assert [t["id"] for t in tensions] == [f"2.{n}" for n in range(1, 6)] and all(t["id"] in headings for t in tensions)
     assert [p["id"] for p in proposals] == [f"3-({n})" for n in range(1, 7)]
-    assert {i for i, _, _ in links} == set(range(5)) and {j for _, j, _ in links} == set(range(6))
-    svg = structure_svg(tensions, proposals, links)
-    assert svg.startswith("<svg") and svg.count("<rect") == 11 and svg.count("<line") == len(links)
+    page = structure_html(tensions, proposals)
+    assert page.count('class="qa-box"') == 11 and "…" not in page  # full labels, every box a button
+    assert escape(tensions[4]["zh"]) in page and escape(proposals[5]["en"]) in page
+    assert 'data-ask="@3-(4)"' in page and "<line" not in page and "<svg" not in page
+    assert examples_html().count('class="qa-chip"') == 6
 
 
 def test_choosing_an_element_asks_about_it(assistant: Assistant) -> None:
-    tensions, proposals, _ = structure_elements(assistant)
+    tensions, proposals = structure_elements(assistant)
     assert element_question(proposals[3], "zh") == "第四条政策建议讲了什么？"
     answer = assistant.ask(element_question(proposals[3], "zh"))
     assert answer.citations and all(c.chunk_id.startswith("paper/3-(4)") for c in answer.citations)
     answer = assistant.ask(element_question(tensions[2], "en"))
     assert answer.citations and all(c.section.startswith("2 ") and "2.3" in c.section for c in answer.citations)
+
+
+def test_answers_are_laid_out_one_item_per_sentence_with_linked_markers(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "What does Article 45 of the Law on Promoting the Transformation of S&T Achievements require?"
+    )
+    page = answer_html(answer, turn=3)
+    assert page.count("<li>") == len(answer.citations) and page.count('class="qa-from"') == 1
+    assert "Law of the People&#x27;s Republic of China on Promoting" in page  # the English title for an English answer
+    for c in answer.citations:
+        assert f'href="#qa-src-3-{c.marker}"' in page
+    listed = answer_html(assistant.ask("这篇文章提出了哪六方面政策建议？"), turn=1)
+    assert listed.count("<li value=") == 6 and '<p class="qa-lead">' in listed
+    compared = answer_html(assistant.ask("专利法和促进科技成果转化法对职务发明人的奖励有什么不同？"))
+    assert compared.count("<li value=") == 2 and compared.count('<ul class="qa-items">') == 2  # one part per side
+
+
+def test_traditional_questions_get_a_readable_answer_and_verbatim_sources(assistant: Assistant) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    history, panel, _, _ = reply(assistant, chunks, "論文提出的六條政策建議分別是什麼？", [], "hybrid", 10, "auto")
+    shown = history[-1]["content"]
+    assert "產業" in shown and "以繁體顯示" in shown  # the answer shown in traditional characters
+    assert "产业" in panel and "產業" not in panel  # the sources stay verbatim (simplified originals)
+    history, _, _, _ = reply(
+        assistant, chunks, "論文提出的六條政策建議分別是什麼？", [], "hybrid", 10, "auto", [], "简体"
+    )
+    assert "产业" in history[-1]["content"] and "以繁體顯示" not in history[-1]["content"]
+
+
+def test_cards_offer_formatted_references_and_the_conversation_exports(assistant: Assistant) -> None:
+    chunks = {c.id: c for c in assistant.chunks}
+    question = "What does Article 45 of the Law on Promoting the Transformation of S&T Achievements require?"
+    _, panel, _, turns = reply(assistant, chunks, question, [], "hybrid", 10, "auto")
+    assert 'id="qa-src-1-2"' in panel
+    assert "《中华人民共和国促进科技成果转化法》第四十五条第一款第（一）项。全国人民代表大会常务委员会" in panel
+    assert "Article 45, paragraph 1, item (1)" in panel and "[Z]" in panel
+    _, panel, _, turns = reply(assistant, chunks, "这篇文章提出了哪六方面政策建议？", [], "hybrid", 10, "auto", turns)
+    assert panel.count("<details") == 1 and 'id="qa-src-2-6"' in panel and 'id="qa-src-1-1"' in panel
+    assert "中国科学院院刊, 2025, 40(5)" in panel and "[J]" in panel
+    path = export_file(turns)
+    assert path is not None
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.count("\n## ") == 2 and question in text and "- [1] 《把握科技创新与产业创新融合发展逻辑" in text
+    assert "Article 45, paragraph 1" in text and export_file([]) is None
+    assert sources_panel([]) == ""
 
 
 def test_gradio_client_round_trip() -> None:
@@ -97,14 +143,15 @@ def test_gradio_client_round_trip() -> None:
     with running_server() as url:
         client = Client(url, verbose=False)
         history, sources, box = client.predict(
-            "这篇文章提出了哪六方面政策建议？", [], "hybrid", 10, "auto", api_name="/ask"
+            "这篇文章提出了哪六方面政策建议？", [], "hybrid", 10, "auto", "auto", api_name="/ask"
         )
         assert box == "" and len(history) == 2
         reply = str(history[-1]["content"])
         assert "（共6项）" in reply and "[6]" in reply
         assert sources.count('class="qa-card"') == 6
-        history, sources, _ = client.predict("", [], "hybrid", 10, "auto", api_name="/ask")
-        assert "empty" in str(history[-1]["content"]) and sources == ""
+        history, sources, _ = client.predict("", [], "hybrid", 10, "auto", "auto", api_name="/ask")
+        # a bad question says so and keeps the session's earlier sources (the state is per session)
+        assert "empty" in str(history[-1]["content"]) and 'id="qa-src-1-6"' in sources
         assert _upload(url, MAX_BYTES + 1) == 413  # the upload endpoint refuses a file over the document limit
         assert _upload(url, 1000) == 200
 
@@ -144,7 +191,7 @@ def test_bad_page_input_becomes_a_readable_message(
     assistant: Assistant, message: object, mode: object, k: object, lang: object, expected: str
 ) -> None:
     chunks = {c.id: c for c in assistant.chunks}
-    history, _, box = reply(assistant, chunks, message, [{"role": "user", "content": "before"}], mode, k, lang)
+    history, _, box, _ = reply(assistant, chunks, message, [{"role": "user", "content": "before"}], mode, k, lang)
     assert box == "" and len(history) == 3 and history[0]["content"] == "before"  # nothing earlier is lost
     assert history[1]["role"] == "user" and history[2]["role"] == "assistant"
     assert expected in history[2]["content"]
@@ -157,7 +204,7 @@ def test_a_failure_inside_the_engine_is_a_message_not_an_error_badge(
         raise RuntimeError("disk went away")
 
     monkeypatch.setattr(assistant, "ask", broken)
-    history, sources, _ = reply(assistant, {}, "专利权的期限是多久？", [], "hybrid", 10, "auto")
+    history, sources, _, _ = reply(assistant, {}, "专利权的期限是多久？", [], "hybrid", 10, "auto")
     assert "could not be answered" in history[-1]["content"] and "disk went away" in history[-1]["content"]
     assert as_text("专利权的期限是多久？") == history[0]["content"] and sources == ""
 
