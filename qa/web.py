@@ -13,10 +13,12 @@ are off, so the page makes no outside requests.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -276,14 +278,35 @@ def _turn(assistant: Any, chunks: dict[str, Chunk], question: str, answer: Answe
     }
 
 
-def export_file(turns: Any) -> str | None:
-    """The conversation as a Markdown file for the download button (None before the first answer)."""
+EXPORT_KEEP_SECONDS = 3600  # an export file is kept this long after it was written
+
+
+def export_file(turns: Any, folder: Path | None = None) -> str | None:
+    """The conversation as a Markdown file for the download button (None before the first answer).
+
+    The page writes it after every answer, so the button downloads at once. Files go to one
+    folder of this process's own (named by their content, so a conversation is written once),
+    and files older than an hour in it are removed: only files this function wrote are there.
+    """
     turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, dict)]
     if not turns:
         return None
-    folder = Path(tempfile.mkdtemp(prefix="qa-export-"))
-    path = folder / "qa-conversation.md"
-    path.write_text(conversation_markdown(turns), encoding="utf-8")
+    folder = folder or Path(tempfile.gettempdir()) / f"qa-exports-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = conversation_markdown(turns)
+    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    path = folder / name / "qa-conversation.md"
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    cutoff = time.time() - EXPORT_KEEP_SECONDS
+    for old in folder.glob("*/qa-conversation.md"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+                old.parent.rmdir()
+        except OSError:
+            pass  # another request removed it, or its folder is not empty: leave it
     return str(path)
 
 

@@ -119,7 +119,7 @@ def test_traditional_questions_get_a_readable_answer_and_verbatim_sources(assist
     assert "产业" in history[-1]["content"] and "以繁體顯示" not in history[-1]["content"]
 
 
-def test_cards_offer_formatted_references_and_the_conversation_exports(assistant: Assistant) -> None:
+def test_cards_offer_formatted_references_and_the_conversation_exports(assistant: Assistant, tmp_path: Path) -> None:
     chunks = {c.id: c for c in assistant.chunks}
     question = "What does Article 45 of the Law on Promoting the Transformation of S&T Achievements require?"
     _, panel, _, turns = reply(assistant, chunks, question, [], "hybrid", 10, "auto")
@@ -129,8 +129,8 @@ def test_cards_offer_formatted_references_and_the_conversation_exports(assistant
     _, panel, _, turns = reply(assistant, chunks, "这篇文章提出了哪六方面政策建议？", [], "hybrid", 10, "auto", turns)
     assert panel.count("<details") == 1 and 'id="qa-src-2-6"' in panel and 'id="qa-src-1-1"' in panel
     assert "中国科学院院刊, 2025, 40(5)" in panel and "[J]" in panel
-    path = export_file(turns)
-    assert path is not None
+    path = export_file(turns, tmp_path / "exports")
+    assert path is not None and export_file(turns, tmp_path / "exports") == path  # written once
     text = Path(path).read_text(encoding="utf-8")
     assert text.count("\n## ") == 2 and question in text and "- [1] 《把握科技创新与产业创新融合发展逻辑" in text
     assert "Article 45, paragraph 1" in text and export_file([]) is None
