@@ -127,7 +127,7 @@ def main() -> None:
         default = FusionWeights()
         for label, weights in (
             ("with multilingual leg", default),
-            ("without it", replace(default, multilingual=0.0, multilingual_zh=0.0)),
+            ("without it", replace(default, multilingual=0.0, multilingual_zh=0.0, untranslated_dense=0.0)),
         ):
             assistant = Assistant(
                 ROOT / "corpus",

@@ -155,7 +155,7 @@ class Assistant:
                 },
                 chunker=self.chunker.settings,
                 tokenizer=tokenizer_fingerprint(),
-                multilingual=multilingual.name if multilingual else "",
+                multilingual=f"{multilingual.name}; {multilingual.layout}" if multilingual else "",
             )
             folder = self.index_root / self.index_name
             digest = corpus_hash(self.corpus_path)

