@@ -76,7 +76,7 @@ def peer_retriever(name: str) -> Any:
         splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
         return FAISS.from_documents(splits, Wrapped()).as_retriever(search_kwargs={"k": 10})
     splitter = RecursiveCharacterTextSplitter(
-        separators=["\n\n", "\n", "。|！|？", r"\.\s|\!\s|\?\s", "；|;\s", "，|,\s", ""],
+        separators=[r"\n\n", r"\n", "。|！|？", r"\.\s|\!\s|\?\s", r"；|;\s", r"，|,\s", ""],
         is_separator_regex=True,
         keep_separator="end",
         chunk_size=750,
