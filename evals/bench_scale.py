@@ -84,7 +84,11 @@ def run_probe(home: Path, questions: Path, laws: list[str]) -> None:
     cold = time.perf_counter() - started
     pool = [q for name in ("questions", "natural") for q in load_questions(ROOT / "evals" / f"{name}.jsonl").questions]
     wanted = set(laws)
-    archive = [q for q in load_questions(questions).questions if q.topic.removeprefix("law:") in wanted] if questions.exists() else []
+    archive = (
+        [q for q in load_questions(questions).questions if q.topic.removeprefix("law:") in wanted]
+        if questions.exists()
+        else []
+    )
     asked = [q.question for q in archive] + [q.question for q in pool][:200]
     assistant.ask(asked[0])
     timings: dict[str, list[float]] = {"search": [], "ask": []}
@@ -96,7 +100,11 @@ def run_probe(home: Path, questions: Path, laws: list[str]) -> None:
     out: dict[str, Any] = {
         "cold_start_s": round(cold, 2),
         "passages": len(assistant.chunks),
-        **{f"{verb}_ms_{q}": round(percentile(ms, p), 1) for verb, ms in timings.items() for q, p in (("p50", 50), ("p95", 95))},
+        **{
+            f"{verb}_ms_{q}": round(percentile(ms, p), 1)
+            for verb, ms in timings.items()
+            for q, p in (("p50", 50), ("p95", 95))
+        },
     }
     if archive:
         summary = evaluate(assistant, QuestionSet(questions, archive), answers=False).summary
@@ -123,7 +131,9 @@ def svg(rows: list[dict[str, Any]]) -> str:
     def point(x: float, y: float) -> str:
         return f"{pad + (width - 2 * pad) * x / right:.1f},{height - pad - (height - 2 * pad) * y / top:.1f}"
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">'
+    ]
     parts.append(f'<text x="{pad}" y="20" font-size="13">Warm latency (ms, p95) by corpus size (passages)</text>')
     parts.append(f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#333"/>')
     parts.append(f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#333"/>')
@@ -132,8 +142,12 @@ def svg(rows: list[dict[str, Any]]) -> str:
     for value in (top / 3, 2 * top / 3):
         parts.append(f'<text x="{pad - 5}" y="{point(0, value).split(",")[1]}" text-anchor="end">{value:.0f}</text>')
     for (name, values), colour in zip(series.items(), ("#4269d0", "#ef7b2c"), strict=False):
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(point(x, y) for x, y in zip(xs, values, strict=True))}"/>')
-        parts.append(f'<text x="{width - pad - 80}" y="{pad + (20 if colour == "#ef7b2c" else 5)}" fill="{colour}">{name}</text>')
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(point(x, y) for x, y in zip(xs, values, strict=True))}"/>'
+        )
+        parts.append(
+            f'<text x="{width - pad - 80}" y="{pad + (20 if colour == "#ef7b2c" else 5)}" fill="{colour}">{name}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -176,8 +190,12 @@ def main() -> None:
         run_probe(Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4]))
         return
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", default="0,100,500,all", help="laws added at each step, cumulative (0 = shipped only)")
-    parser.add_argument("--laws", type=Path, default=None, help="the unpacked archive (default: unpack it to a temporary folder)")
+    parser.add_argument(
+        "--steps", default="0,100,500,all", help="laws added at each step, cumulative (0 = shipped only)"
+    )
+    parser.add_argument(
+        "--laws", type=Path, default=None, help="the unpacked archive (default: unpack it to a temporary folder)"
+    )
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "scale")
     args = parser.parse_args()
