@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from qa.corpus.yamlsafe import safe_yaml
 from qa.schema import FRONT_MATTER_LABELS, SEGMENT_KINDS, Document, SectionRef, Segment
 from qa.text import zh_number
 
@@ -162,7 +163,7 @@ def format_segments(segments: Iterable[Segment], *, translation: bool = False) -
 
 def load_meta(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise CorpusError(path, 0, f"cannot read file ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:

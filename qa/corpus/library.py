@@ -28,6 +28,7 @@ import yaml
 from qa.corpus.documents import META_FILE, SOURCE_FILE, CorpusError, document_folders, format_segments, load_document
 from qa.corpus.formats import EXTENSIONS, FormatError, read_file
 from qa.corpus.sources import parse_body
+from qa.corpus.yamlsafe import safe_yaml
 from qa.folders import building_folder, swap_in
 from qa.schema import Document, Segment
 from qa.text import detect_language
@@ -195,7 +196,7 @@ class Library:
 def _added_meta(folder: Path) -> dict[str, Any] | None:
     """The folder's metadata when ``qa add`` wrote it, else None."""
     try:
-        data = yaml.safe_load((folder / META_FILE).read_text(encoding="utf-8"))
+        data = safe_yaml((folder / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
         return None
     ours = (

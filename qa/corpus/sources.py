@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from qa.corpus.documents import META_FILE, SOURCE_FILE, CorpusError, format_segments
+from qa.corpus.yamlsafe import safe_yaml
 from qa.schema import Segment
 from qa.text import norm
 
@@ -38,7 +39,7 @@ def split_front_matter(path: Path) -> tuple[dict[str, Any], str]:
     if end < 0:
         raise CorpusError(path, 1, "front matter is not closed by a '---' line")
     try:
-        front = yaml.safe_load(text[4:end])
+        front = safe_yaml(text[4:end])
     except yaml.YAMLError as exc:
         raise CorpusError(path, 1, f"invalid front matter: {exc}") from exc
     body = text[end + len("\n---\n") :]
