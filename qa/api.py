@@ -18,7 +18,6 @@ is what Gradio runs on); this module only maps requests onto the :class:`Assista
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import asdict
 from typing import Any, Literal
 
@@ -197,9 +196,8 @@ def _validation_message(exc: RequestValidationError) -> str:
 def build_api(assistant: Any, app: FastAPI | None = None) -> FastAPI:
     """The API routes on ``app`` (a new FastAPI app by default), answering with ``assistant``.
 
-    ``assistant`` is opened lazily on the first request unless the caller built it;
-    one lock guards adding and removing against concurrent readers elsewhere (the
-    Assistant swaps its index in whole, so readers need no lock).
+    ``assistant`` is opened on the first request unless the caller built it (the
+    Assistant swaps a rebuilt index in whole, so requests need no lock of their own).
     """
     app = app or FastAPI(
         title="qa",
@@ -207,11 +205,9 @@ def build_api(assistant: Any, app: FastAPI | None = None) -> FastAPI:
         version=_version(),
     )
     app.add_middleware(BodyLimit)
-    opening = threading.Lock()
 
     def ready() -> Any:
-        with opening:
-            assistant.build()
+        assistant.build()  # opens the index on the first request; after that it only returns it
         return assistant
 
     @app.exception_handler(RequestValidationError)

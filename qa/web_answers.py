@@ -287,12 +287,15 @@ def _hit_card(hit: Hit, chunks: dict[str, Chunk]) -> str:
     return passage_card(None, "·", hit.doc_title, hit.section, hit.section_en, text, hit.translation)
 
 
+PANEL_TURNS = 20  # earlier turns' sources drop out of the panel (the export keeps every turn)
+
+
 def sources_panel(turns: Sequence[dict[str, str]]) -> str:
-    """All turns' sources, the latest open at the top and earlier ones folded (their [n] still open them)."""
+    """The last turns' sources, the latest open at the top and earlier ones folded (their [n] still open them)."""
     if not turns:
         return ""
     parts = []
-    for i, turn in enumerate(reversed(turns)):
+    for i, turn in enumerate(reversed(turns[-PANEL_TURNS:])):
         body = turn["sources"]
         if i == 0:
             parts.append(f'<section class="qa-turn qa-current">{body}</section>')

@@ -230,3 +230,12 @@ def test_the_add_a_document_panel_adds_reports_and_escapes(tiny_corpus: Path, tm
     assert documents_html(Assistant(tiny_corpus, index_root=tmp_path / "idx", log=lambda _: None)) == (
         "<p>No documents added yet.</p>"
     )
+
+
+def test_the_sources_panel_keeps_the_last_turns() -> None:
+    from qa.web_answers import PANEL_TURNS
+
+    turns = [{"question": f"q{n}", "sources": f'<div class="qa-card" id="qa-src-{n}-1"></div>'} for n in range(1, 31)]
+    panel = sources_panel(turns)
+    assert panel.count('class="qa-card"') == PANEL_TURNS and "qa-src-30-1" in panel and "qa-src-10-1" not in panel
+    assert panel.index("qa-src-30-1") < panel.index("qa-src-29-1")  # the latest first, open
