@@ -40,7 +40,9 @@ def main() -> None:
             "md": SOURCE,
             "txt": work / "law.txt",
         }
-        (work / "law.txt").write_text(re.sub(r"^#+\s*", "", SOURCE.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        (work / "law.txt").write_text(
+            re.sub(r"^#+\s*", "", SOURCE.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+        )
         for kind, path in files.items():
             if path is None:
                 print(f"{kind:>5}: skipped (no Chromium to print a PDF)")
@@ -51,8 +53,15 @@ def main() -> None:
                 if (ROOT / "indexes" / name).is_dir():
                     shutil.copytree(ROOT / "indexes" / name, home / "indexes" / name)
             shutil.copytree(ROOT / "corpus", home / "corpus")
-            env = {**os.environ, "QA_HOME": str(home), "QA_MODEL": "offline", "QA_USER_CORPUS": str(home / "user-corpus")}
-            done = subprocess.run([qa_bin, "add", str(path)], capture_output=True, text=True, env=env, cwd=home, check=False)
+            env = {
+                **os.environ,
+                "QA_HOME": str(home),
+                "QA_MODEL": "offline",
+                "QA_USER_CORPUS": str(home / "user-corpus"),
+            }
+            done = subprocess.run(
+                [qa_bin, "add", str(path)], capture_output=True, text=True, env=env, cwd=home, check=False
+            )
             said = [line for line in (done.stdout + done.stderr).splitlines() if " in " in line and "added" in line]
             print(f"{kind:>5}: {said[-1] if said else (done.stdout + done.stderr)[-300:]}")
 
