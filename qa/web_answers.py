@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from qa.answers.citing import Reference, reference
 from qa.schema import Answer, Chunk, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
 from qa.search.query import simplified
+from qa.search.query import traditional as to_traditional
 
 _MARKED = re.compile(r"(.*?)\s*\[(\d+)\]\s*", re.S)
 _LIST_ITEM = re.compile(r"^(\d+)\.\s+")
@@ -77,22 +77,6 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-class _Traditional:
-    """OpenCC simplified -> traditional, for showing an answer to a 繁體 question (display only)."""
-
-    _lock = threading.Lock()
-    _instance: Any = None
-
-    @classmethod
-    def convert(cls, text: str) -> str:
-        with cls._lock:
-            if cls._instance is None:
-                import opencc
-
-                cls._instance = opencc.OpenCC("s2t")
-        return str(cls._instance.convert(text))
-
-
 def is_traditional(text: str) -> bool:
     """Whether the text uses traditional characters (it changes when simplified)."""
     return simplified(text) != text
@@ -127,7 +111,7 @@ def _pieces(line: str) -> tuple[list[tuple[str, int]], str]:
 
 def answer_html(answer: Answer, turn: int = 0, traditional: bool = False) -> str:
     """The chat bubble: lead, then one item per sentence or list item, grouped by document; markers link to cards."""
-    show = _Traditional.convert if traditional else (lambda s: s)
+    show = to_traditional if traditional else (lambda s: s)
     by_marker = {c.marker: c for c in answer.citations}
     titles_en = {h.doc_id: h.doc_title_en for h in (*answer.sources, *answer.hits) if h.doc_title_en}
     blocks: list[str] = []

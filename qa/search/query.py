@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import ClassVar
 
 from qa.corpus.thesaurus import Thesaurus
 from qa.text import detect_language
@@ -64,26 +65,31 @@ class Query:
 
 
 class _Converter:
-    """OpenCC's traditional -> simplified character table, loaded once per process."""
+    """One OpenCC character table (``t2s`` or ``s2t``), loaded once per process on first use."""
 
     _lock = threading.Lock()
-    _instance: object | None = None
+    _tables: ClassVar[dict[str, object]] = {}
 
     @classmethod
-    def convert(cls, text: str) -> str:
+    def convert(cls, table: str, text: str) -> str:
         if not _CJK.search(text):
             return text
         with cls._lock:
-            if cls._instance is None:
+            if table not in cls._tables:
                 import opencc
 
-                cls._instance = opencc.OpenCC("t2s")
-        return str(cls._instance.convert(text))  # type: ignore[attr-defined]
+                cls._tables[table] = opencc.OpenCC(table)
+        return str(cls._tables[table].convert(text))  # type: ignore[attr-defined]
 
 
 def simplified(text: str) -> str:
     """``text`` with traditional characters turned into simplified ones (same length, same order)."""
-    return _Converter.convert(text)
+    return _Converter.convert("t2s", text)
+
+
+def traditional(text: str) -> str:
+    """``text`` shown in traditional characters (for display only; search uses :func:`simplified`)."""
+    return _Converter.convert("s2t", text)
 
 
 def focus_of(text: str) -> str:
