@@ -63,6 +63,11 @@ def passage_text(chunk: Chunk) -> str:
     return LexicalIndex.document_text(chunk)
 
 
+def multilingual_text(chunk: Chunk) -> str:
+    """What the multilingual encoder sees of a chunk (after its document's title): section path and source text."""
+    return "\n".join(p for p in (chunk.section, chunk.text) if p)
+
+
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
@@ -172,9 +177,11 @@ class SearchIndex:
             side = None
             if multilingual is not None:
                 # e5 reads each passage with its document's title: "Under the Electric Power Law …"
-                # (or "按电力法…") names the document, which the passage itself never does
+                # (or "按电力法…") names the document, which the passage itself never does. It reads
+                # the source only, not the translation: English questions meet e5 only on untranslated
+                # passages, and the translation would double the tokens of the first build.
                 titles = {d.id: d.title for d in docs}
-                titled = [f"{titles.get(c.doc_id, '')} › {t}" for c, t in zip(chunks, texts, strict=True)]
+                titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
                 side = MultilingualSide.build(chunks, titled, multilingual, folder, progress=progress, log=log)
                 side.save(tmp)
 

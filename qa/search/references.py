@@ -34,6 +34,28 @@ PROPOSAL_EN = re.compile(
 )
 TENSION_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,3})对(?:关键)?关系")
 TENSION_EN = re.compile(rf"\b({_ORD})\s+(?:key\s+)?(?:tension|relationship|relation|pair)s?\b", re.I)
+# The paper's three logics (§1.1–1.3) and four trends of integration (融合四势, §1.3 (1)–(4)):
+# "第四条“文化逻辑”" and "the fifth trend" name something it does not have.
+LOGIC_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:条|个|种|重|层)?\s*[“\"「『]?[^”\"」』，。？、\s]{0,6}逻辑")
+LOGIC_EN = re.compile(rf"\b({_ORD})\s+(?:[\"'‘“]?[A-Za-z-]+[\"'’”]?\s+)?logics?\b", re.I)
+TREND_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:个|种|大)?\s*(?:融合)?(?:趋势|势)")
+TREND_EN = re.compile(rf"\b({_ORD})\s+(?:[A-Za-z-]+\s+)?trends?\b", re.I)
+# Laws and acts the question names by name: one that is none of the documents is a reference that
+# dangles ("Under China's Copyright Law…", "商标法规定…"). Chinese law names are too varied to find by
+# shape alone (方法, 办法, 做法 end in 法 too), so besides a 《…》 title that ends like one (not
+# 《资本论》, which the paper cites) a list of common ones is matched.
+BOOK_TITLE = re.compile(r"《([^》]{1,60}(?:法|法典|条例|细则|规定|办法|意见|决定|通知|纲要|规划|方案|指引|指南))》")
+COMMON_LAWS = re.compile(
+    r"著作权法|商标法|反垄断法|反不正当竞争法|公司法|合同法|民法典|劳动法|劳动合同法|企业所得税法|个人所得税法|"
+    r"税收征收管理法|数据安全法|网络安全法|个人信息保护法|出口管制法|对外贸易法|外商投资法|证券法|刑法|广告法|"
+    r"消费者权益保护法|产品质量法|标准化法|电子商务法|科学技术普及法|高等教育法|中小企业促进法|人工智能法|"
+    r"保守国家秘密法|政府采购法|招标投标法|反外国制裁法|生物安全法|农业技术推广法|职业教育法|预算法"
+)
+LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code))\b")
+_POSSESSIVE = re.compile(
+    r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"
+    r"The|the|China|PRC|Chinese|US|U\.S\.|EU)(?:'s|’s)?\s+)+"
+)
 SECTION = re.compile(r"(?:§\s*|section\s+|第?)(\d)\.(\d)(?:\s*节)?", re.I)
 TABLE = re.compile(r"(?:表|table\s*)([1-9])(?!\d)", re.I)
 FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
@@ -97,6 +119,20 @@ class ReferenceResolver:
                 text = re.sub(pattern, " ", text, flags=re.I)
         return tuple(found), text
 
+    def laws_missing(self, question: str) -> list[str]:
+        """Laws and acts the question names that are none of the documents (《商标法》, the Copyright Law)."""
+        names = [*BOOK_TITLE.findall(question), *COMMON_LAWS.findall(question)]
+        names += [_POSSESSIVE.sub("", m).strip() for m in LAW_EN.findall(question)]
+        known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in self.aliases]
+        missing: list[str] = []
+        for name in names:
+            key = name.lower().removeprefix("中华人民共和国")
+            if len(key) < 2 or any(key in k or k in key for k in known):
+                continue
+            if not any(name in other for other in missing):  # 著作权法 inside 《中华人民共和国著作权法》
+                missing.append(name)
+        return [f"《{n}》" if re.search(r"[\u4e00-\u9fff]", n) else n for n in missing]
+
     def parse(self, question: str) -> list[Reference]:
         refs: list[Reference] = []
         text = question
@@ -112,10 +148,23 @@ class ReferenceResolver:
                 if n:
                     refs.append(Reference(f"tension 2.{n}", self.paper, (f"2.{n}",)))
             text = pattern.sub(" ", text)
+        for pattern, english, kind, prefix in (
+            (LOGIC_ZH, False, "logic", "1.{}"),
+            (LOGIC_EN, True, "logic", "1.{}"),
+            (TREND_ZH, False, "trend", "1.3-({})"),
+            (TREND_EN, True, "trend", "1.3-({})"),
+        ):
+            for m in pattern.finditer(text):
+                n = _number(m.group(1), english)
+                if n:
+                    refs.append(Reference(f"{kind} {n}", self.paper, (prefix.format(n),)))
+            text = pattern.sub(" ", text)
         for m in DOC_NUMBER.finditer(text):
             if _number_key(m.group()) not in self.numbers:  # 国发〔2016〕16号: a document the corpus lacks
                 refs.append(Reference(f"document {_LEADING.sub('', m.group())}", "", ()))
         docs, rest = self.documents_named(text)
+        if not docs:
+            refs.extend(Reference(f"document {name}", "", ()) for name in self.laws_missing(text))
         law_docs: list[str | None] = [d for d in docs if d != self.paper] or [None]
         about_paper = self.paper in docs or ABOUT_PAPER.search(rest)
         if law_docs == [None] and about_paper and not ABOUT_LAW.search(rest):
@@ -201,6 +250,18 @@ class ReferenceResolver:
                 ref.label,
                 f"论文讨论的关键关系共{n}对（2.1–2.{n}）。",
                 f"The paper discusses {n} key relationships (§2.1–2.{n}).",
+            )
+        if kind == "logic":
+            n = len({s for s in paper if re.fullmatch(r"1\.\d", s)})
+            return Dangling(
+                ref.label, f"论文论述的融合逻辑共{n}条（1.1–1.{n}）。", f"The paper sets out {n} logics (§1.1–1.{n})."
+            )
+        if kind == "trend":
+            n = len({s for s in paper if re.fullmatch(r"1\.3-\(\d\)", s)})
+            return Dangling(
+                ref.label,
+                f"论文归纳的融合趋势（融合四势）共{n}个（1.3 (1)–({n})）。",
+                f"The paper names {n} trends of integration (§1.3 (1)–({n})).",
             )
         if kind in ("table", "figure", "section"):
             tables = len({s for s in paper if re.fullmatch(r"t\d", s)})

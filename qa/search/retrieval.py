@@ -190,7 +190,7 @@ class Retriever:
         english = detect_language(question) == "en"
         w = self.weights
         weight = w.multilingual if english else max(w.multilingual_zh, w.untranslated_dense)
-        if self.multilingual is None or side is None or not side.rows.size or weight <= 0:
+        if self.multilingual is None or side is None or not side.needed or weight <= 0:
             return []
         return side.search(self.multilingual.embed_queries([question])[0], DEPTH, untranslated_only=english)
 

@@ -43,3 +43,21 @@ def test_the_shipped_corpus_has_no_untranslated_passages_to_pay_for(real_corpus:
 
     chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
     assert not any(MultilingualSide.wanted(c) for c in chunks)  # so no question is embedded twice
+
+
+def test_a_corpus_without_untranslated_passages_has_vectors_but_embeds_no_question(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vectors are made at build time (so a later `qa add` embeds only its own passages); unused until needed."""
+    import shutil
+
+    shutil.rmtree(tiny_corpus / "mini-law")  # the tiny corpus's untranslated law: only the translated paper is left
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    side = a.index.multilingual
+    assert side is not None and len(side.rows) == len(a.chunks) and not side.needed
+    asked: list[str] = []
+    encoder = a.retriever.multilingual
+    assert encoder is not None
+    monkeypatch.setattr(encoder, "embed_queries", lambda texts: asked.extend(texts) or encoder.embed_queries(texts))
+    hits = a.search("What forms a dual helix structure?", k=3)
+    assert hits and asked == [] and not any(leg.startswith("multilingual") for h in hits for leg in h.ranks)

@@ -57,3 +57,51 @@ def test_query_translation_uses_the_glossary_then_the_dictionary(real_corpus: Pa
     assert "开放许可" in translator.translate("What is an open licence under the patent law?")
     assert "发明人" in translator.translate("What reward does the inventor get?")
     assert translator.translate("第四条政策建议") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("文章除了历史、理论、实践这三条逻辑以外，第四条“文化逻辑”具体是怎么论述的？", "logic 4"),
+        ("What's the fifth trend of integration the paper names?", "trend 5"),
+        ("商标法规定注册商标的有效期是几年？", "document 《商标法》"),
+        ("《中华人民共和国著作权法》对软件保护多少年？", "document 《中华人民共和国著作权法》"),
+        ("Under China's Copyright Law, how long is software protected?", "document Copyright Law"),
+        ("How does the EU AI Act classify high-risk systems?", "document AI Act"),
+    ],
+)
+def test_what_the_corpus_lacks_dangles(
+    resolver: ReferenceResolver, real_corpus: Path, question: str, label: str
+) -> None:
+    from qa.corpus.chunking import Chunker
+
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    dangling = resolver.dangling(question, chunks)
+    assert [d.label for d in dangling] == [label]
+    assert dangling[0].zh and dangling[0].en
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "第二条逻辑讲了什么？",  # the paper's theory logic, §1.2
+        "What is the third trend of integration?",
+        "马克思在《资本论》里是怎样揭示生产力本质的？",  # a book the paper cites, not a law
+        "What does the Science and Technology Progress Law say about failure?",
+        "《中华人民共和国专利法》第十五条讲什么？",
+    ],
+)
+def test_what_the_corpus_has_does_not_dangle(resolver: ReferenceResolver, real_corpus: Path, question: str) -> None:
+    from qa.corpus.chunking import Chunker
+
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    assert resolver.dangling(question, chunks) == []
+
+
+def test_a_law_the_user_added_is_not_missing(real_corpus: Path) -> None:
+    from dataclasses import replace
+
+    docs = load_corpus(real_corpus)
+    added = replace(docs[0], id="sme-law", meta={"title": "中华人民共和国中小企业促进法"})
+    assert ReferenceResolver([*docs, added]).laws_missing("中小企业促进法对融资有什么规定？") == []
+    assert ReferenceResolver(docs).laws_missing("中小企业促进法对融资有什么规定？") == ["《中小企业促进法》"]
