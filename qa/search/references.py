@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
+from qa.search.titles import TitleMatcher
 from qa.text import zh_number
 
 _ZH = "零〇一二三四五六七八九十百千两"
@@ -51,7 +52,27 @@ COMMON_LAWS = re.compile(
     r"消费者权益保护法|产品质量法|标准化法|电子商务法|科学技术普及法|高等教育法|中小企业促进法|人工智能法|"
     r"保守国家秘密法|政府采购法|招标投标法|反外国制裁法|生物安全法|农业技术推广法|职业教育法|预算法"
 )
-LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code))\b")
+LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code|law))\b")
+_FILLER = frozenset(
+    [
+        "law",
+        "act",
+        "code",
+        "of",
+        "the",
+        "and",
+        "on",
+        "for",
+        "china",
+        "china's",
+        "chinese",
+        "prc",
+        "people's",
+        "republic",
+        "national",
+        "state",
+    ]
+)
 _POSSESSIVE = re.compile(
     r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"
     r"The|the|China|PRC|Chinese|US|U\.S\.|EU)(?:'s|’s)?\s+)+"
@@ -85,6 +106,10 @@ class ReferenceResolver:
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
+        # A document the user added has a Chinese title only: an English question names it as "the
+        # Foreign Investment Law", found through the title words' dictionary glosses.
+        self.untitled = {doc.id: doc.title for doc in docs if not doc.title_en}
+        self.title_matcher = TitleMatcher(self.untitled)
         self.numbers = {}  # 国办发〔2021〕26号 -> document id
         for doc in docs:
             number = doc.meta.get("doc_number")
@@ -117,12 +142,23 @@ class ReferenceResolver:
                 if doc_id not in found:
                     found.append(doc_id)
                 text = re.sub(pattern, " ", text, flags=re.I)
+        for m in LAW_EN.finditer(text):
+            titled = self.titled(m.group(1))
+            found.extend(d for d in titled if d not in found)
+            if titled:
+                text = text.replace(m.group(1), " ")
         return tuple(found), text
+
+    def titled(self, name: str) -> list[str]:
+        """Documents with only a Chinese title that an English law name names (qa.search.titles)."""
+        words = [w for w in re.findall(r"[A-Za-z][\w&'’-]*", _POSSESSIVE.sub("", name)) if w.lower() not in _FILLER]
+        return self.title_matcher.match(words) if words else []
 
     def laws_missing(self, question: str) -> list[str]:
         """Laws and acts the question names that are none of the documents (《商标法》, the Copyright Law)."""
         names = [*BOOK_TITLE.findall(question), *COMMON_LAWS.findall(question)]
-        names += [_POSSESSIVE.sub("", m).strip() for m in LAW_EN.findall(question)]
+        if not self.untitled:  # with documents named in Chinese only, an English name cannot be ruled out
+            names += [_POSSESSIVE.sub("", m).strip() for m in LAW_EN.findall(question)]
         known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in self.aliases]
         missing: list[str] = []
         for name in names:

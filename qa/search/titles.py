@@ -1,0 +1,99 @@
+"""English law names -> documents that have a Chinese title only ("the Electric Power Law" -> 中华人民共和国电力法).
+
+A document the user adds comes without an English title or aliases, so an English question that
+names it ("Under the Charity Law, …") would name nothing, and the named-document leg could not
+help. The title's words are looked up in CC-CEDICT (the dictionary the query translator already
+uses) and the English name's words matched against their glosses. The dictionary is read on the
+first English name asked about, not at start-up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+
+from qa.search.crosslingual import _cedict_lines
+from qa.search.tokenize import EN_STOPWORDS, _jieba, stem
+
+_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_STATE = "中华人民共和国"
+_KIND = re.compile(r"(?:法|条例|规定|办法|细则|决定|意见)$")  # 水法: 水 is the name
+
+
+def _close(a: str, b: str) -> float:
+    """How surely two words are one: 1 when equal, 0.6 for one stem (charity/charitable, wild/wildlife), else 0."""
+    if a == b:
+        return 1.0
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    shorter = min(len(a), len(b))
+    return 0.6 if (common >= 5 and common >= 0.7 * shorter) or (common == shorter >= 4) else 0.0
+
+
+class TitleMatcher:
+    """Finds the documents an English name points at among Chinese-only titles (see the module docstring)."""
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        self.titles = titles  # document id -> Chinese title
+        self._glosses: dict[str, set[str]] | None = None
+        self._lock = threading.Lock()
+
+    def glosses(self) -> dict[str, set[str]]:
+        """Per document, the English word stems of its title's words' dictionary glosses."""
+        if self._glosses is None:
+            with self._lock:
+                if self._glosses is None:
+                    self._glosses = self._read()
+        return self._glosses
+
+    def _read(self) -> dict[str, set[str]]:
+        segmenter = _jieba()
+        words = {
+            doc: {
+                w
+                for name in (title.replace(_STATE, ""), _KIND.sub("", title.replace(_STATE, "")))
+                for w in segmenter.cut_for_search(name)  # type: ignore[attr-defined]
+                if w.strip()
+            }
+            for doc, title in self.titles.items()
+        }
+        wanted = set().union(*words.values()) if words else set()
+        english: dict[str, set[str]] = {}
+        for line in _cedict_lines():
+            parts = line.split(" ", 2)
+            if line.startswith("#") or len(parts) < 3 or parts[1] not in wanted:
+                continue
+            for gloss in parts[2].split("/")[1:-1][:6]:
+                gloss = _NOISE.sub("", gloss).lower().removeprefix("to ")
+                english.setdefault(parts[1], set()).update(
+                    stem(w) for w in re.findall(r"[a-z]+", gloss) if w not in EN_STOPWORDS
+                )
+        return {doc: set().union(*(english.get(w, set()) for w in ws)) if ws else set() for doc, ws in words.items()}
+
+    def match(self, words: list[str]) -> list[str]:
+        """Documents whose titles carry most of the name's weight (at least 60%), shortest titles first.
+
+        A word weighs by how few titles carry it ("Protection" names many laws, "Wildlife"
+        few); a word no title carries weighs the most, so a name of a document the corpus
+        lacks matches nothing. Nothing, too, when more than two titles tie.
+        """
+        stems = [stem(w) for word in words for w in word.lower().split("-") if w and w not in EN_STOPWORDS]
+        if not stems or not self.titles:
+            return []
+        glosses = self.glosses()
+        carrying = [
+            {d: c for d, g in glosses.items() if (c := max((_close(s, x) for x in g), default=0.0))} for s in stems
+        ]
+        weights = [math.log((len(glosses) + 1) / (len(c) + 0.5)) for c in carrying]
+        total = sum(weights)
+        scores: dict[str, float] = {}
+        for weight, docs in zip(weights, carrying, strict=True):
+            for d, closeness in docs.items():
+                scores[d] = scores.get(d, 0.0) + weight * closeness
+        best = max(scores.values(), default=0.0)
+        if total <= 0 or best < 0.6 * total:
+            return []
+        top = [d for d, v in scores.items() if v >= best - 1e-9]
+        length = {d: len(self.titles[d].replace(_STATE, "")) for d in top}  # 电力法 before 电力设施保护条例
+        top = [d for d in top if length[d] == min(length.values())]
+        return sorted(top) if len(top) <= 2 else []
