@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
-from qa.search.titles import TitleMatcher
+from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words
 from qa.text import zh_number
 
 _ZH = "零〇一二三四五六七八九十百千两"
@@ -41,42 +41,6 @@ LOGIC_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:条|个|�
 LOGIC_EN = re.compile(rf"\b({_ORD})\s+(?:[\"'‘“]?[A-Za-z-]+[\"'’”]?\s+)?logics?\b", re.I)
 TREND_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:个|种|大)?\s*(?:融合)?(?:趋势|势)")
 TREND_EN = re.compile(rf"\b({_ORD})\s+(?:[A-Za-z-]+\s+)?trends?\b", re.I)
-# Laws and acts the question names by name: one that is none of the documents is a reference that
-# dangles ("Under China's Copyright Law…", "商标法规定…"). Chinese law names are too varied to find by
-# shape alone (方法, 办法, 做法 end in 法 too), so besides a 《…》 title that ends like one (not
-# 《资本论》, which the paper cites) a list of common ones is matched.
-BOOK_TITLE = re.compile(r"《([^》]{1,60}(?:法|法典|条例|细则|规定|办法|意见|决定|通知|纲要|规划|方案|指引|指南))》")
-COMMON_LAWS = re.compile(
-    r"著作权法|商标法|反垄断法|反不正当竞争法|公司法|合同法|民法典|劳动法|劳动合同法|企业所得税法|个人所得税法|"
-    r"税收征收管理法|数据安全法|网络安全法|个人信息保护法|出口管制法|对外贸易法|外商投资法|证券法|刑法|广告法|"
-    r"消费者权益保护法|产品质量法|标准化法|电子商务法|科学技术普及法|高等教育法|中小企业促进法|人工智能法|"
-    r"保守国家秘密法|政府采购法|招标投标法|反外国制裁法|生物安全法|农业技术推广法|职业教育法|预算法"
-)
-LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code|law))\b")
-_FILLER = frozenset(
-    [
-        "law",
-        "act",
-        "code",
-        "of",
-        "the",
-        "and",
-        "on",
-        "for",
-        "china",
-        "china's",
-        "chinese",
-        "prc",
-        "people's",
-        "republic",
-        "national",
-        "state",
-    ]
-)
-_POSSESSIVE = re.compile(
-    r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"
-    r"The|the|China|PRC|Chinese|US|U\.S\.|EU)(?:'s|’s)?\s+)+"
-)
 SECTION = re.compile(r"(?:§\s*|section\s+|第?)(\d)\.(\d)(?:\s*节)?", re.I)
 TABLE = re.compile(r"(?:表|table\s*)([1-9])(?!\d)", re.I)
 FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
@@ -87,6 +51,27 @@ _LEADING = re.compile(r"^(?:按照|根据|依照|依据|参照|关于|对照|按
 ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|article|authors?)\b", re.I)
 ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
+
+
+# What a reference to a part the paper lacks is told instead: its segment ids, and the sentences.
+_COUNTED = {
+    "proposal": (
+        r"3-\(\d+\)",
+        "论文提出的政策建议共{n}条（(1)–({n})）。",
+        "The paper makes {n} policy proposals, (1)–({n}).",
+    ),
+    "tension": (
+        r"2\.\d",
+        "论文讨论的关键关系共{n}对（2.1–2.{n}）。",
+        "The paper discusses {n} key relationships (§2.1–2.{n}).",
+    ),
+    "logic": (r"1\.\d", "论文论述的融合逻辑共{n}条（1.1–1.{n}）。", "The paper sets out {n} logics (§1.1–1.{n})."),
+    "trend": (
+        r"1\.3-\(\d\)",
+        "论文归纳的融合趋势（融合四势）共{n}个（1.3 (1)–({n})）。",
+        "The paper names {n} trends of integration (§1.3 (1)–({n})).",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -151,14 +136,13 @@ class ReferenceResolver:
 
     def titled(self, name: str) -> list[str]:
         """Documents with only a Chinese title that an English law name names (qa.search.titles)."""
-        words = [w for w in re.findall(r"[A-Za-z][\w&'’-]*", _POSSESSIVE.sub("", name)) if w.lower() not in _FILLER]
+        words = name_words(name)
         return self.title_matcher.match(words) if words else []
 
     def laws_missing(self, question: str) -> list[str]:
         """Laws and acts the question names that are none of the documents (《商标法》, the Copyright Law)."""
-        names = [*BOOK_TITLE.findall(question), *COMMON_LAWS.findall(question)]
-        if not self.untitled:  # with documents named in Chinese only, an English name cannot be ruled out
-            names += [_POSSESSIVE.sub("", m).strip() for m in LAW_EN.findall(question)]
+        # with documents named in Chinese only, an English name cannot be ruled out
+        names = laws_named(question, english=not self.untitled)
         known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in self.aliases]
         missing: list[str] = []
         for name in names:
@@ -273,32 +257,10 @@ class ReferenceResolver:
             name = ref.label.split(" ", 1)[1]
             return Dangling(ref.label, f"文档库中没有{name}这份文件。", f"{name} is not one of the documents.")
         paper = [seg for c in chunks if c.doc_id == self.paper for seg in c.segment_ids]
-        if kind == "proposal":
-            n = len({s for s in paper if re.fullmatch(r"3-\(\d+\)", s)})
-            return Dangling(
-                ref.label,
-                f"论文提出的政策建议共{n}条（(1)–({n})）。",
-                f"The paper makes {n} policy proposals, (1)–({n}).",
-            )
-        if kind == "tension":
-            n = len({s for s in paper if re.fullmatch(r"2\.\d", s)})
-            return Dangling(
-                ref.label,
-                f"论文讨论的关键关系共{n}对（2.1–2.{n}）。",
-                f"The paper discusses {n} key relationships (§2.1–2.{n}).",
-            )
-        if kind == "logic":
-            n = len({s for s in paper if re.fullmatch(r"1\.\d", s)})
-            return Dangling(
-                ref.label, f"论文论述的融合逻辑共{n}条（1.1–1.{n}）。", f"The paper sets out {n} logics (§1.1–1.{n})."
-            )
-        if kind == "trend":
-            n = len({s for s in paper if re.fullmatch(r"1\.3-\(\d\)", s)})
-            return Dangling(
-                ref.label,
-                f"论文归纳的融合趋势（融合四势）共{n}个（1.3 (1)–({n})）。",
-                f"The paper names {n} trends of integration (§1.3 (1)–({n})).",
-            )
+        if kind in _COUNTED:  # the paper's numbered parts: say how many there are
+            pattern, zh, en = _COUNTED[kind]
+            n = len({s for s in paper if re.fullmatch(pattern, s)})
+            return Dangling(ref.label, zh.format(n=n), en.format(n=n))
         if kind in ("table", "figure", "section"):
             tables = len({s for s in paper if re.fullmatch(r"t\d", s)})
             sections = sorted({s for s in paper if re.fullmatch(r"\d\.\d", s)})

@@ -1,4 +1,4 @@
-"""English law names -> documents that have a Chinese title only ("the Electric Power Law" -> 中华人民共和国电力法).
+"""Law names in questions, and English ones -> documents titled in Chinese only ("the Electric Power Law" -> 电力法).
 
 A document the user adds comes without an English title or aliases, so an English question that
 names it ("Under the Charity Law, …") would name nothing, and the named-document leg could not
@@ -16,9 +16,42 @@ import threading
 from qa.search.crosslingual import _cedict_lines
 from qa.search.tokenize import EN_STOPWORDS, _jieba, stem
 
+# Laws and acts the question names by name: one that is none of the documents is a reference that
+# dangles ("Under China's Copyright Law…", "商标法规定…"). Chinese law names are too varied to find by
+# shape alone (方法, 办法, 做法 end in 法 too), so besides a 《…》 title that ends like one (not
+# 《资本论》, which the paper cites) a list of common ones is matched.
+BOOK_TITLE = re.compile(r"《([^》]{1,60}(?:法|法典|条例|细则|规定|办法|意见|决定|通知|纲要|规划|方案|指引|指南))》")
+COMMON_LAWS = re.compile(
+    r"著作权法|商标法|反垄断法|反不正当竞争法|公司法|合同法|民法典|劳动法|劳动合同法|企业所得税法|个人所得税法|"
+    r"税收征收管理法|数据安全法|网络安全法|个人信息保护法|出口管制法|对外贸易法|外商投资法|证券法|刑法|广告法|"
+    r"消费者权益保护法|产品质量法|标准化法|电子商务法|科学技术普及法|高等教育法|中小企业促进法|人工智能法|"
+    r"保守国家秘密法|政府采购法|招标投标法|反外国制裁法|生物安全法|农业技术推广法|职业教育法|预算法"
+)
+LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code|law))\b")
+_FILLER = frozenset({
+    "law", "act", "code", "of", "the", "and", "on", "for", "china", "china's", "chinese", "prc",
+    "people's", "republic", "national", "state",
+})  # fmt: skip
+_POSSESSIVE = re.compile(
+    r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"
+    r"The|the|China|PRC|Chinese|US|U\.S\.|EU)(?:'s|’s)?\s+)+"
+)
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _STATE = "中华人民共和国"
 _KIND = re.compile(r"(?:法|条例|规定|办法|细则|决定|意见)$")  # 水法: 水 is the name
+
+
+def laws_named(question: str, *, english: bool = True) -> list[str]:
+    """The names of laws and acts in a question: 《…法》 titles, common Chinese law names, English "… Law/Act"."""
+    names = [*BOOK_TITLE.findall(question), *COMMON_LAWS.findall(question)]
+    if english:
+        names += [_POSSESSIVE.sub("", m).strip() for m in LAW_EN.findall(question)]
+    return names
+
+
+def name_words(name: str) -> list[str]:
+    """The words of an English law name that tell it apart ("Under China's Electric Power Law" -> Electric, Power)."""
+    return [w for w in re.findall(r"[A-Za-z][\w&'’-]*", _POSSESSIVE.sub("", name)) if w.lower() not in _FILLER]
 
 
 def _close(a: str, b: str) -> float:
