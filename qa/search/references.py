@@ -50,6 +50,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［【(（]\s*\d{4}\s*[〕\]
 _LEADING = re.compile(r"^(?:按照|根据|依照|依据|参照|关于|对照|按)")
 ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|article|authors?)\b", re.I)
 ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
+_CJK_ALIAS = re.compile(r"[\u4e00-\u9fff]")
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
 
 
@@ -104,7 +105,18 @@ class ReferenceResolver:
         for doc in docs:
             for alias in doc.meta.get("aliases") or []:
                 pairs.append((str(alias), doc.id))
+            if not doc.meta.get("aliases") and not doc.title_en:  # an added law is named by its title:
+                short = doc.title.removeprefix(
+                    "中华人民共和国"
+                )  # 按照农村土地承包法… names 中华人民共和国农村土地承包法
+                pairs.extend((name, doc.id) for name in {doc.title, short} if len(name) >= 3)
         self.aliases = sorted(pairs, key=lambda p: -len(p[0]))  # longest first: 专利法实施细则 before 专利法
+        # Chinese names are found as plain substrings, English ones by a pattern compiled once: with
+        # a library of laws there are thousands, more than the re module's cache of patterns.
+        self._alias_patterns = [
+            (alias, None if _CJK_ALIAS.search(alias) else re.compile(rf"\b{re.escape(alias)}\b", re.I), doc_id)
+            for alias, doc_id in self.aliases
+        ]
         self.paper = next((d.id for d in docs if d.meta.get("doc_type") == "journal article"), "paper")
         paper = next((d for d in docs if d.id == self.paper), None)
         self.section_names = _section_names(paper) if paper is not None else []
@@ -121,12 +133,15 @@ class ReferenceResolver:
     def _documents_named(self, question: str) -> tuple[tuple[str, ...], str]:
         found: list[str] = []
         text = question
-        for alias, doc_id in self.aliases:
-            pattern = re.escape(alias) if re.search(r"[\u4e00-\u9fff]", alias) else rf"\b{re.escape(alias)}\b"
-            if re.search(pattern, text, re.I):
-                if doc_id not in found:
-                    found.append(doc_id)
-                text = re.sub(pattern, " ", text, flags=re.I)
+        for alias, pattern, doc_id in self._alias_patterns:
+            if pattern is None:
+                hit = alias.lower() in text.lower()
+                if hit:
+                    text = re.sub(re.escape(alias), " ", text, flags=re.I)
+            elif hit := bool(pattern.search(text)):
+                text = pattern.sub(" ", text)
+            if hit and doc_id not in found:
+                found.append(doc_id)
         for m in LAW_EN.finditer(text):
             titled = self.titled(m.group(1))
             found.extend(d for d in titled if d not in found)

@@ -45,3 +45,12 @@ def test_a_named_added_law_is_named_not_missing(real_corpus: Path) -> None:
     # with documents named in Chinese only, an English name that matches none is not declared missing
     assert resolver.laws_missing("What does the Copyright Law say about software?") == []
     assert ReferenceResolver(docs).laws_missing("What does the Copyright Law say about software?") == ["Copyright Law"]
+
+
+def test_an_added_law_is_named_by_its_chinese_title_too(real_corpus: Path) -> None:
+    docs = load_corpus(real_corpus)
+    added = replace(docs[0], id="power-law", meta={"title": "中华人民共和国电力法"})
+    resolver = ReferenceResolver([*docs, added])
+    assert resolver.documents_named("按照电力法，电力企业在什么情况下不承担赔偿责任？")[0] == ["power-law"]
+    assert resolver.documents_named("《中华人民共和国电力法》第六十条讲什么？")[0] == ["power-law"]
+    assert resolver.documents_named("专利法第十五条讲什么？")[0] == ["patent-law"]  # the shipped aliases still work
