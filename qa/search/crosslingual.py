@@ -14,7 +14,7 @@ import gzip
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +31,29 @@ def _cedict_lines() -> list[str]:
     except (ModuleNotFoundError, FileNotFoundError, OSError):
         return []
     return gzip.decompress(raw).decode("utf-8").splitlines()
+
+
+def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]]]]:
+    """CC-CEDICT entries of the ``wanted`` Chinese words: each with its first six glosses as English word stems.
+
+    A gloss that only labels the entry (a surname, a variant, a classifier) is an empty
+    list, so that a gloss's position still says how central it is. Shared by the query
+    translator and the title matcher (:mod:`qa.search.titles`).
+    """
+    for line in _cedict_lines():
+        parts = line.split(" ", 2)
+        if line.startswith("#") or len(parts) < 3 or parts[1] not in wanted:
+            continue
+        glosses = [_NOISE.sub("", g).strip().lower() for g in parts[2].split("/")[1:-1]]
+        yield (
+            parts[1],
+            [
+                []
+                if gloss.startswith(_SKIP)
+                else [stem(w) for w in re.findall(r"[a-z]+", gloss.removeprefix("to ")) if w not in EN_STOPWORDS]
+                for gloss in glosses[:6]
+            ],
+        )
 
 
 class QueryTranslator:
@@ -52,20 +75,11 @@ class QueryTranslator:
                 for rendering in term.renderings:
                     phrases[rendering.lower()].append(term.zh)
         scored: dict[str, dict[str, float]] = defaultdict(dict)
-        for line in _cedict_lines():
-            parts = line.split(" ", 2)
-            if line.startswith("#") or len(parts) < 3 or parts[1] not in freq:
-                continue
-            glosses = [_NOISE.sub("", g).strip().lower() for g in parts[2].split("/")[1:-1]]
-            for position, gloss in enumerate(glosses[:6]):
-                if gloss.startswith(_SKIP):
-                    continue
-                gloss_words = [
-                    stem(w) for w in re.findall(r"[a-z]+", gloss.removeprefix("to ")) if w not in EN_STOPWORDS
-                ]
+        for zh, glosses in cedict_glosses(freq):
+            for position, gloss_words in enumerate(glosses):
                 for word in set(gloss_words):
-                    score = (1.0 if len(gloss_words) == 1 else 0.4) / (1 + position) + min(freq[parts[1]], 50) / 500
-                    scored[word][parts[1]] = max(scored[word].get(parts[1], 0.0), score)
+                    score = (1.0 if len(gloss_words) == 1 else 0.4) / (1 + position) + min(freq[zh], 50) / 500
+                    scored[word][zh] = max(scored[word].get(zh, 0.0), score)
         words = {w: [z for z, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:5]] for w, c in scored.items()}
         return cls(dict(phrases), words)
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
-from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words
+from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words, short_title
 from qa.text import zh_number
 
 _ZH = "零〇一二三四五六七八九十百千两"
@@ -50,7 +50,7 @@ DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［【(（]\s*\d{4}\s*[〕\]
 _LEADING = re.compile(r"^(?:按照|根据|依照|依据|参照|关于|对照|按)")
 ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|article|authors?)\b", re.I)
 ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
-_CJK_ALIAS = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
 
 
@@ -105,18 +105,17 @@ class ReferenceResolver:
         for doc in docs:
             for alias in doc.meta.get("aliases") or []:
                 pairs.append((str(alias), doc.id))
-            if not doc.meta.get("aliases") and not doc.title_en:  # an added law is named by its title:
-                short = doc.title.removeprefix(
-                    "中华人民共和国"
-                )  # 按照农村土地承包法… names 中华人民共和国农村土地承包法
-                pairs.extend((name, doc.id) for name in {doc.title, short} if len(name) >= 3)
+            if not doc.meta.get("aliases") and not doc.title_en:  # an added law is named by its title
+                pairs.extend((name, doc.id) for name in {doc.title, short_title(doc.title)} if len(name) >= 3)
         self.aliases = sorted(pairs, key=lambda p: -len(p[0]))  # longest first: 专利法实施细则 before 专利法
         # Chinese names are found as plain substrings, English ones by a pattern compiled once: with
         # a library of laws there are thousands, more than the re module's cache of patterns.
         self._alias_patterns = [
-            (alias, None if _CJK_ALIAS.search(alias) else re.compile(rf"\b{re.escape(alias)}\b", re.I), doc_id)
+            (alias, None if _CJK.search(alias) else re.compile(rf"\b{re.escape(alias)}\b", re.I), doc_id)
             for alias, doc_id in self.aliases
         ]
+        # every name a document goes by, for telling a law the corpus lacks (laws_missing)
+        self._known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in pairs]
         self.paper = next((d.id for d in docs if d.meta.get("doc_type") == "journal article"), "paper")
         paper = next((d for d in docs if d.id == self.paper), None)
         self.section_names = _section_names(paper) if paper is not None else []
@@ -135,9 +134,8 @@ class ReferenceResolver:
         text = question
         for alias, pattern, doc_id in self._alias_patterns:
             if pattern is None:
-                hit = alias.lower() in text.lower()
-                if hit:
-                    text = re.sub(re.escape(alias), " ", text, flags=re.I)
+                if hit := alias in text:
+                    text = text.replace(alias, " ")
             elif hit := bool(pattern.search(text)):
                 text = pattern.sub(" ", text)
             if hit and doc_id not in found:
@@ -157,16 +155,14 @@ class ReferenceResolver:
     def laws_missing(self, question: str) -> list[str]:
         """Laws and acts the question names that are none of the documents (《商标法》, the Copyright Law)."""
         # with documents named in Chinese only, an English name cannot be ruled out
-        names = laws_named(question, english=not self.untitled)
-        known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in self.aliases]
         missing: list[str] = []
-        for name in names:
-            key = name.lower().removeprefix("中华人民共和国")
-            if len(key) < 2 or any(key in k or k in key for k in known):
+        for name in laws_named(question, english=not self.untitled):
+            key = short_title(name.lower())
+            if len(key) < 2 or any(key in k or k in key for k in self._known):
                 continue
             if not any(name in other for other in missing):  # 著作权法 inside 《中华人民共和国著作权法》
                 missing.append(name)
-        return [f"《{n}》" if re.search(r"[\u4e00-\u9fff]", n) else n for n in missing]
+        return [f"《{n}》" if _CJK.search(n) else n for n in missing]
 
     def parse(self, question: str) -> list[Reference]:
         refs: list[Reference] = []

@@ -13,7 +13,7 @@ import math
 import re
 import threading
 
-from qa.search.crosslingual import _cedict_lines
+from qa.search.crosslingual import cedict_glosses
 from qa.search.tokenize import EN_STOPWORDS, stem
 
 # Laws and acts the question names by name: one that is none of the documents is a reference that
@@ -36,9 +36,13 @@ _POSSESSIVE = re.compile(
     r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"
     r"The|the|China|PRC|Chinese|US|U\.S\.|EU)(?:'s|’s)?\s+)+"
 )
-_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _STATE = "中华人民共和国"
 _KIND = re.compile(r"(?:法|条例|规定|办法|细则|决定|意见)$")  # 水法: 水 is the name
+
+
+def short_title(title: str) -> str:
+    """A law's title as people write it: without 中华人民共和国 (按照农村土地承包法…)."""
+    return title.removeprefix(_STATE)
 
 
 def laws_named(question: str, *, english: bool = True) -> list[str]:
@@ -105,7 +109,7 @@ class TitleMatcher:
         # near-best titles compete on length: 电力法 (electric 0.9 + power) against 核电厂…条例 (电厂
         # "electric power plant"), 慈善法 ("charitable") against 公益事业捐赠法 (公益 "charity")
         top = [d for d, v in scores.items() if v >= 0.85 * best]
-        length = {d: len(self.titles[d].replace(_STATE, "")) for d in top}  # 电力法 before 电力设施保护条例
+        length = {d: len(short_title(self.titles[d])) for d in top}  # 电力法 before 电力设施保护条例
         top = [d for d in top if length[d] == min(length.values())]
         return sorted(top) if len(top) <= 2 else []
 
@@ -131,22 +135,13 @@ class _Glosses:
         # and a one-character name as itself (水法 -> 水).
         pieces: dict[str, set[str]] = {}
         for doc, title in titles.items():
-            full = title.replace(_STATE, "")  # 刑法 is itself a word ("criminal law")
+            full = short_title(title)  # 刑法 is itself a word ("criminal law")
             name = _KIND.sub("", full)
             pieces[doc] = {full[a:b] for a in range(len(full)) for b in range(a + 2, min(len(full), a + 6) + 1)}
             if len(name) == 1:
                 pieces[doc].add(name)
         wanted = set().union(*pieces.values()) if pieces else set()
-        english: dict[str, set[str]] = {}
-        for line in _cedict_lines():
-            parts = line.split(" ", 2)
-            if line.startswith("#") or len(parts) < 3 or parts[1] not in wanted:
-                continue
-            for gloss in parts[2].split("/")[1:-1][:6]:
-                gloss = _NOISE.sub("", gloss).lower().removeprefix("to ")
-                english.setdefault(parts[1], set()).update(
-                    stem(w) for w in re.findall(r"[a-z]+", gloss) if w not in EN_STOPWORDS
-                )
+        english = {zh: {w for gloss in glosses for w in gloss} for zh, glosses in cedict_glosses(wanted)}
         docs_of: dict[str, set[str]] = {}
         for doc, words in pieces.items():
             for word in words:
