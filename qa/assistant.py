@@ -35,16 +35,20 @@ from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
 from qa.progress import progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
+from qa.search.combined import compose
 from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
 from qa.search.index import (
+    IndexCorruptError,
     SearchIndex,
     Settings,
     build_lock,
     check_index_name,
+    document_hash,
     is_qa_index,
     stale_reason,
 )
-from qa.search.multilingual import load_multilingual
+from qa.search.multilingual import MultilingualEncoder, load_multilingual
+from qa.search.overlay import Overlay, Plan, base_stamp, drop_overlay, overlay_folder, overlay_limit, plan
 from qa.search.query import Query, understand
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
@@ -158,9 +162,7 @@ class Assistant:
                 multilingual=f"{multilingual.name}; {multilingual.layout}" if multilingual else "",
             )
             folder = self.index_root / self.index_name
-            digest = corpus_hash(self.corpus_path)
-            if len(docs) > len(shipped) and self.library is not None:
-                digest += "+" + corpus_hash(self.library.root)
+            digest = corpus_hash(self.corpus_path)  # the shipped corpus; added documents are compared one by one
             manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one
             reason = (
                 "it was asked for"
@@ -169,9 +171,17 @@ class Assistant:
                 if manifest is None
                 else stale_reason(manifest, digest, settings)
             )
+            hashes = {d.id: document_hash(d) for d in docs}
+            index: SearchIndex | None = None
             if reason is None and manifest is not None:
-                index = SearchIndex.load(folder, manifest, user_words)
-            else:
+                want = plan(manifest, docs, hashes)
+                reason = want.rebuild
+                if reason is None:
+                    base = SearchIndex.load(folder, manifest, user_words)
+                    index = base
+                    if want.added or want.removed:
+                        index, reason = self._overlaid(base, want, hashes, embedder, glossary, user_words, multilingual)
+            if index is None:
                 check_replaceable(folder, is_qa_index, "an index")
                 self.log(f"building the index in {folder} because {reason}")
                 index = SearchIndex.build(
@@ -188,6 +198,7 @@ class Assistant:
                     progress=progress,
                     log=self.log,
                 )
+                drop_overlay(folder)  # everything is in the new base now
         docs_by_id = {d.id: d for d in docs}
         thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
         retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
@@ -211,6 +222,35 @@ class Assistant:
         )
         self.model_choice = choice
         return index
+
+    def _overlaid(
+        self,
+        base: SearchIndex,
+        want: Plan,
+        hashes: dict[str, str],
+        embedder: Embedder,
+        glossary: Glossary | None,
+        user_words: list[str],
+        multilingual: MultilingualEncoder | None,
+    ) -> tuple[SearchIndex | None, str | None]:
+        """The base with the documents added since it was built, or why the whole index must be rebuilt."""
+        folder = overlay_folder(base.folder)
+        current = None
+        if folder.is_dir():
+            try:
+                current = Overlay.load(folder, base.embeddings.shape[1], user_words)
+            except IndexCorruptError as exc:
+                self.log(str(exc))
+        if current is None or not current.matches(want, hashes, base_stamp(base.manifest)):
+            chunks = self.chunker.chunk_corpus(want.added)
+            taken_out = sum(c.doc_id in set(want.removed) for c in base.chunks)
+            limit = overlay_limit(len(base.chunks))
+            if len(chunks) + taken_out > limit:
+                return None, f"the documents changed since it was built exceed {limit:,} passages (merging them in)"
+            current = Overlay.build(
+                base, want, hashes, chunks, embedder, glossary, user_words, multilingual, log=self.log
+            )
+        return compose(base, current), None
 
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
         """All documents' reader questions; bad lines are skipped with one message each."""

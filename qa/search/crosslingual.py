@@ -56,19 +56,33 @@ def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]
         )
 
 
+COUNT_CAP = 50  # a word's corpus count counts up to this in the ranking of its translations
+
+
 class QueryTranslator:
     """Adds Chinese corpus words to an English question (see the module docstring)."""
 
-    def __init__(self, phrases: dict[str, list[str]], words: dict[str, list[str]], per_word: int = 2) -> None:
+    def __init__(
+        self,
+        phrases: dict[str, list[str]],
+        words: dict[str, list[str]],
+        per_word: int = 2,
+        counts: dict[str, int] | None = None,
+    ) -> None:
         self.phrases = phrases  # lower-case English phrase -> Chinese terms
         self.words = words  # stemmed English word -> Chinese words, best first
         self.per_word = per_word
+        # the corpus's Chinese words with their counts (capped): what a translator for more documents starts from
+        self.counts = counts or {}
         self._english = Tokenizer()._english
 
     @classmethod
     def build(cls, corpus_texts: Iterable[str], glossary: Glossary | None, tokenizer: Tokenizer) -> QueryTranslator:
-        segment = tokenizer._segmenter().lcut  # type: ignore[attr-defined]
-        freq: Counter[str] = Counter(w for text in corpus_texts for w in segment(text) if len(w) > 1)
+        return cls.from_counts(word_counts(corpus_texts, tokenizer), glossary)
+
+    @classmethod
+    def from_counts(cls, freq: Counter[str], glossary: Glossary | None) -> QueryTranslator:
+        """The translator for a corpus whose Chinese words occur this often (:func:`word_counts`)."""
         phrases: dict[str, list[str]] = defaultdict(list)
         if glossary is not None:
             for term in glossary.terms:
@@ -78,10 +92,10 @@ class QueryTranslator:
         for zh, glosses in cedict_glosses(freq):
             for position, gloss_words in enumerate(glosses):
                 for word in set(gloss_words):
-                    score = (1.0 if len(gloss_words) == 1 else 0.4) / (1 + position) + min(freq[zh], 50) / 500
+                    score = (1.0 if len(gloss_words) == 1 else 0.4) / (1 + position) + min(freq[zh], COUNT_CAP) / 500
                     scored[word][zh] = max(scored[word].get(zh, 0.0), score)
         words = {w: [z for z, _ in sorted(c.items(), key=lambda x: (-x[1], x[0]))[:5]] for w, c in scored.items()}
-        return cls(dict(phrases), words)
+        return cls(dict(phrases), words, counts={w: min(n, COUNT_CAP) for w, n in freq.items()})
 
     def translate(self, question: str) -> list[str]:
         """Chinese words for an English question (empty for a Chinese one)."""
@@ -100,7 +114,8 @@ class QueryTranslator:
 
     def save(self, path: Path) -> None:
         path.write_text(
-            json.dumps({"phrases": self.phrases, "words": self.words}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({"phrases": self.phrases, "words": self.words, "counts": self.counts}, ensure_ascii=False),
+            encoding="utf-8",
         )
 
     @classmethod
@@ -112,7 +127,18 @@ class QueryTranslator:
             for m in maps
         ):
             raise ValueError("translator.json is not a {phrases, words} map of English to lists of Chinese terms")
-        return cls(data["phrases"], data["words"])
+        counts = data.get("counts")
+        if counts is not None and not (
+            isinstance(counts, dict) and all(type(n) is int and n >= 0 for n in counts.values())
+        ):
+            raise ValueError("translator.json: 'counts' must map Chinese words to counts")
+        return cls(data["phrases"], data["words"], counts=counts)
+
+
+def word_counts(texts: Iterable[str], tokenizer: Tokenizer) -> Counter[str]:
+    """How often each Chinese word of two or more characters occurs in ``texts`` (jieba's plain cut)."""
+    segment = tokenizer._segmenter().lcut  # type: ignore[attr-defined]
+    return Counter(w for text in texts for w in segment(text) if len(w) > 1)
 
 
 def _normal(text: str) -> str:

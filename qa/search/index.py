@@ -68,7 +68,13 @@ def multilingual_text(chunk: Chunk) -> str:
     return "\n".join(p for p in (chunk.section, chunk.text) if p)
 
 
-def _sha(path: Path) -> str:
+def document_hash(doc: Document) -> str:
+    """A digest of everything of a document that shapes its passages (text, translation, metadata)."""
+    data = json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
@@ -154,7 +160,7 @@ class SearchIndex:
         asked = expansions(reader_questions or [], chunks)
         texts = [passage_text(c) for c in chunks]
         hashes = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
-        reused = _previous_embeddings(folder)
+        reused = previous_embeddings(folder)
         todo = [i for i, h in enumerate(hashes) if h not in reused]
         log(f"embedding {len(todo)} of {len(chunks)} chunks ({len(chunks) - len(todo)} reused by content hash)")
         vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
@@ -205,12 +211,13 @@ class SearchIndex:
                 "build_seconds": round(time.time() - started, 2),
                 "corpus_hash": corpus_digest,
                 "documents": [d.id for d in docs],
+                "document_hashes": {d.id: document_hash(d) for d in docs},
                 "chunks": len(chunks),
                 "reader_questions": sum(len(q) for q in asked),
                 "dim": int(vectors.shape[1]),
                 "faiss": {"type": kind, "metric": "inner_product", "normalised": True},
                 **settings.as_dict(),
-                "files": {name: _sha(tmp / name) for name in _index_files(tmp)},
+                "files": {name: file_digest(tmp / name) for name in _index_files(tmp)},
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
@@ -246,18 +253,18 @@ class SearchIndex:
             path = folder / name
             if ".." in Path(name).parts or not path.is_file():
                 raise IndexCorruptError(f"{path} is missing; {fix}")
-            if name not in files or _sha(path) != files[name]:
+            if name not in files or file_digest(path) != files[name]:
                 raise IndexCorruptError(f"{path} is truncated or corrupt (checksum mismatch); {fix}")
-        with _reading(folder / "chunks.jsonl", fix):
-            chunks = [_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        with reading(folder / "chunks.jsonl", fix):
+            chunks = [read_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
             if len(chunks) != manifest.get("chunks"):
                 raise ValueError(f"{len(chunks)} chunks where the manifest says {manifest.get('chunks')}")
         dim = manifest.get("dim")
-        with _reading(folder / "embeddings.npy", fix):
+        with reading(folder / "embeddings.npy", fix):
             embeddings = np.load(folder / "embeddings.npy", allow_pickle=False)
             if embeddings.dtype != np.float32 or embeddings.shape != (len(chunks), dim):
                 raise ValueError(f"shape {embeddings.shape} {embeddings.dtype}, not ({len(chunks)}, {dim}) float32")
-        with _reading(folder / "vectors.faiss", fix):
+        with reading(folder / "vectors.faiss", fix):
             import faiss
 
             faiss_index = faiss.read_index(str(folder / "vectors.faiss"))
@@ -265,16 +272,16 @@ class SearchIndex:
                 raise ValueError(
                     f"{faiss_index.ntotal} vectors of {faiss_index.d} dimensions, not {len(chunks)} of {dim}"
                 )
-        with _reading(folder / "jieba.dict", fix):
+        with reading(folder / "jieba.dict", fix):
             tokenizer = Tokenizer(user_words, dictionary=folder / "jieba.dict")
             tokenizer("双螺旋结构 test")  # jieba reads its dictionary lazily: read it now, where a fault is named
-        with _reading(folder / "bm25", fix):
+        with reading(folder / "bm25", fix):
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
-        with _reading(folder / "translator.json", fix):
+        with reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
         side = None
         if "multilingual.npy" in files or "multilingual.json" in files:
-            with _reading(folder / "multilingual.npy|json", fix):
+            with reading(folder / "multilingual.npy|json", fix):
                 side = MultilingualSide.load(folder, len(chunks))
         return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer, side)
 
@@ -289,7 +296,7 @@ class SearchIndex:
 
 
 @contextlib.contextmanager
-def _reading(path: Path, fix: str) -> Iterator[None]:
+def reading(path: Path, fix: str) -> Iterator[None]:
     """Any failure to read or make sense of an index file means the file is corrupt: say which, and the fix.
 
     The catch is deliberately broad: numpy, FAISS, bm25s and jieba each fail in their
@@ -303,7 +310,7 @@ def _reading(path: Path, fix: str) -> Iterator[None]:
         raise IndexCorruptError(f"{path} cannot be read ({detail}); {fix}") from exc
 
 
-def _chunk(line: str) -> Chunk:
+def read_chunk(line: str) -> Chunk:
     row = json.loads(line)
     if not isinstance(row, dict):
         raise ValueError("a line is not a chunk object")
@@ -397,7 +404,7 @@ def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
     return index, kind
 
 
-def _previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
+def previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
     """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
     try:
         vectors = np.load(folder / "embeddings.npy", allow_pickle=False)

@@ -345,8 +345,15 @@ class Tokenizer:
         return [stem(w) for w in words if w and w not in EN_STOPWORDS]
 
 
-def write_compact_dictionary(texts: Iterable[str], path: Path, user_words: Iterable[str] = ()) -> None:
-    """A jieba dictionary of the words the full dictionary finds in ``texts`` (with its frequencies)."""
+def write_compact_dictionary(
+    texts: Iterable[str], path: Path, user_words: Iterable[str] = (), base: Path | None = None
+) -> None:
+    """A jieba dictionary of the words the full dictionary finds in ``texts`` (with its frequencies).
+
+    With ``base`` (another compact dictionary), the result is that dictionary with the
+    words of ``texts`` it lacks added: documents added to an index segment their text
+    with the words they bring, while every word the index already had keeps its entry.
+    """
     full = _jieba(user_words)
     freq = full.FREQ.get  # type: ignore[attr-defined]
     counts: Counter[str] = Counter()
@@ -355,8 +362,14 @@ def write_compact_dictionary(texts: Iterable[str], path: Path, user_words: Itera
             counts.update(full.lcut_for_search(run))  # type: ignore[attr-defined]
             counts.update(full.lcut(run))  # type: ignore[attr-defined]
     counts.update(user_words)
-    lines = [f"{w} {max(int(freq(w) or 0), counts[w], 1)}" for w in sorted(counts) if w.strip() and " " not in w]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    head = base.read_text(encoding="utf-8") if base is not None else ""
+    known = {line.split(" ", 1)[0] for line in head.splitlines()}
+    lines = [
+        f"{w} {max(int(freq(w) or 0), counts[w], 1)}"
+        for w in sorted(counts)
+        if w.strip() and " " not in w and w not in known
+    ]
+    path.write_text(head + "".join(f"{line}\n" for line in lines), encoding="utf-8")
 
 
 def fingerprint() -> str:
