@@ -174,7 +174,7 @@ class Assistant:
             hashes = {d.id: document_hash(d) for d in docs}
             index: SearchIndex | None = None
             if reason is None and manifest is not None:
-                want = plan(manifest, docs, hashes)
+                want = plan(manifest, docs, hashes, {d.id for d in shipped})
                 reason = want.rebuild
                 if reason is None:
                     base = SearchIndex.load(folder, manifest, user_words)

@@ -24,7 +24,7 @@ import numpy as np
 
 from qa.schema import Chunk
 from qa.search.index import SearchIndex
-from qa.search.lexical import LexicalIndex, LexicalResult, idf
+from qa.search.lexical import LexicalIndex, LexicalResult, idf, top_results
 from qa.search.multilingual import MultilingualSide
 from qa.search.overlay import Overlay
 from qa.search.tokenize import Tokenizer
@@ -60,12 +60,7 @@ class CombinedLexical:
             scores = scores[self.kept]
         if self.overlay is not None:
             scores = np.concatenate([scores, self.overlay.scores(tokens, self._rescale(self.overlay))])
-        k = min(k, len(scores))
-        if k <= 0:
-            return []
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.lexsort((top, -scores[top]))]
-        return [LexicalResult(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return top_results(scores, k)
 
 
 class CombinedVectors:

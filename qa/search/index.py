@@ -69,9 +69,16 @@ def multilingual_text(chunk: Chunk) -> str:
 
 
 def document_hash(doc: Document) -> str:
-    """A digest of everything of a document that shapes its passages (text, translation, metadata)."""
-    data = json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
+    """A digest of everything of a document that shapes its passages (text, translation, metadata).
+
+    Computed for every document at every start, so it reads the fields directly:
+    ``dataclasses.asdict`` took 3 ms a law (4.6 s for the archive).
+    """
+    h = hashlib.sha256(json.dumps([doc.id, doc.lang, doc.translation_lang, doc.meta], default=str).encode())
+    for seg in doc.segments:
+        fields = (seg.id, seg.kind, seg.lang, seg.translation or "", repr(seg.attrs), str(seg.line), seg.text)
+        h.update("\x1f".join(fields).encode() + b"\x1e")
+    return h.hexdigest()[:16]
 
 
 def file_digest(path: Path) -> str:

@@ -139,14 +139,17 @@ class LexicalIndex:
         return self._idf.get(token, 0.0)
 
     def retrieve(self, query: str, k: int = 10) -> list[LexicalResult]:
+        """The ``k`` best passages, best first (ties by position), scored by :meth:`scores`.
+
+        bm25s's own ``retrieve`` sums the same matrix with ``np.add.at``: ten times slower
+        (0.8 ms against 0.08 at 7,800 passages), which mattered at the archive's 74,000.
+        """
         if self._bm25 is None:
             raise RuntimeError("index() the chunks before retrieving")
         tokens = [t for t in self.tokenizer(query) if t in self._idf]
         if not tokens or self._size == 0:
             return []
-        k = min(k, self._size)
-        ids, scores = self._bm25.retrieve([tokens], k=k, show_progress=False)  # type: ignore[attr-defined]
-        return [LexicalResult(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if s > 0]
+        return top_results(self.scores(tokens), k)
 
     def save(self, folder: Path) -> None:
         """bm25s's own files (numpy arrays and JSON, no pickle) plus our IDF table."""
@@ -181,6 +184,16 @@ class LexicalIndex:
         except Exception as exc:  # the arrays and vocabulary were checked above: what is left is the parameters
             raise ValueError(f"params.index.json: {exc}") from exc
         return index
+
+
+def top_results(scores: np.ndarray, k: int) -> list[LexicalResult]:
+    """The ``k`` highest positive scores, best first, ties broken by position."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    top = top[np.lexsort((top, -scores[top]))]
+    return [LexicalResult(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
 def score_matrix(corpus: list[list[str]], k1: float, b: float, avgdl: float) -> tuple[dict[str, int], dict[str, Any]]:

@@ -25,7 +25,7 @@ import json
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,18 +87,24 @@ class Plan:
     rebuild: str | None = None  # why the whole index must be built instead
 
 
-def plan(manifest: dict[str, Any], docs: Sequence[Document], hashes: dict[str, str]) -> Plan:
+def plan(
+    manifest: dict[str, Any], docs: Sequence[Document], hashes: dict[str, str], shipped: Collection[str]
+) -> Plan:
     """Compare the documents with those the base was built from.
 
     A document that is new or changed goes into the overlay; a base document that is
-    gone or changed is taken out of the base's results. A base without per-document
-    hashes (built by an older qa) cannot be extended and is rebuilt.
+    gone or changed is taken out of the base's results. The shipped documents never go
+    into an overlay: their reader questions and the offline model are part of the base,
+    so a change to one of them rebuilds it (as does a base without per-document hashes,
+    built by an older qa).
     """
     indexed = manifest.get("document_hashes")
     if not isinstance(indexed, dict):
         return Plan(rebuild="it predates adding documents without a rebuild")
     added = [d for d in docs if indexed.get(d.id) != hashes[d.id]]
     removed = sorted(i for i, h in indexed.items() if hashes.get(i) != h)
+    if any(d.id in shipped for d in added) or any(i in shipped for i in removed):
+        return Plan(rebuild="the shipped corpus changed")
     return Plan(added, removed)
 
 

@@ -11,14 +11,14 @@ import hashlib
 import random
 from pathlib import Path
 
-import bm25s
 import numpy as np
 import pytest
 
 from qa import Assistant
-from qa.schema import Chunk
+from qa.schema import Chunk, Document, Segment
 from qa.search import overlay as overlay_module
 from qa.search.combined import CombinedLexical, CombinedVectors
+from qa.search.index import document_hash
 from qa.search.lexical import LexicalIndex, score_matrix
 from qa.search.tokenize import Tokenizer
 
@@ -157,24 +157,14 @@ def test_base_and_overlay_score_as_one_index_with_the_bases_length_scale() -> No
             got[result.index] = result.score
         assert np.allclose(got, expected, atol=1e-4)
         assert combined.idf(tokenizer(query)[0]) == pytest.approx(
-            float(np.log(1 + (60 - sum(tokenizer(query)[0] in tokenizer(t) for t in texts) + 0.5) /
-                         (sum(tokenizer(query)[0] in tokenizer(t) for t in texts) + 0.5)))
+            float(
+                np.log(
+                    1
+                    + (60 - sum(tokenizer(query)[0] in tokenizer(t) for t in texts) + 0.5)
+                    / (sum(tokenizer(query)[0] in tokenizer(t) for t in texts) + 0.5)
+                )
+            )
         )
-
-
-def test_the_score_matrix_is_bm25s_own_when_given_the_corpus_average() -> None:
-    rng = random.Random(1)
-    corpus = [[f"w{rng.randint(0, 40)}" for _ in range(rng.randint(1, 30))] for _ in range(150)]
-    reference = bm25s.BM25(k1=1.2, b=0.75)
-    reference.index(corpus, show_progress=False)
-    vocab, matrix = score_matrix(corpus, 1.2, 0.75, float(np.mean([len(c) for c in corpus])))
-    for query in (["w1", "w2"], ["w5", "w5", "w39"], ["w0"]):
-        mine = np.zeros(150)
-        for token in query:
-            column = vocab[token]
-            start, end = matrix["indptr"][column], matrix["indptr"][column + 1]
-            np.add.at(mine, matrix["indices"][start:end], matrix["data"][start:end])
-        assert np.allclose(mine, reference.get_scores(query), atol=1e-5)
 
 
 def test_vectors_of_both_parts_are_searched_as_one_without_the_removed() -> None:
@@ -196,3 +186,33 @@ def test_vectors_of_both_parts_are_searched_as_one_without_the_removed() -> None
         expected = np.argsort(-(whole @ query), kind="stable")[:8]
         assert ids[0].tolist() == expected.tolist()
         assert np.allclose(scores[0], (whole @ query)[expected], atol=1e-5)
+
+
+def test_a_changed_shipped_document_rebuilds_the_base_with_an_overlay_present(
+    home: tuple[Assistant, list[str]], tmp_path: Path
+) -> None:
+    a, messages = home
+    a.add(tmp_path / "city.md")
+    source = a.corpus_path / "mini-law" / "source.zh.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    messages.clear()
+    again = Assistant(a.corpus_path, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline")
+    again.log = messages.append
+    again.build()
+    assert any(m.startswith("building the index") for m in messages)  # the corpus digest, then the base, changed
+    assert not (tmp_path / "idx" / "default.added").exists()
+    assert {c.doc_id for c in again.chunks} >= {"mini-law", "city"}
+
+
+def test_the_plan_puts_only_added_documents_in_the_overlay() -> None:
+    def doc(doc_id: str, text: str) -> Document:
+        return Document(doc_id, {"title": doc_id}, (Segment("s1", "paragraph", text, "zh"),))
+
+    paper, law, city = doc("paper", "论文"), doc("law", "法律"), doc("city", "条例")
+    hashes = {d.id: document_hash(d) for d in (paper, law, city)}
+    manifest = {"document_hashes": {"paper": hashes["paper"], "law": hashes["law"], "gone": "0"}}
+    want = overlay_module.plan(manifest, [paper, law, city], hashes, {"paper", "law"})
+    assert [d.id for d in want.added] == ["city"] and want.removed == ["gone"] and want.rebuild is None
+    changed = {**hashes, "law": "different"}
+    assert overlay_module.plan(manifest, [paper, law, city], changed, {"paper", "law"}).rebuild
+    assert overlay_module.plan({}, [paper], hashes, {"paper"}).rebuild  # a base from before per-document hashes
