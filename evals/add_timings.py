@@ -5,9 +5,8 @@
 For each format — PDF (printed by Chromium), Word, HTML, Markdown, text — makes the same law
 (`evals/added-docs/sme-promotion-law.md`) in that format, copies the shipped index and
 offline model into a throw-away project home, and times ``qa add FILE`` end to end (a fresh
-process: reading, structuring, embedding the new passages, re-indexing). The first document
-added to a home also gives the shipped passages their multilingual vectors, so this is the
-slowest single add; later ones embed only their own passages.
+process: reading, structuring, then indexing only the new passages in the overlay beside the
+index — see qa/search/overlay.py; the shipped index is not rebuilt).
 """
 
 from __future__ import annotations
