@@ -42,7 +42,9 @@ class LexicalIndex:
     def __init__(self, tokenizer: Tokenizer, *, k1: float = 1.2, b: float = 0.75) -> None:
         self.tokenizer = tokenizer
         self.k1, self.b = k1, b
-        self._bm25: object | None = None
+        self._bm25: object | None = None  # the bm25s object that built the index (for saving it)
+        self._vocab: dict[str, int] = {}  # word -> column of the score matrix
+        self._matrix: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # CSC data, indices (passages), indptr
         self._size = 0
         self._idf: dict[str, float] = {}
         self._df: dict[str, int] = {}
@@ -78,6 +80,9 @@ class LexicalIndex:
             bm25.vocab_dict, bm25.scores = score_matrix(corpus, self.k1, self.b, extends.avgdl)
             bm25.nonoccurrence_array, bm25.unique_token_ids_set = None, set(bm25.vocab_dict.values())
         self._bm25, self._size = bm25, len(chunks)
+        matrix = bm25.scores
+        self._vocab = dict(bm25.vocab_dict)
+        self._matrix = (matrix["data"], matrix["indices"], matrix["indptr"])
         n = len(corpus)
         df: dict[str, int] = {}
         for tokens in corpus:
@@ -109,17 +114,16 @@ class LexicalIndex:
         (:mod:`qa.search.combined`): a word's BM25 term is its IDF times a part that does
         not depend on the IDF, so rescaling the column is exact.
         """
-        if self._bm25 is None:
+        if self._matrix is None:
             raise RuntimeError("index() the chunks before scoring")
-        matrix = self._bm25.scores  # type: ignore[attr-defined]
-        vocab = self._bm25.vocab_dict  # type: ignore[attr-defined]
-        indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+        data, indices, indptr = self._matrix
+        vocab = self._vocab
         rows: list[np.ndarray] = []
         values: list[np.ndarray] = []
         for token in tokens:
             column = vocab.get(token)
-            if column is None or token not in self._idf:
-                continue
+            if column is None or column + 1 >= len(indptr) or token not in self._idf:
+                continue  # (bm25s gives the empty word a column past the last one)
             start, end = int(indptr[column]), int(indptr[column + 1])
             rows.append(indices[start:end])
             part = data[start:end].astype(np.float32)
@@ -144,7 +148,7 @@ class LexicalIndex:
         bm25s's own ``retrieve`` sums the same matrix with ``np.add.at``: ten times slower
         (0.8 ms against 0.08 at 7,800 passages), which mattered at the archive's 74,000.
         """
-        if self._bm25 is None:
+        if self._matrix is None:
             raise RuntimeError("index() the chunks before retrieving")
         tokens = [t for t in self.tokenizer(query) if t in self._idf]
         if not tokens or self._size == 0:
@@ -157,32 +161,24 @@ class LexicalIndex:
             raise RuntimeError("nothing to save: index() first")
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(folder))  # type: ignore[attr-defined]
-        meta = {"k1": self.k1, "b": self.b, "size": self._size, "avgdl": self.avgdl, "idf": self._idf, "df": self._df}
+        meta = {"k1": self.k1, "b": self.b, "size": self._size, "avgdl": self.avgdl, "df": self._df}
         (folder / "qa_lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, tokenizer: Tokenizer) -> LexicalIndex:
-        import bm25s
-
+        """Read bm25s's files and ours, checking each (queries are scored by :meth:`scores`, not by bm25s)."""
         meta = _read(folder, "qa_lexical.json")
         try:
             index = cls(tokenizer, k1=float(meta["k1"]), b=float(meta["b"]))
-            index._size, index._idf = int(meta["size"]), {str(k): float(v) for k, v in meta["idf"].items()}
-            # older indexes stored only the IDF: the frequency it was computed from is recovered exactly
-            index.avgdl = float(meta.get("avgdl", 0.0))
-            stored = meta.get("df")
-            index._df = (
-                {str(k): int(v) for k, v in stored.items()}
-                if isinstance(stored, dict)
-                else {t: df_from_idf(index._size, v) for t, v in index._idf.items()}
-            )
+            index._size, index.avgdl = int(meta["size"]), float(meta.get("avgdl", 0.0))
+            if "df" in meta:
+                index._df = {str(k): int(v) for k, v in meta["df"].items()}
+            else:  # an index from before the frequencies were kept: recovered exactly from its IDF table
+                index._df = {str(t): df_from_idf(index._size, float(v)) for t, v in meta["idf"].items()}
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, idf}} object ({exc!r})") from exc
-        _check_bm25(folder, index._size)
-        try:
-            index._bm25 = bm25s.BM25.load(str(folder), mmap=False, allow_pickle=False)
-        except Exception as exc:  # the arrays and vocabulary were checked above: what is left is the parameters
-            raise ValueError(f"params.index.json: {exc}") from exc
+            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, df}} object ({exc!r})") from exc
+        index._idf = {t: idf(index._size, d) for t, d in index._df.items()}
+        index._vocab, index._matrix = _check_bm25(folder, index._size)
         return index
 
 
@@ -253,8 +249,8 @@ def _read(folder: Path, name: str) -> Any:
         raise ValueError(f"{name}: {exc}") from exc
 
 
-def _check_bm25(folder: Path, size: int) -> None:
-    """bm25s trusts its files; arrays of the wrong shape would fail (or mis-rank) at query time, not here."""
+def _check_bm25(folder: Path, size: int) -> tuple[dict[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """bm25s's files, checked: arrays of the wrong shape would fail (or mis-rank) at query time, not here."""
     params = _read(folder, "params.index.json")
     if not isinstance(params, dict) or not set(params) <= _BM25_PARAMS or params.get("num_docs") != size:
         raise ValueError(f"params.index.json is not bm25s's parameter object for {size} passages")
@@ -279,3 +275,4 @@ def _check_bm25(folder: Path, size: int) -> None:
         raise ValueError(f"vocab.index.json has {len(vocab)} words for {len(indptr) - 1} score columns")
     if not all(type(i) is int and 0 <= i < len(indptr) for i in vocab.values()):
         raise ValueError("vocab.index.json has the wrong shape or points outside the score arrays")
+    return {str(w): i for w, i in vocab.items()}, (data, indices, indptr)

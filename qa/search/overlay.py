@@ -87,9 +87,7 @@ class Plan:
     rebuild: str | None = None  # why the whole index must be built instead
 
 
-def plan(
-    manifest: dict[str, Any], docs: Sequence[Document], hashes: dict[str, str], shipped: Collection[str]
-) -> Plan:
+def plan(manifest: dict[str, Any], docs: Sequence[Document], hashes: dict[str, str], shipped: Collection[str]) -> Plan:
     """Compare the documents with those the base was built from.
 
     A document that is new or changed goes into the overlay; a base document that is
