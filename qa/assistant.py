@@ -31,6 +31,7 @@ from qa.corpus.formats import FormatError
 from qa.corpus.glossary import Glossary
 from qa.corpus.library import AddedDocument, AddResult, Library, expand_paths
 from qa.corpus.readers import ReaderQuestion, load_corpus_questions
+from qa.corpus.thesaurus import LEGAL as LEGAL_THESAURUS
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
 from qa.progress import progress_bar
@@ -200,7 +201,7 @@ class Assistant:
                 )
                 drop_overlay(folder)  # everything is in the new base now
         docs_by_id = {d.id: d for d in docs}
-        thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv")
+        thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv").extended(Thesaurus.load(LEGAL_THESAURUS))
         retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
         answerer = ExtractiveAnswerer(
             index.tokenizer,

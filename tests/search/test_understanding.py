@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from qa import Assistant
-from qa.corpus.thesaurus import Thesaurus
+from qa.corpus.thesaurus import LEGAL, Thesaurus
 from qa.evaluation.questions import load_questions
 from qa.search.asked import asked_quantities, gives, is_heading, set_apart_footnotes
 from qa.search.query import focus_of, simplified, understand
@@ -233,3 +233,33 @@ def test_every_cited_passage_is_reachable_from_the_answer(assistant: Assistant) 
         for c in answer.citations:
             source = sources[c.chunk_id]
             assert c.quote in (source.translation if c.quote_lang == "en" and source.lang != "en" else source.text)
+
+
+LAWS = Path(__file__).resolve().parents[3] / "shared" / "data" / "cn-laws.tar.xz"
+
+
+def test_the_legal_thesaurus_extends_a_corpus_thesaurus_without_overriding_it(tmp_path: Path) -> None:
+    legal = Thesaurus.load(LEGAL)
+    assert len(legal.entries) > 300
+    assert all(0 < len(terms) <= 3 and key not in terms for key, terms in legal.entries)
+    path = tmp_path / "thesaurus.tsv"
+    path.write_text("大学\t高校\n", encoding="utf-8")
+    merged = Thesaurus.load(path).extended(legal)
+    assert merged.terms_for("大学要不要开课")[0] == "高校"  # the corpus's own mapping comes first
+    assert "行政复议" in merged.terms_for("被罚了款觉得冤")  # and the general one fills in
+
+
+@pytest.mark.skipif(not LAWS.exists(), reason="../shared/data/cn-laws.tar.xz is not here")
+def test_the_legal_thesaurus_points_at_words_chinese_laws_use() -> None:
+    import tarfile
+
+    with tarfile.open(LAWS) as archive:
+        texts = [
+            archive.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
+            for m in archive.getmembers()
+            if m.isfile() and m.name.endswith(".md") and not m.name.endswith("_index.md")
+        ]
+    assert len(texts) > 1000
+    for _, terms in Thesaurus.load(LEGAL).entries:
+        for term in terms:
+            assert sum(term in text for text in texts) >= 3, term
