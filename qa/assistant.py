@@ -13,6 +13,7 @@ corpus or the settings changed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -54,20 +55,32 @@ from qa.search.query import Query, understand
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
 from qa.search.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
-from qa.search.static_model import MODEL_NAME, OfflineModelBuilder
+from qa.search.static_model import MODEL_NAME, OfflineModelBuilder, training_inputs
 from qa.search.tokenize import fingerprint as tokenizer_fingerprint
 from qa.text import check_question
 
 __all__ = ["MODES", "Assistant"]
 
 
-def _fingerprint(folder: Path) -> str | None:
-    """The training fingerprint an offline model folder records (None when unreadable: retrain)."""
+def _record(folder: Path, key: str, value: str) -> None:
+    """Note ``key`` in the model's qa_model.json (not part of the model's content hash)."""
+    path = folder / "qa_model.json"
+    try:
+        info = json.loads(path.read_bytes().decode("utf-8"))
+        if isinstance(info, dict) and info.get(key) != value:
+            info[key] = value
+            path.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    except (OSError, ValueError):
+        pass  # only a shortcut for the next start is lost
+
+
+def _recorded(folder: Path, key: str) -> str | None:
+    """What an offline model folder records under ``key`` (None when unreadable: check or retrain)."""
     try:
         info = json.loads((folder / "qa_model.json").read_bytes().decode("utf-8"))
     except (OSError, ValueError):
         return None
-    value = info.get("fingerprint") if isinstance(info, dict) else None
+    value = info.get(key) if isinstance(info, dict) else None
     return value if isinstance(value, str) else None
 
 
@@ -139,14 +152,16 @@ class Assistant:
         gloss_file = glossary_path(self.corpus_path)
         glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
         user_words = [t.zh for t in glossary.terms] if glossary else []
-        reader = self._reader_questions(docs)
+        # parsed only when a model or index is built: an up-to-date start does not need them
+        reader = functools.cache(lambda: self._reader_questions(docs))
         choice = resolve_model(self.model_setting)
         announce(choice)
         # One build at a time per index root: a second process waits, then finds the index
         # (and the offline model) current and loads it instead of building it again.
+        digest = corpus_hash(self.corpus_path)  # the shipped corpus; added documents are compared one by one
         with build_lock(self.index_root, self.log):
             # The offline model is trained on the shipped corpus only: adding a document must not retrain it.
-            embedder = self._embedder(choice, shipped, glossary, reader, force=force)
+            embedder = self._embedder(choice, shipped, glossary, reader, digest, force=force)
             # Untranslated passages (documents the user added) need a pretrained multilingual encoder to be
             # found from English; a hub model such as multilingual-e5 already is one.
             multilingual = load_multilingual() if choice.source == "offline" else None
@@ -163,7 +178,6 @@ class Assistant:
                 multilingual=f"{multilingual.name}; {multilingual.layout}" if multilingual else "",
             )
             folder = self.index_root / self.index_name
-            digest = corpus_hash(self.corpus_path)  # the shipped corpus; added documents are compared one by one
             manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one
             reason = (
                 "it was asked for"
@@ -194,7 +208,7 @@ class Assistant:
                     settings,
                     digest,
                     user_words,
-                    reader,
+                    reader(),
                     multilingual=multilingual,
                     progress=progress,
                     log=self.log,
@@ -267,23 +281,36 @@ class Assistant:
         choice: ModelChoice,
         docs: list[Document],
         glossary: Glossary | None,
-        reader: list[ReaderQuestion],
+        reader: Callable[[], list[ReaderQuestion]],
+        digest: str,
         *,
         force: bool,
     ) -> Embedder:
         folder = None
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
-            builder = OfflineModelBuilder(docs, glossary, reader_questions=reader, chunker=self.chunker)
-            if force or _fingerprint(folder) != builder.fingerprint():
+            # The model's training fingerprint hashes every shipped segment and reader question (0.4 s a
+            # start); the corpus files' digest decides the same, so a match recorded for it is enough.
+            inputs = training_inputs(digest, self.chunker.settings)
+            if not force and _recorded(folder, "inputs") == inputs:
+                try:
+                    return load_embedder(choice, folder)
+                except EmbeddingError:
+                    pass  # checked again below, and retrained if need be
+            builder = OfflineModelBuilder(docs, glossary, reader_questions=reader(), chunker=self.chunker)
+            if force or _recorded(folder, "fingerprint") != builder.fingerprint():
                 self.log(f"training the offline embedding model in {folder} (about two and a half minutes)")
                 builder.build(folder)
             else:
                 try:
-                    return load_embedder(choice, folder)
+                    embedder = load_embedder(choice, folder)
                 except EmbeddingError as exc:  # a deleted or damaged file: train it again rather than stop
                     self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
                     builder.build(folder)
+                else:
+                    _record(folder, "inputs", inputs)
+                    return embedder
+            _record(folder, "inputs", inputs)
         return load_embedder(choice, folder)
 
     # -- the API ------------------------------------------------------------------

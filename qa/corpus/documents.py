@@ -179,6 +179,11 @@ def load_meta(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         raise CorpusError(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}") from exc
+    return checked_meta(path, data)
+
+
+def checked_meta(path: Path, data: object) -> dict[str, Any]:
+    """Parsed metadata that has the keys every document needs (else a :class:`CorpusError` naming them)."""
     if not isinstance(data, dict):
         raise CorpusError(path, 1, "metadata must be a YAML mapping")
     missing = [key for key in REQUIRED_META if key not in data]
@@ -187,9 +192,12 @@ def load_meta(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_document(folder: Path) -> Document:
-    """Load one document folder, joining source and translation by segment id."""
-    meta = load_meta(folder / META_FILE)
+def load_document(folder: Path, meta: dict[str, Any] | None = None) -> Document:
+    """Load one document folder, joining source and translation by segment id.
+
+    ``meta``: its meta.yaml as :func:`load_meta` (or the library) already read it.
+    """
+    meta = checked_meta(folder / META_FILE, meta) if meta is not None else load_meta(folder / META_FILE)
     if meta["id"] != folder.name:
         raise CorpusError(folder / META_FILE, 1, f"id {meta['id']!r} does not match folder name {folder.name!r}")
     lang = str(meta.get("language", "zh"))

@@ -141,8 +141,15 @@ class Library:
         return sorted((self._row(folder) for folder in self._folders()), key=lambda r: (r.added, r.id))
 
     def load(self) -> list[Document]:
-        """The added documents, ready to index."""
-        return [load_document(folder) for folder in self._folders()]
+        """The added documents, ready to index (each meta.yaml parsed once: it is read at every start)."""
+        if not self.root.is_dir():
+            return []
+        docs = []
+        for folder in document_folders(self.root):
+            meta = _added_meta(folder)
+            if meta is not None:
+                docs.append(load_document(folder, meta))
+        return docs
 
     def remove(self, doc_id: str) -> AddedDocument:
         """Remove an added document (never a shipped one, never a folder ``qa add`` did not write)."""

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -92,6 +92,19 @@ def training_fingerprint(
     for q in reader_questions:
         h.update(f"{q.doc_id}|{q.segment}|{q.evidence}|{q.question}".encode())
     return h.hexdigest()[:16]
+
+
+def training_inputs(corpus_digest: str, chunker: Mapping[str, object]) -> str:
+    """What a model is trained from, by file digest: the corpus files, the recipe, the code version.
+
+    Equal inputs mean an equal :func:`training_fingerprint`, without parsing the documents and
+    reader questions it hashes; the wordllama table only counts by being installed or not.
+    """
+    from importlib.util import find_spec
+
+    defaults = f"{LSI_SHARE}|{sorted(chunker.items())}|{find_spec('wordllama') is not None}"
+    recipe = f"{MODEL_NAME}|{RECIPE}|{DIM}|{defaults}|{__version__}"
+    return hashlib.sha256(f"{recipe}|{corpus_digest}".encode()).hexdigest()[:16]
 
 
 def cedict_entries(words: set[str]) -> Iterator[tuple[str, str]]:
