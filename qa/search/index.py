@@ -48,7 +48,11 @@ from qa.search.tokenize import Tokenizer, write_compact_dictionary
 INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
-FLAT_LIMIT = 100_000  # above this many chunks, an approximate (HNSW) index is used
+# Above this many chunks an approximate (HNSW) index is used. Measured on the archive's 74,441
+# passages (512-dim, one thread): exact search 9.9 ms a question, HNSW (M=32, efSearch=128)
+# 0.59 ms with 99.4% of the exact top 10, built in 17 s. Exact search grows with the corpus
+# (about 2.7 ms at 20,000), so HNSW takes over there.
+FLAT_LIMIT = 20_000
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 KNOWN_ENTRIES = frozenset(
     {*FILES, *MULTILINGUAL_FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
