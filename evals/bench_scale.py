@@ -186,6 +186,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # as `qa` itself sets it (qa/cli.py)
     if len(sys.argv) > 1 and sys.argv[1] == "--probe":
         run_probe(Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4]))
         return

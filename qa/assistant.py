@@ -196,6 +196,8 @@ class Assistant:
                     index = base
                     if want.added or want.removed:
                         index, reason = self._overlaid(base, want, hashes, embedder, glossary, user_words, multilingual)
+                    else:
+                        drop_overlay(folder)  # what it held was removed again: the base alone is current
             if index is None:
                 check_replaceable(folder, is_qa_index, "an index")
                 self.log(f"building the index in {folder} because {reason}")

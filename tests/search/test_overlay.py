@@ -80,6 +80,7 @@ def test_adding_and_removing_leave_the_base_index_untouched(home: tuple[Assistan
     assert all(h.doc_id != "city" for h in a.search("科技成果转化引导基金 百分之七十", k=50))
     a.remove("park")
     assert len(a.chunks) == passages and _tree(base) == before
+    assert not (tmp_path / "idx" / "default.added").exists()  # nothing left to overlay
     # a fresh process finds the same index without building anything
     messages.clear()
     again = Assistant(a.corpus_path, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline")
