@@ -14,7 +14,6 @@ corpus or the settings changed.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import threading
@@ -37,51 +36,28 @@ from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
 from qa.progress import progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
-from qa.search.combined import compose
+from qa.search.combined import with_overlay
 from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
 from qa.search.index import (
-    IndexCorruptError,
     SearchIndex,
     Settings,
     build_lock,
     check_index_name,
-    document_hash,
     is_qa_index,
     stale_reason,
 )
-from qa.search.multilingual import MultilingualEncoder, load_multilingual
-from qa.search.overlay import Overlay, Plan, base_stamp, drop_overlay, overlay_folder, overlay_limit, plan
+from qa.search.multilingual import load_multilingual
+from qa.search.overlay import drop_overlay, plan
 from qa.search.query import Query, understand
+from qa.search.records import document_hash
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
 from qa.search.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
-from qa.search.static_model import MODEL_NAME, OfflineModelBuilder, training_inputs
+from qa.search.static_model import MODEL_NAME, OfflineModelBuilder, record, recorded, training_inputs
 from qa.search.tokenize import fingerprint as tokenizer_fingerprint
 from qa.text import check_question
 
 __all__ = ["MODES", "Assistant"]
-
-
-def _record(folder: Path, key: str, value: str) -> None:
-    """Note ``key`` in the model's qa_model.json (not part of the model's content hash)."""
-    path = folder / "qa_model.json"
-    try:
-        info = json.loads(path.read_bytes().decode("utf-8"))
-        if isinstance(info, dict) and info.get(key) != value:
-            info[key] = value
-            path.write_text(json.dumps(info, indent=2), encoding="utf-8")
-    except (OSError, ValueError):
-        pass  # only a shortcut for the next start is lost
-
-
-def _recorded(folder: Path, key: str) -> str | None:
-    """What an offline model folder records under ``key`` (None when unreadable: check or retrain)."""
-    try:
-        info = json.loads((folder / "qa_model.json").read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = info.get(key) if isinstance(info, dict) else None
-    return value if isinstance(value, str) else None
 
 
 def _check_k(k: object) -> None:
@@ -195,7 +171,9 @@ class Assistant:
                     base = SearchIndex.load(folder, manifest, user_words)
                     index = base
                     if want.added or want.removed:
-                        index, reason = self._overlaid(base, want, hashes, embedder, glossary, user_words, multilingual)
+                        index, reason = with_overlay(
+                            base, want, hashes, self.chunker, embedder, glossary, user_words, multilingual, self.log
+                        )
                     else:
                         drop_overlay(folder)  # what it held was removed again: the base alone is current
             if index is None:
@@ -240,35 +218,6 @@ class Assistant:
         self.model_choice = choice
         return index
 
-    def _overlaid(
-        self,
-        base: SearchIndex,
-        want: Plan,
-        hashes: dict[str, str],
-        embedder: Embedder,
-        glossary: Glossary | None,
-        user_words: list[str],
-        multilingual: MultilingualEncoder | None,
-    ) -> tuple[SearchIndex | None, str | None]:
-        """The base with the documents added since it was built, or why the whole index must be rebuilt."""
-        folder = overlay_folder(base.folder)
-        current = None
-        if folder.is_dir():
-            try:
-                current = Overlay.load(folder, base.embeddings.shape[1], user_words)
-            except IndexCorruptError as exc:
-                self.log(str(exc))
-        if current is None or not current.matches(want, hashes, base_stamp(base.manifest)):
-            chunks = self.chunker.chunk_corpus(want.added)
-            taken_out = sum(c.doc_id in set(want.removed) for c in base.chunks)
-            limit = overlay_limit(len(base.chunks))
-            if len(chunks) + taken_out > limit:
-                return None, f"the documents changed since it was built exceed {limit:,} passages (merging them in)"
-            current = Overlay.build(
-                base, want, hashes, chunks, embedder, glossary, user_words, multilingual, log=self.log
-            )
-        return compose(base, current), None
-
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
         """All documents' reader questions; bad lines are skipped with one message each."""
         out: list[ReaderQuestion] = []
@@ -294,13 +243,13 @@ class Assistant:
             # The model's training fingerprint hashes every shipped segment and reader question (0.4 s a
             # start); the corpus files' digest decides the same, so a match recorded for it is enough.
             inputs = training_inputs(digest, self.chunker.settings)
-            if not force and _recorded(folder, "inputs") == inputs:
+            if not force and recorded(folder, "inputs") == inputs:
                 try:
                     return load_embedder(choice, folder)
                 except EmbeddingError:
                     pass  # checked again below, and retrained if need be
             builder = OfflineModelBuilder(docs, glossary, reader_questions=reader(), chunker=self.chunker)
-            if force or _recorded(folder, "fingerprint") != builder.fingerprint():
+            if force or recorded(folder, "fingerprint") != builder.fingerprint():
                 self.log(f"training the offline embedding model in {folder} (about two and a half minutes)")
                 builder.build(folder)
             else:
@@ -310,9 +259,9 @@ class Assistant:
                     self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
                     builder.build(folder)
                 else:
-                    _record(folder, "inputs", inputs)
+                    record(folder, "inputs", inputs)
                     return embedder
-            _record(folder, "inputs", inputs)
+            record(folder, "inputs", inputs)
         return load_embedder(choice, folder)
 
     # -- the API ------------------------------------------------------------------

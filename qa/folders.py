@@ -8,6 +8,7 @@ each. A folder that qa did not write is never replaced or deleted.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -20,6 +21,25 @@ LEFTOVER = re.compile(r".+\.(?:building|old)-(?P<pid>\d+)-[0-9a-f]{8}")  # the n
 
 class NotOursError(RuntimeError):
     """The target exists and is not something qa wrote; qa refuses to replace it."""
+
+
+def written_by_qa(folder: Path, manifest: str, keys: set[str], known_entries: frozenset[str]) -> bool:
+    """Whether ``folder`` is one qa wrote: its ``manifest`` JSON has ``keys``, or it holds only ``known_entries``.
+
+    The second test keeps a folder whose manifest was damaged or deleted replaceable: only
+    qa could have written exactly those files. Anything else there is someone's data.
+    """
+    try:
+        data = json.loads((folder / manifest).read_text(encoding="utf-8"))
+        if isinstance(data, dict) and keys <= set(data):
+            return True
+    except (OSError, ValueError):
+        pass
+    try:
+        entries = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
+    except OSError:
+        return False
+    return bool(entries) and set(entries) <= known_entries
 
 
 def building_folder(target: Path) -> Path:

@@ -17,16 +17,19 @@ passages and does not know the difference. The parts that must be merged:
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from qa.corpus.chunking import Chunker
+from qa.corpus.glossary import Glossary
 from qa.schema import Chunk
-from qa.search.index import SearchIndex
+from qa.search.embedding import Embedder
+from qa.search.index import IndexCorruptError, SearchIndex
 from qa.search.lexical import LexicalIndex, LexicalResult, idf, top_results
-from qa.search.multilingual import MultilingualSide
-from qa.search.overlay import Overlay
+from qa.search.multilingual import MultilingualEncoder, MultilingualSide
+from qa.search.overlay import Overlay, Plan, base_stamp, overlay_folder, overlay_limit
 from qa.search.tokenize import Tokenizer
 
 
@@ -98,6 +101,39 @@ class CombinedVectors:
         return out_scores, out_ids
 
 
+def with_overlay(
+    base: SearchIndex,
+    want: Plan,
+    hashes: dict[str, str],
+    chunker: Chunker,
+    embedder: Embedder,
+    glossary: Glossary | None,
+    user_words: list[str],
+    multilingual: MultilingualEncoder | None,
+    log: Callable[[str], None],
+) -> tuple[SearchIndex | None, str | None]:
+    """The base with the documents changed since it was built, or why the whole index must be rebuilt.
+
+    The overlay on disk is reused when it is the one ``want`` describes, else built again
+    from the added documents; past :func:`~qa.search.overlay.overlay_limit` the caller rebuilds.
+    """
+    folder = overlay_folder(base.folder)
+    current = None
+    if folder.is_dir():
+        try:
+            current = Overlay.load(folder, base.embeddings.shape[1], user_words)
+        except IndexCorruptError as exc:
+            log(str(exc))
+    if current is None or not current.matches(want, hashes, base_stamp(base.manifest)):
+        chunks = chunker.chunk_corpus(want.added)
+        taken_out = sum(c.doc_id in set(want.removed) for c in base.chunks)
+        limit = overlay_limit(len(base.chunks))
+        if len(chunks) + taken_out > limit:
+            return None, f"the documents changed since it was built exceed {limit:,} passages (merging them in)"
+        current = Overlay.build(base, want, hashes, chunks, embedder, glossary, user_words, multilingual, log=log)
+    return compose(base, current), None
+
+
 def compose(base: SearchIndex, overlay: Overlay) -> SearchIndex:
     """One index of the base's kept passages followed by the overlay's (see the module docstring)."""
     removed = overlay.removed
@@ -159,8 +195,3 @@ def _sides(
         hashes += added.hashes
         untranslated.append(added.untranslated)
     return MultilingualSide(np.concatenate(rows), np.concatenate(vectors), hashes, np.concatenate(untranslated))
-
-
-def passages_of(chunks: Sequence[Chunk], documents: set[str]) -> int:
-    """How many of ``chunks`` belong to ``documents`` (what removing them takes out of the base)."""
-    return sum(c.doc_id in documents for c in chunks)

@@ -35,7 +35,7 @@ from qa import __version__
 from qa.corpus.chunking import Chunker
 from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, expansions
-from qa.folders import building_folder, clear_leftovers, swap_in
+from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
 from qa.progress import progress_bar
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
@@ -43,6 +43,14 @@ from qa.search.embedding import Embedder
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
+from qa.search.records import (
+    document_hash,
+    file_digest,
+    multilingual_side,
+    previous_embeddings,
+    read_chunk,
+    write_chunks,
+)
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
 INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
@@ -66,28 +74,6 @@ class IndexCorruptError(RuntimeError):
 def passage_text(chunk: Chunk) -> str:
     """What the embedding model sees of a chunk: section path, source text and translation."""
     return LexicalIndex.document_text(chunk)
-
-
-def multilingual_text(chunk: Chunk) -> str:
-    """What the multilingual encoder sees of a chunk (after its document's title): section path and source text."""
-    return "\n".join(p for p in (chunk.section, chunk.text) if p)
-
-
-def document_hash(doc: Document) -> str:
-    """A digest of everything of a document that shapes its passages (text, translation, metadata).
-
-    Computed for every document at every start, so it reads the fields directly:
-    ``dataclasses.asdict`` took 3 ms a law (4.6 s for the archive).
-    """
-    h = hashlib.sha256(json.dumps([doc.id, doc.lang, doc.translation_lang, doc.meta], default=str).encode())
-    for seg in doc.segments:
-        fields = (seg.id, seg.kind, seg.lang, seg.translation or "", repr(seg.attrs), str(seg.line), seg.text)
-        h.update("\x1f".join(fields).encode() + b"\x1e")
-    return h.hexdigest()[:16]
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -194,18 +180,9 @@ class SearchIndex:
             translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
             side = None
             if multilingual is not None:
-                # e5 reads each passage with its document's title: "Under the Electric Power Law …"
-                # (or "按电力法…") names the document, which the passage itself never does. It reads
-                # the source only, not the translation: English questions meet e5 only on untranslated
-                # passages, and the translation would double the tokens of the first build.
-                titles = {d.id: d.title for d in docs}
-                titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
-                side = MultilingualSide.build(chunks, titled, multilingual, folder, progress=progress, log=log)
+                side = multilingual_side(docs, chunks, multilingual, folder, progress=progress, log=log)
                 side.save(tmp)
-
-            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
-                for chunk, h in zip(chunks, hashes, strict=True):
-                    out.write(json.dumps({**asdict(chunk), "embedding_hash": h}, ensure_ascii=False) + "\n")
+            write_chunks(tmp / "chunks.jsonl", chunks, hashes)
             with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
                 for chunk, questions in zip(chunks, asked, strict=True):
                     for question in questions:
@@ -344,30 +321,6 @@ def _check_digests(damaged: list[str], folder: Path, fix: str) -> None:
         raise IndexCorruptError(f"{folder / damaged[0]} is truncated or corrupt (checksum mismatch); {fix}")
 
 
-_TEXT_FIELDS = ("id", "doc_id", "section", "text", "lang", "kind")
-
-
-def read_chunk(line: str) -> Chunk:
-    """One line of chunks.jsonl, type-checked field by field (74,000 of them open the archive's index)."""
-    row = json.loads(line)
-    if type(row) is not dict:
-        raise ValueError("a line is not a chunk object")
-    row.pop("embedding_hash", None)
-    ids = row.get("segment_ids")
-    if (
-        type(ids) is not list
-        or any(type(row.get(name)) is not str for name in _TEXT_FIELDS)
-        or any(type(i) is not str for i in ids)
-        or type(row.get("start")) is not int
-        or type(row.get("end")) is not int
-        or (row.get("translation") is not None and type(row["translation"]) is not str)
-        or (row.get("section_en") is not None and type(row["section_en"]) is not str)
-    ):
-        raise ValueError(f"chunk {row.get('id')!r} has fields of the wrong type")
-    row["segment_ids"] = tuple(ids)
-    return Chunk(**row)
-
-
 def _index_files(folder: Path) -> list[str]:
     """Every file of an index folder, as the manifest names them (``bm25/…`` included)."""
     return sorted(
@@ -415,17 +368,7 @@ def is_qa_index(folder: Path) -> bool:
     but files an index is made of (a damaged or deleted manifest must not strand an
     index that only ``qa`` could have written). Anything else there is someone's data.
     """
-    try:
-        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        if isinstance(data, dict) and {"format", "qa_version", "corpus_hash"} <= set(data):
-            return True
-    except (OSError, ValueError):
-        pass
-    try:
-        entries = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
-    except OSError:
-        return False
-    return bool(entries) and set(entries) <= KNOWN_ENTRIES
+    return written_by_qa(folder, "manifest.json", {"format", "qa_version", "corpus_hash"}, KNOWN_ENTRIES)
 
 
 def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
@@ -442,15 +385,3 @@ def _faiss_index(vectors: np.ndarray) -> tuple[Any, str]:
         kind = "IndexHNSWFlat(M=32,efSearch=128)"
     index.add(vectors)
     return index, kind
-
-
-def previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
-    """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
-    try:
-        vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
-        rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-    except Exception:  # reusing vectors only saves time: an unreadable old index just means embedding again
-        return {}
-    if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
-        return {}
-    return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}

@@ -26,30 +26,22 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qa.corpus.glossary import Glossary
-from qa.folders import building_folder, check_replaceable, swap_in
+from qa.folders import building_folder, check_replaceable, swap_in, written_by_qa
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator, word_counts
 from qa.search.embedding import Embedder
-from qa.search.index import (
-    IndexCorruptError,
-    SearchIndex,
-    file_digest,
-    multilingual_text,
-    passage_text,
-    previous_embeddings,
-    read_chunk,
-    reading,
-)
+from qa.search.index import IndexCorruptError, SearchIndex, passage_text, reading
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
+from qa.search.records import file_digest, multilingual_side, previous_embeddings, read_chunk, write_chunks
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
 OVERLAY_FORMAT = 1
@@ -176,13 +168,9 @@ class Overlay:
             translator = QueryTranslator.from_counts(counts, glossary)
             side = None
             if multilingual is not None:
-                titles = {d.id: d.title for d in want.added}
-                titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
-                side = MultilingualSide.build(chunks, titled, multilingual, folder, progress=progress, log=log)
+                side = multilingual_side(want.added, chunks, multilingual, folder, progress=progress, log=log)
                 side.save(tmp)
-            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as out:
-                for chunk, key in zip(chunks, keys, strict=True):
-                    out.write(json.dumps({**asdict(chunk), "embedding_hash": key}, ensure_ascii=False) + "\n")
+            write_chunks(tmp / "chunks.jsonl", chunks, keys)
             np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
             if lexical is not None:
                 lexical.save(tmp / "bm25")
@@ -247,17 +235,7 @@ class Overlay:
 
 def is_overlay(folder: Path) -> bool:
     """Whether ``folder`` is an overlay qa wrote (and so may be replaced or removed)."""
-    try:
-        meta = json.loads((folder / "overlay.json").read_text(encoding="utf-8"))
-        if isinstance(meta, dict) and {"format", "base", "documents"} <= set(meta):
-            return True
-    except (OSError, ValueError):
-        pass
-    try:
-        entries = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
-    except OSError:
-        return False
-    return bool(entries) and set(entries) <= KNOWN_ENTRIES
+    return written_by_qa(folder, "overlay.json", {"format", "base", "documents"}, KNOWN_ENTRIES)
 
 
 def drop_overlay(index_folder: Path) -> None:

@@ -94,6 +94,28 @@ def training_fingerprint(
     return h.hexdigest()[:16]
 
 
+def record(folder: Path, key: str, value: str) -> None:
+    """Note ``key`` in the model's qa_model.json (not part of the model's content hash)."""
+    path = folder / "qa_model.json"
+    try:
+        info = json.loads(path.read_bytes().decode("utf-8"))
+        if isinstance(info, dict) and info.get(key) != value:
+            info[key] = value
+            path.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    except (OSError, ValueError):
+        pass  # only a shortcut for the next start is lost
+
+
+def recorded(folder: Path, key: str) -> str | None:
+    """What an offline model folder records under ``key`` (None when unreadable: check or retrain)."""
+    try:
+        info = json.loads((folder / "qa_model.json").read_bytes().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = info.get(key) if isinstance(info, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def training_inputs(corpus_digest: str, chunker: Mapping[str, object]) -> str:
     """What a model is trained from, by file digest: the corpus files, the recipe, the code version.
 

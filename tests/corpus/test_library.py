@@ -12,6 +12,7 @@ from qa import Assistant
 from qa.corpus.documents import load_document
 from qa.corpus.formats import FormatError
 from qa.corpus.library import Library
+from tests.trees import tree_digest
 
 ROOT = Path(__file__).resolve().parents[2]
 LAWS = ROOT.parent / "shared" / "data" / "cn-laws.tar.xz"
@@ -33,14 +34,6 @@ CITY_LAW = """# 某市促进科技成果转化条例
 
 （二）以许可方式转化的。
 """
-
-
-def _tree(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()
 
 
 def test_an_added_law_keeps_its_chapters_articles_paragraphs_and_items(tmp_path: Path) -> None:
@@ -83,11 +76,11 @@ def test_a_failed_add_leaves_nothing_behind(tmp_path: Path) -> None:
     library = Library(tmp_path / "lib")
     (tmp_path / "good.md").write_text(CITY_LAW, encoding="utf-8")
     library.add(tmp_path / "good.md")
-    before = _tree(tmp_path / "lib")
+    before = tree_digest(tmp_path / "lib")
     (tmp_path / "bad.docx").write_bytes(b"PK\x03\x04 junk")
     with pytest.raises(FormatError):
         library.add(tmp_path / "bad.docx")
-    assert _tree(tmp_path / "lib") == before
+    assert tree_digest(tmp_path / "lib") == before
     assert sorted(p.name for p in (tmp_path / "lib").iterdir()) == ["good"]
 
 
@@ -96,15 +89,15 @@ def test_remove_takes_only_a_document_qa_added(tmp_path: Path, doc_id: str) -> N
     library = Library(tmp_path / "lib")
     (tmp_path / "lib" / "paper").mkdir(parents=True)
     (tmp_path / "lib" / "paper" / "meta.yaml").write_text("id: paper\n", encoding="utf-8")  # not ours
-    before = _tree(tmp_path)
+    before = tree_digest(tmp_path)
     with pytest.raises(ValueError, match=r"invalid document id|no added document"):
         library.remove(doc_id)
-    assert _tree(tmp_path) == before
+    assert tree_digest(tmp_path) == before
 
 
 def test_assistant_adds_searches_and_removes_incrementally(tiny_corpus: Path, tmp_path: Path) -> None:
     messages: list[str] = []
-    corpus_before = _tree(tiny_corpus)
+    corpus_before = tree_digest(tiny_corpus)
     a = Assistant(
         tiny_corpus, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline", log=messages.append
     )
@@ -125,7 +118,7 @@ def test_assistant_adds_searches_and_removes_incrementally(tiny_corpus: Path, tm
     assert [d.id for d in a.added_documents()] == ["city"]
     a.remove("city")
     assert all(c.doc_id != "city" for c in a.chunks) and len(a.chunks) == chunks_before
-    assert _tree(tiny_corpus) == corpus_before  # the shipped corpus is never changed
+    assert tree_digest(tiny_corpus) == corpus_before  # the shipped corpus is never changed
 
 
 @pytest.mark.skipif(not LAWS.exists(), reason="../shared/data/cn-laws.tar.xz is not here")

@@ -7,7 +7,6 @@ scale); a damaged overlay is rebuilt, an outgrown one merged into a new base.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from qa import Assistant
 from qa.schema import Chunk, Document, Segment
 from qa.search import overlay as overlay_module
 from qa.search.combined import CombinedLexical, CombinedVectors
-from qa.search.index import document_hash
 from qa.search.lexical import LexicalIndex, score_matrix
+from qa.search.records import document_hash
 from qa.search.tokenize import Tokenizer
+from tests.trees import tree_digest
 
 CITY_LAW = """# 某市促进科技成果转化条例
 
@@ -42,14 +42,6 @@ PARK_RULES = """# 某市科技园区管理办法
 """
 
 
-def _tree(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()
-
-
 @pytest.fixture
 def home(tiny_corpus: Path, tmp_path: Path) -> tuple[Assistant, list[str]]:
     messages: list[str] = []
@@ -66,20 +58,20 @@ def home(tiny_corpus: Path, tmp_path: Path) -> tuple[Assistant, list[str]]:
 def test_adding_and_removing_leave_the_base_index_untouched(home: tuple[Assistant, list[str]], tmp_path: Path) -> None:
     a, messages = home
     base = tmp_path / "idx" / "default"
-    before, passages = _tree(base), len(a.chunks)
+    before, passages = tree_digest(base), len(a.chunks)
     a.add(tmp_path / "city.md")
     assert any("the base index is not rebuilt" in m for m in messages)
     assert not any(m.startswith("building the index") for m in messages)
-    assert _tree(base) == before and (tmp_path / "idx" / "default.added" / "overlay.json").is_file()
+    assert tree_digest(base) == before and (tmp_path / "idx" / "default.added" / "overlay.json").is_file()
     assert a.search("提取不低于百分之七十的比例奖励完成人", k=1)[0].doc_id == "city"
     a.add(tmp_path / "park.md")
     assert a.search("孵化器的初创企业免收场地租金", k=1)[0].doc_id == "park"
     assert a.search("提取不低于百分之七十的比例奖励完成人", k=1)[0].doc_id == "city"
     a.remove("city")
-    assert all(c.doc_id != "city" for c in a.chunks) and _tree(base) == before
+    assert all(c.doc_id != "city" for c in a.chunks) and tree_digest(base) == before
     assert all(h.doc_id != "city" for h in a.search("科技成果转化引导基金 百分之七十", k=50))
     a.remove("park")
-    assert len(a.chunks) == passages and _tree(base) == before
+    assert len(a.chunks) == passages and tree_digest(base) == before
     assert not (tmp_path / "idx" / "default.added").exists()  # nothing left to overlay
     # a fresh process finds the same index without building anything
     messages.clear()
@@ -96,10 +88,10 @@ def test_a_document_in_the_base_is_taken_out_without_a_rebuild(
     a.build(force=True)  # merges the overlay: the law is now part of the base
     assert not (tmp_path / "idx" / "default.added").exists()
     base = tmp_path / "idx" / "default"
-    before = _tree(base)
+    before = tree_digest(base)
     messages.clear()
     a.remove("city")
-    assert not any(m.startswith("building the index") for m in messages) and _tree(base) == before
+    assert not any(m.startswith("building the index") for m in messages) and tree_digest(base) == before
     assert all(c.doc_id != "city" for c in a.chunks)
     assert all(h.doc_id != "city" for h in a.search("提取不低于百分之七十的比例奖励完成人", k=50))
     assert "city" not in a.manifest["documents"]

@@ -1,0 +1,104 @@
+"""The index's records on disk: chunks.jsonl lines, file and document digests, reused vectors.
+
+Shared by the index (:mod:`qa.search.index`) and its overlay of added documents
+(:mod:`qa.search.overlay`), which write and read the same kinds of files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from qa.schema import Chunk, Document
+from qa.search.multilingual import MultilingualEncoder, MultilingualSide
+
+
+def multilingual_text(chunk: Chunk) -> str:
+    """What the multilingual encoder sees of a chunk (after its document's title): section path and source text."""
+    return "\n".join(p for p in (chunk.section, chunk.text) if p)
+
+
+def multilingual_side(
+    docs: list[Document],
+    chunks: list[Chunk],
+    encoder: MultilingualEncoder,
+    previous: Path,
+    *,
+    progress: bool = False,
+    log: Callable[[str], None] = lambda _: None,
+) -> MultilingualSide:
+    """The passages' e5 vectors (those of the index at ``previous`` reused by content hash).
+
+    e5 reads each passage with its document's title: "Under the Electric Power Law …" (or
+    "按电力法…") names the document, which the passage itself never does. It reads the source
+    only, not the translation: English questions meet e5 only on untranslated passages, and
+    the translation would double the tokens of the first build.
+    """
+    titles = {d.id: d.title for d in docs}
+    titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
+    return MultilingualSide.build(chunks, titled, encoder, previous, progress=progress, log=log)
+
+
+def write_chunks(path: Path, chunks: list[Chunk], keys: list[str]) -> None:
+    """chunks.jsonl: one chunk per line, with the content hash its embedding is reused by."""
+    with path.open("w", encoding="utf-8") as out:
+        for chunk, key in zip(chunks, keys, strict=True):
+            out.write(json.dumps({**asdict(chunk), "embedding_hash": key}, ensure_ascii=False) + "\n")
+
+
+def document_hash(doc: Document) -> str:
+    """A digest of everything of a document that shapes its passages (text, translation, metadata).
+
+    Computed for every document at every start, so it reads the fields directly:
+    ``dataclasses.asdict`` took 3 ms a law (4.6 s for the archive).
+    """
+    h = hashlib.sha256(json.dumps([doc.id, doc.lang, doc.translation_lang, doc.meta], default=str).encode())
+    for seg in doc.segments:
+        fields = (seg.id, seg.kind, seg.lang, seg.translation or "", repr(seg.attrs), str(seg.line), seg.text)
+        h.update("\x1f".join(fields).encode() + b"\x1e")
+    return h.hexdigest()[:16]
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+_TEXT_FIELDS = ("id", "doc_id", "section", "text", "lang", "kind")
+
+
+def read_chunk(line: str) -> Chunk:
+    """One line of chunks.jsonl, type-checked field by field (74,000 of them open the archive's index)."""
+    row = json.loads(line)
+    if type(row) is not dict:
+        raise ValueError("a line is not a chunk object")
+    row.pop("embedding_hash", None)
+    ids = row.get("segment_ids")
+    if (
+        type(ids) is not list
+        or any(type(row.get(name)) is not str for name in _TEXT_FIELDS)
+        or any(type(i) is not str for i in ids)
+        or type(row.get("start")) is not int
+        or type(row.get("end")) is not int
+        or (row.get("translation") is not None and type(row["translation"]) is not str)
+        or (row.get("section_en") is not None and type(row["section_en"]) is not str)
+    ):
+        raise ValueError(f"chunk {row.get('id')!r} has fields of the wrong type")
+    row["segment_ids"] = tuple(ids)
+    return Chunk(**row)
+
+
+def previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
+    """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
+    try:
+        vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
+        rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+    except Exception:  # reusing vectors only saves time: an unreadable old index just means embedding again
+        return {}
+    if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
+        return {}
+    return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
