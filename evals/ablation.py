@@ -32,8 +32,8 @@ from qa.corpus.readers import NEAR_COPY, load_corpus_questions, shingles, simila
 from qa.evaluation import metrics as mt  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402
 from qa.search.embedding import StaticEmbedder  # noqa: E402
-from qa.search.index import passage_text  # noqa: E402
 from qa.search.lexical import LexicalIndex  # noqa: E402
+from qa.search.records import passage_text  # noqa: E402
 from qa.search.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
 from qa.search.static_model import OfflineModelBuilder  # noqa: E402
 

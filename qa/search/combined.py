@@ -7,8 +7,8 @@ passages and does not know the difference. The parts that must be merged:
 
 - BM25: each part's score matrix is rescaled to the IDF of the whole (the documents
   of both, removed ones included until the next rebuild, as a search engine counts
-  deleted documents until it merges its segments). Length normalisation stays per
-  part: the overlay's average passage length is its own.
+  deleted documents until it merges its segments). Both parts measure passage length
+  against the base's average (the overlay is built so: ``LexicalIndex.index(extends=…)``).
 - vectors: each part is searched, base hits of removed documents dropped, the two
   lists merged by score (the same inner product on the same model's vectors).
 - the tokenizer, dictionary and query translator: the overlay's, which extend the base's.
@@ -126,7 +126,8 @@ def with_overlay(
             log(str(exc))
     if current is None or not current.matches(want, hashes, base_stamp(base.manifest)):
         chunks = chunker.chunk_corpus(want.added)
-        taken_out = sum(c.doc_id in set(want.removed) for c in base.chunks)
+        removed = set(want.removed)
+        taken_out = sum(c.doc_id in removed for c in base.chunks)
         limit = overlay_limit(len(base.chunks))
         if len(chunks) + taken_out > limit:
             return None, f"the documents changed since it was built exceed {limit:,} passages (merging them in)"

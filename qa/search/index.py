@@ -18,7 +18,6 @@ file raises :class:`IndexCorruptError` naming the file and the fix.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import shutil
@@ -36,7 +35,6 @@ from qa.corpus.chunking import Chunker
 from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, expansions
 from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
-from qa.progress import progress_bar
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
@@ -47,17 +45,17 @@ from qa.search.records import (
     document_hash,
     file_digest,
     multilingual_side,
-    previous_embeddings,
+    passage_vectors,
     read_chunk,
     write_chunks,
 )
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 5  # 5: the manifest's checksums cover every file, bm25/ included
+INDEX_FORMAT = 6  # 6: per-document hashes (for the overlay), BM25 document frequencies and average length
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 # Above this many chunks an approximate (HNSW) index is used. Measured on the archive's 74,441
-# passages (512-dim, one thread): exact search 9.9 ms a question, HNSW (M=32, efSearch=128)
+# passages (512-dim, one thread; `OMP_NUM_THREADS=1 python evals/bench_faiss.py INDEX_FOLDER`): exact search 9.9 ms a question, HNSW (M=32, efSearch=128)
 # 0.59 ms with 99.4% of the exact top 10, built in 17 s. Exact search grows with the corpus
 # (about 2.7 ms at 20,000), so HNSW takes over there.
 FLAT_LIMIT = 20_000
@@ -69,11 +67,6 @@ KNOWN_ENTRIES = frozenset(
 
 class IndexCorruptError(RuntimeError):
     """An index file that cannot be read; the message names it and the fix."""
-
-
-def passage_text(chunk: Chunk) -> str:
-    """What the embedding model sees of a chunk: section path, source text and translation."""
-    return LexicalIndex.document_text(chunk)
 
 
 @dataclass(frozen=True)
@@ -156,20 +149,13 @@ class SearchIndex:
         started = time.time()
         chunks = chunker.chunk_corpus(docs)
         asked = expansions(reader_questions or [], chunks)
-        texts = [passage_text(c) for c in chunks]
-        hashes = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
-        reused = previous_embeddings(folder)
-        todo = [i for i, h in enumerate(hashes) if h not in reused]
-        log(f"embedding {len(todo)} of {len(chunks)} chunks ({len(chunks) - len(todo)} reused by content hash)")
-        vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
-        for i, h in enumerate(hashes):
-            if h in reused:
-                vectors[i] = reused[h]
-        batch = 64
-        steps = range(0, len(todo), batch)
-        for start in progress_bar(steps, progress, "embedding", "batch"):
-            ids = todo[start : start + batch]
-            vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
+        vectors, hashes = passage_vectors(
+            chunks,
+            embedder,
+            folder,
+            progress=progress,
+            before=lambda n: log(f"embedding {n} of {len(chunks)} chunks ({len(chunks) - n} reused by content hash)"),
+        )
         tmp = building_folder(folder)  # this process's own: two builds never write into each other
         try:
             faiss_index, kind = _faiss_index(vectors)

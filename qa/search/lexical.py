@@ -74,7 +74,7 @@ class LexicalIndex:
         lengths = [len(tokens) for tokens in corpus]
         self.avgdl = float(np.mean(lengths)) if lengths else 0.0
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        if extends is None or extends.avgdl <= 0:  # (an index from before averages were kept: its own)
+        if extends is None:
             bm25.index(corpus, show_progress=False)
         else:
             bm25.vocab_dict, bm25.scores = score_matrix(corpus, self.k1, self.b, extends.avgdl)
@@ -100,11 +100,6 @@ class LexicalIndex:
     def df(self, token: str) -> int:
         """In how many passages ``token`` occurs (0 for a word the index does not know)."""
         return self._df.get(token, 0)
-
-    @property
-    def words(self) -> dict[str, int]:
-        """Every indexed word with its document frequency."""
-        return self._df
 
     def scores(self, tokens: Sequence[str], weight: Callable[[str], float] | None = None) -> np.ndarray:
         """BM25 score of every passage for ``tokens``, each token's part scaled by ``weight(token)``.
@@ -170,13 +165,10 @@ class LexicalIndex:
         meta = _read(folder, "qa_lexical.json")
         try:
             index = cls(tokenizer, k1=float(meta["k1"]), b=float(meta["b"]))
-            index._size, index.avgdl = int(meta["size"]), float(meta.get("avgdl", 0.0))
-            if "df" in meta:
-                index._df = {str(k): int(v) for k, v in meta["df"].items()}
-            else:  # an index from before the frequencies were kept: recovered exactly from its IDF table
-                index._df = {str(t): df_from_idf(index._size, float(v)) for t, v in meta["idf"].items()}
+            index._size, index.avgdl = int(meta["size"]), float(meta["avgdl"])
+            index._df = {str(k): int(v) for k, v in meta["df"].items()}
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, df}} object ({exc!r})") from exc
+            raise ValueError(f"qa_lexical.json is not a {{k1, b, size, avgdl, df}} object ({exc!r})") from exc
         index._idf = {t: idf(index._size, d) for t, d in index._df.items()}
         index._vocab, index._matrix = _check_bm25(folder, index._size)
         return index
@@ -227,11 +219,6 @@ def score_matrix(corpus: list[list[str]], k1: float, b: float, avgdl: float) -> 
 def idf(n: int, df: int) -> float:
     """BM25's (Lucene's) inverse document frequency, the one bm25s uses."""
     return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
-
-
-def df_from_idf(n: int, value: float) -> int:
-    """The document frequency :func:`idf` was computed from (its inverse)."""
-    return max(round((n + 1) / float(np.exp(value)) - 0.5), 0)
 
 
 _BM25_PARAMS = frozenset(

@@ -20,7 +20,6 @@ engine merges its segments). :mod:`qa.search.combined` searches base and overlay
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -37,11 +36,11 @@ from qa.folders import building_folder, check_replaceable, swap_in, written_by_q
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator, word_counts
 from qa.search.embedding import Embedder
-from qa.search.index import IndexCorruptError, SearchIndex, passage_text, reading
+from qa.search.index import IndexCorruptError, SearchIndex, reading
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
-from qa.search.records import file_digest, multilingual_side, previous_embeddings, read_chunk, write_chunks
+from qa.search.records import file_digest, multilingual_side, passage_vectors, read_chunk, write_chunks
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
 OVERLAY_FORMAT = 1
@@ -85,12 +84,12 @@ def plan(manifest: dict[str, Any], docs: Sequence[Document], hashes: dict[str, s
     A document that is new or changed goes into the overlay; a base document that is
     gone or changed is taken out of the base's results. The shipped documents never go
     into an overlay: their reader questions and the offline model are part of the base,
-    so a change to one of them rebuilds it (as does a base without per-document hashes,
-    built by an older qa).
+    so a change to one of them rebuilds it (as does a manifest without per-document hashes:
+    an older qa's is already stale by its format, so only a damaged one gets here).
     """
     indexed = manifest.get("document_hashes")
     if not isinstance(indexed, dict):
-        return Plan(rebuild="it predates adding documents without a rebuild")
+        return Plan(rebuild="its manifest records no per-document hashes")
     added = [d for d in docs if indexed.get(d.id) != hashes[d.id]]
     removed = sorted(i for i, h in indexed.items() if hashes.get(i) != h)
     if any(d.id in shipped for d in added) or any(i in shipped for i in removed):
@@ -146,18 +145,14 @@ class Overlay:
         started = time.time()
         folder = overlay_folder(base.folder)
         check_replaceable(folder, is_overlay, "an index of added documents")
-        texts = [passage_text(c) for c in chunks]
-        keys = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
-        reused = previous_embeddings(folder)
-        todo = [i for i, k in enumerate(keys) if k not in reused]
-        log(f"indexing {len(chunks)} added passages (embedding {len(todo)}); the base index is not rebuilt")
-        vectors = np.zeros((len(chunks), base.embeddings.shape[1]), dtype=np.float32)
-        for i, key in enumerate(keys):
-            if key in reused and reused[key].shape == vectors.shape[1:]:
-                vectors[i] = reused[key]
-        for start in range(0, len(todo), 64):
-            ids = todo[start : start + 64]
-            vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
+        vectors, keys = passage_vectors(
+            chunks,
+            embedder,
+            folder,
+            before=lambda n: log(
+                f"indexing {len(chunks)} added passages (embedding {n}); the base index is not rebuilt"
+            ),
+        )
         tmp = building_folder(folder)
         try:
             lexical_texts = [LexicalIndex.document_text(c) for c in chunks]

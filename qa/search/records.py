@@ -14,8 +14,46 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.progress import progress_bar
 from qa.schema import Chunk, Document
+from qa.search.embedding import Embedder
+from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What the embedding model sees of a chunk: section path, source text and translation."""
+    return LexicalIndex.document_text(chunk)
+
+
+def passage_vectors(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    previous: Path,
+    *,
+    progress: bool = False,
+    before: Callable[[int], None] = lambda _: None,
+) -> tuple[np.ndarray, list[str]]:
+    """Every chunk's vector, those of the index at ``previous`` reused by content hash.
+
+    Returns the vectors and each chunk's content hash (written to chunks.jsonl for the next
+    build to reuse); ``before`` hears how many are embedded now, before they are.
+    """
+    texts = [passage_text(c) for c in chunks]
+    keys = [hashlib.sha256(f"{embedder.name}|{embedder.revision}|{t}".encode()).hexdigest()[:20] for t in texts]
+    reused = previous_embeddings(previous)
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    todo = []
+    for i, key in enumerate(keys):
+        if key in reused and reused[key].shape == vectors.shape[1:]:
+            vectors[i] = reused[key]
+        else:
+            todo.append(i)
+    before(len(todo))
+    for start in progress_bar(range(0, len(todo), 64), progress and bool(todo), "embedding", "batch"):
+        ids = todo[start : start + 64]
+        vectors[ids] = embedder.embed_passages([texts[i] for i in ids])
+    return vectors, keys
 
 
 def multilingual_text(chunk: Chunk) -> str:

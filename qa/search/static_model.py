@@ -37,7 +37,7 @@ from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, attach
 from qa.folders import building_folder, swap_in
 from qa.schema import Document
-from qa.search.index import passage_text
+from qa.search.records import passage_text
 from qa.search.tokenize import EN_STOPWORDS, ZH_STOPWORDS, Tokenizer
 from qa.text import split_sentences
 
