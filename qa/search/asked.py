@@ -13,13 +13,17 @@ import re
 
 _ZH_NUM = "零〇一二三四五六七八九十百千万两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_ZH_NUM}]+)"
+# A number that counts something, not one that names a place in a text or a year: not 第十五条,
+# Article 16, item (17), 2021.
+_COUNTED = rf"(?<![第{_ZH_NUM}\d]){_NUM}"
+_EN_COUNT = r"(?<!Article )(?<!Item )(?<!\()\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b(?!\))"
 
 # What is asked for -> how a sentence that gives it looks.
 QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "percent": (
         re.compile(
-            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|几成|多少成|what percent|what percentage|what share of|"
-            r"what proportion|how big a share|how much of the",
+            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|几成|多少成|率是多少|率为多少|率有多高|what percent|what percentage|"
+            r"what (?:\w+ ){0,2}share of|what (?:\w+ ){0,4}rate\b|how big a share|how much of the",
             re.I,
         ),
         re.compile(rf"百分之[{_ZH_NUM}]+|\d+(?:\.\d+)?\s*%|\bpercent\b", re.I),
@@ -47,7 +51,9 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "count": (
         re.compile(r"几个|几项|几家|几所|几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)", re.I),
         re.compile(
-            rf"{_NUM}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|\b\d+\b|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",
+            rf"{_COUNTED}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b|"
+            # "哪几个方面": answered by the items themselves, listed (A、B、C) or numbered ①②
+            r"[①②③④⑤⑥]|[^、，。；\s]{1,15}、[^、，。；\s]{1,15}、",
             re.I,
         ),
     ),

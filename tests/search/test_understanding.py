@@ -105,6 +105,19 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert gives("提取不低于百分之五十的比例；", "percent")
     assert gives("The term of an invention patent is 20 years", "period")
     assert not gives("国家鼓励科技成果转化。", "money")
+    # a rate or a share is a percentage; a count is not a year, an article number or an item label
+    assert asked_quantities("What exact corporate income tax rate does the law set?") == ["percent"]
+    assert asked_quantities("成果转化率是多少？") == ["percent"]
+    assert "percent" in asked_quantities("What minimum share of the budget must a firm pay?")
+    assert gives("国家建设30个技术转移中心", "count") and gives("three regional centres", "count")
+    for placed in (
+        "依照专利法第十五条的规定",
+        "(17) Cultivate technology markets",
+        "Article 16 of the law",
+        "In 2021 the State",
+    ):
+        assert not gives(placed, "count"), placed
+    assert gives("围绕技术可扩散性、应用场景适配性、产业链嵌入深度等方面", "count")  # "哪几个方面": the items listed
 
 
 @pytest.mark.parametrize(
