@@ -216,6 +216,7 @@ class Assistant:
             answerer,
         )
         self.model_choice = choice
+        retriever.prepare()
         return index
 
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:

@@ -21,7 +21,12 @@ ABSTAIN_TEXT = {
     "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
-_SPECIFIC = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+")
+# Something specific a question names: a year, an acronym, a proper name. Bounded by "not a letter
+# or digit", not \b: a CJK character is a word character to \b, so "2023年" or "占GDP的" has none.
+_SPECIFIC = re.compile(
+    r"(?<![A-Za-z0-9.])(?:1[89]|20)\d{2}(?![0-9])|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
+    r"(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
+)
 
 
 @dataclass(frozen=True)

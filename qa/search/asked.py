@@ -49,12 +49,19 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         ),
     ),
     "count": (
-        re.compile(r"几个|几项|几家|几所|几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)", re.I),
         re.compile(
-            rf"{_COUNTED}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b|"
-            # "哪几个方面": answered by the items themselves, listed (A、B、C) or numbered ①②
-            r"[①②③④⑤⑥]|[^、，。；\s]{1,15}、[^、，。；\s]{1,15}、",
+            r"(?<!哪)几个|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)", re.I
+        ),
+        re.compile(
+            rf"{_COUNTED}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",
             re.I,
+        ),
+    ),
+    # "哪几个方面 / 哪几项": answered by the items themselves, listed (A、B、C), numbered ①②, or counted
+    "items": (
+        re.compile(r"哪几|哪些方面"),
+        re.compile(
+            rf"[①②③④⑤⑥]|[^、，。；\s]{{1,15}}、[^、，。；\s]{{1,15}}、|{_COUNTED}\s*(?:个|项|类|种|方面)",
         ),
     ),
     # any figure at all, for "多少 / what number" questions that name no unit (see :func:`figures_wanted`)
@@ -83,7 +90,7 @@ _SUPERSCRIPT = str.maketrans("0123456789-–,，", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 
 
 def asked_quantities(question: str) -> list[str]:
-    """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``).
+    """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``, ``items``).
 
     Only explicit asks: retrieval and abstention act on them, so a vague "多少" is not one.
     """
