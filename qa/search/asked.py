@@ -57,11 +57,12 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
-    # "哪几个方面 / 哪几项": answered by the items themselves, listed (A、B、C), numbered ①②, or counted
+    # "哪几个方面 / 哪几档": answered by the items themselves, listed (A、B、C), numbered ①② or （一）, or counted
     "items": (
         re.compile(r"哪几|哪些方面"),
         re.compile(
-            rf"[①②③④⑤⑥]|[^、，。；\s]{{1,15}}、[^、，。；\s]{{1,15}}、|{_COUNTED}\s*(?:个|项|类|种|方面)",
+            rf"[①②③④⑤⑥]|（[一二三四五六七八九十]{{1,3}}）|[^、，。；\s]{{1,15}}、[^、，。；\s]{{1,15}}、|"
+            rf"{_COUNTED}\s*(?:个|项|类|种|方面)",
         ),
     ),
     # any figure at all, for "多少 / what number" questions that name no unit (see :func:`figures_wanted`)
