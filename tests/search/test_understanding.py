@@ -117,7 +117,11 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
         "In 2021 the State",
     ):
         assert not gives(placed, "count"), placed
-    assert gives("围绕技术可扩散性、应用场景适配性、产业链嵌入深度等方面", "count")  # "哪几个方面": the items listed
+    # "哪几个方面" asks for the items, not a number: listed or numbered items give it
+    assert asked_quantities("要从哪几个方面来评？") == ["items"] and asked_quantities("有几个方面？") == ["count"]
+    assert gives("围绕技术可扩散性、应用场景适配性、产业链嵌入深度等方面", "items")
+    assert gives("（一）将该项职务科技成果转让、许可给他人实施的", "items")
+    assert not gives("围绕技术可扩散性、应用场景适配性、产业链嵌入深度等方面", "count")
 
 
 @pytest.mark.parametrize(
