@@ -81,4 +81,5 @@ def run_stdio(assistant: Any) -> None:
     """
     with contextlib.redirect_stdout(sys.stderr):
         assistant.build()
+        assistant.warm_up()
     build_mcp(assistant).run("stdio")

@@ -216,8 +216,18 @@ class Assistant:
             answerer,
         )
         self.model_choice = choice
-        retriever.prepare()
         return index
+
+    def warm_up(self) -> None:
+        """Open the index, then start loading in the background what questions will need.
+
+        For servers, after opening and before the first request: the fast e5 question engine
+        (about 2 s, mostly importing torch) loads beside whatever comes next instead of inside
+        the first question. One-shot commands do not call it; their first question loads it.
+        """
+        self._ensure()
+        assert self._retriever is not None
+        self._retriever.prepare()
 
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
         """All documents' reader questions; bad lines are skipped with one message each."""

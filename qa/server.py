@@ -81,6 +81,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860, *, api_only: bool = False, 
 
     assistant = Assistant(**assistant_options)
     assistant.build()  # before listening: the first request should not pay for opening the index
+    assistant.warm_up()  # and what questions need loads while the app starts
     app = make_app(assistant, page=not api_only, host=host)
     where = f"http://{host}:{port}"
     print(

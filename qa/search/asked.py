@@ -50,7 +50,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            r"(?<!哪)几个|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)", re.I
+            r"(?<!哪)几个|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)",
+            re.I,
         ),
         re.compile(
             rf"{_COUNTED}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",

