@@ -75,6 +75,8 @@ class QueryTranslator:
         # the corpus's Chinese words with their counts (capped): what a translator for more documents starts from
         self.counts = counts or {}
         self._english = Tokenizer()._english
+        # each phrase normalised once, not for every question (it was most of an English search's time)
+        self._normal_phrases = [(n, terms) for phrase, terms in phrases.items() if (n := _normal(phrase))]
 
     @classmethod
     def build(cls, corpus_texts: Iterable[str], glossary: Glossary | None, tokenizer: Tokenizer) -> QueryTranslator:
@@ -102,9 +104,8 @@ class QueryTranslator:
         words = f" {_normal(question)} "
         out: list[str] = []
         covered: set[str] = set()
-        for phrase, terms in self.phrases.items():
-            normal = _normal(phrase)
-            if normal and f" {normal} " in words:
+        for normal, terms in self._normal_phrases:
+            if f" {normal} " in words:
                 out.extend(terms)
                 covered.update(normal.split())
         for word in dict.fromkeys(self._english(question)):

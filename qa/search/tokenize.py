@@ -9,6 +9,7 @@ policy/policies), stop words removed. Mixed text gets both treatments.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -271,6 +272,7 @@ _BRITISH = (
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A light English stemmer: British spellings, plural and common endings, nothing aggressive."""
     for british, american in _BRITISH:
