@@ -58,7 +58,11 @@ class FusionWeights:
     blind, so its e5 rank counts as the dense leg's (``multilingual_only``: 1.0 for an
     English question, its only way there; 0.85 for a Chinese one); for a translated
     passage e5 is a second opinion (``multilingual_zh`` 0.3; English questions are not
-    compared with them). On 100 laws of the archive this took Chinese hit@5 on their
+    compared with them: ``multilingual_en`` 0.0. At 0.45, which compares every English question
+    with every passage, shipped corpus included, fixed-set English abstention went 0.750 -> 0.833
+    and key points 0.793 -> 0.802, natural-set English MRR 0.769 -> 0.776, nothing lower — but
+    every English question then waits for e5, 1.2 ms -> ~10 ms warm: kept off; ``python
+    evals/ablation_understanding.py``). On 100 laws of the archive this took Chinese hit@5 on their
     questions from 0.65 to 0.82 (evals/README.md, evals/bench_scale.py).
     For a passage nobody translated, an English question's Chinese translation is its only
     lexical witness (the English BM25 leg cannot reach it), so there it counts fully
@@ -75,6 +79,7 @@ class FusionWeights:
     section: float = 1.0
     multilingual: float = 1.0
     multilingual_zh: float = 0.3
+    multilingual_en: float = 0.0
     untranslated_dense: float = 0.85
     untranslated: float = 1.0
     rrf_k: float = 10.0
@@ -229,13 +234,18 @@ class Retriever:
         assert self.multilingual is not None and self.index.multilingual is not None
         vector = self.multilingual.embed_queries([question])[0]
         english = detect_language(question) == "en"
-        return self.index.multilingual.search(vector, DEPTH, untranslated_only=english)
+        return self.index.multilingual.search(
+            vector, DEPTH, untranslated_only=english and not self.weights.multilingual_en
+        )
 
     def _wants_e5(self, question: str) -> bool:
         side = self.index.multilingual
+        if self.multilingual is None or side is None:
+            return False
         w = self.weights
-        weight = w.multilingual if detect_language(question) == "en" else max(w.multilingual_zh, w.untranslated_dense)
-        return self.multilingual is not None and side is not None and side.needed and weight > 0
+        if detect_language(question) == "en":
+            return (side.needed and w.multilingual > 0) or w.multilingual_en > 0
+        return side.needed and max(w.multilingual_zh, w.untranslated_dense) > 0
 
     def _start_e5(self, question: str) -> Future[list[tuple[int, float]]] | None:
         """The e5 leg (embedding the question, then comparing it with every passage's vector),
@@ -277,7 +287,9 @@ class Retriever:
             "ref": w.reference,
             "section": w.section,
             "dense": w.dense if mode == "hybrid" else 0.0,
-            "multilingual": w.multilingual_zh if mode == "hybrid" else 0.0,
+            "multilingual": (w.multilingual_en if query_lang == "en" else w.multilingual_zh)
+            if mode == "hybrid"
+            else 0.0,
             "multilingual_only": (w.multilingual if query_lang == "en" else w.untranslated_dense)
             if mode == "hybrid"
             else 0.0,
