@@ -67,15 +67,7 @@ class MultilingualEncoder:
             return
         with self._lock:
             if self._fast is None:
-                future: Future[Any] = Future()
-                self._fast = future
-
-                def load() -> None:
-                    future.set_result(_query_engine())
-
-                # not a daemon: a process that ends while torch is loading waits for it rather than
-                # tearing down C++ threads mid-start (which aborts the process)
-                threading.Thread(target=load, name="qa-e5-query").start()
+                self._fast = _shared_query_engine()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         fast = self._fast.result() if self._fast is not None else None
@@ -234,6 +226,27 @@ def _previous(folder: Path) -> dict[str, np.ndarray]:
         return dict(zip((str(h) for h in hashes), vectors, strict=True))
     except Exception:  # nothing to reuse is not an error: the vectors are made again
         return {}
+
+
+_SHARED: Future[Any] | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_query_engine() -> Future[Any]:
+    """One question engine per process, whatever number of indexes or assistants are open (it is read-only)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            future: Future[Any] = Future()
+            _SHARED = future
+
+            def load() -> None:
+                future.set_result(_query_engine())
+
+            # not a daemon: a process that ends while torch is loading waits for it rather than
+            # tearing down C++ threads mid-start (which aborts the process)
+            threading.Thread(target=load, name="qa-e5-query").start()
+        return _SHARED
 
 
 def _query_engine() -> Any:

