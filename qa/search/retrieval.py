@@ -141,8 +141,8 @@ class Retriever:
         """Start loading, in the background, what questions will need: the fast e5 question engine.
 
         Called once the index is open, not while it opens: the loader (importing torch, reading
-        the model file) would take the interpreter from the opening itself (2.9 s became 4.8 s
-        at the whole archive); the first question waits for whatever is left of it instead.
+        the model file) would compete with the opening for the interpreter and the cores; the first
+        question waits for whatever is left of it instead.
         Servers call it (:meth:`qa.assistant.Assistant.warm_up`); otherwise the first question does.
         """
         side = self.index.multilingual
