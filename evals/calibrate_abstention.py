@@ -6,7 +6,8 @@ For every question of the given sets (default: the fixed set and the natural set
 so that neither is tuned alone): the answerer's abstention signals
 (``qa.answers.answering.Signals`` — coverage of the question or its focus by the best
 passages, share of its words unknown to the corpus, the best embedding similarity
-on the offline model's cosine scale, whether an asked-for quantity is missing),
+on the offline model's cosine scale, whether an asked-for quantity is missing and how
+much of the question the sentence stating one shares),
 then, per language, a grid of thresholds scored by false abstention (in-scope
 questions declined) and abstention accuracy (out-of-scope questions declined).
 Prints the best settings with false abstention <= 0.05 in both sets, and the
@@ -33,9 +34,9 @@ from qa.evaluation.questions import load_questions  # noqa: E402
 Row = tuple[str, str, bool, Signals]  # set, lang, in scope, signals
 
 
-def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool) -> tuple[float, float]:
+def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool, q: float = 0.0) -> tuple[float, float]:
     def declined(sig: Signals) -> bool:
-        return sig.declines(Limits(s, u, quantity), m)
+        return sig.declines(Limits(s, u, quantity, q), m)
 
     inside = [r for r in rows if r[2]]
     outside = [r for r in rows if not r[2]]
@@ -74,25 +75,34 @@ def main() -> None:
         )
         grid = []
         similarities: list[float | None] = [None, *[x / 100 for x in range(20, 70, 2)]]
-        for s, u, m, qty in itertools.product(
-            [x / 40 for x in range(2, 16)], [x / 20 for x in range(4, 17)], similarities, (False, True)
+        checks = [(False, 0.0)] + [(True, q / 100) for q in (0, 1, 2, 4, 6, 8, 10, 15)]
+        for s, u, m, (qty, q) in itertools.product(
+            [x / 40 for x in range(2, 16)], [x / 20 for x in range(4, 17)], similarities, checks
         ):
-            per_set = [rates([r for r in mine if r[0] == name], s, u, m, qty) for name in sets]
+            per_set = [rates([r for r in mine if r[0] == name], s, u, m, qty, q) for name in sets]
             worst_fa = max(fa for fa, _ in per_set)
             mean_aa = sum(aa for _, aa in per_set) / len(per_set)
-            grid.append((worst_fa <= 0.05, mean_aa, -worst_fa, s, u, m, qty, per_set))
+            grid.append((worst_fa <= 0.05, mean_aa, -worst_fa, s, u, m, qty, q, per_set))
         grid.sort(key=lambda g: g[:3], reverse=True)
-        print("  best (min_support, max_unknown, min_similarity, quantity check): per set (false abstention, accuracy)")
-        for _, _, _, s, u, m, qty, per_set in grid[:6]:
+        print(
+            "  best (min_support, max_unknown, min_similarity, quantity check, min_quantity_support):"
+            " per set (false abstention, accuracy)"
+        )
+        for _, _, _, s, u, m, qty, q, per_set in grid[:6]:
             figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, per_set, strict=True))
-            print(f"    {s:.3f}, {u:.2f}, {m}, {qty}: {figures}")
+            print(f"    {s:.3f}, {u:.2f}, {m}, {qty}, {q:.2f}: {figures}")
         limits = abstention.limits[lang]
         floor = abstention.min_similarity
         if isinstance(floor, dict):
             floor = floor.get(lang)
         current = [
             rates(
-                [r for r in mine if r[0] == name], limits.min_support, limits.max_unknown, floor, limits.check_quantity
+                [r for r in mine if r[0] == name],
+                limits.min_support,
+                limits.max_unknown,
+                floor,
+                limits.check_quantity,
+                limits.min_quantity_support,
             )
             for name in sets
         ]

@@ -26,7 +26,7 @@ import numpy as np
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.answers.lists import Item, Structure, choose_list, list_intent
 from qa.answers.scoring import TextScorer
-from qa.answers.sentences import Asked, Sentence, choose, short_units, whole_units
+from qa.answers.sentences import Asked, Sentence, aligned, choose, short_units, whole_units
 from qa.corpus.chunking import align_sentences
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Citation, Hit
@@ -243,16 +243,8 @@ class ExtractiveAnswerer(TextScorer):
         chunk = self.chunks.get(hit.chunk_id)
         if chunk is not None and chunk.kind in NOT_ANSWERS and not asked.front_matter:
             return []  # keyword lines, bibliography entries, author notes: never an answer sentence
-        spans = sentence_spans(hit.text, hit.lang)
+        spans, sources, translations = aligned(hit)
         units = short_units(hit.text, spans)
-        sources = [hit.text[a:b] for a, b in spans]
-        translations: list[str | None] = [None] * len(sources)
-        if hit.translation:
-            t_spans = sentence_spans(hit.translation, "en")
-            t_sents = [hit.translation[a:b] for a, b in t_spans]
-            for i, owned in enumerate(align_sentences(sources, t_sents)):
-                if owned:
-                    translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
         path = f"{hit.section}\n{hit.section_en or ''}"
         context = self.coverage(asked.tokens, path)
         texts = [src + "\n" + (translations[i] or "") for i, src in enumerate(sources)]

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.corpus.chunking import align_sentences
 from qa.schema import Hit
-from qa.text import norm
+from qa.text import norm, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,24 @@ class Sentence:
     score: float
     start: int = 0  # the chunk's offset in its document, for reading order
     unit: int = -1  # which short article or item of the chunk the sentence belongs to (-1: none, or a long one)
+
+
+def aligned(hit: Hit) -> tuple[list[tuple[int, int]], list[str], list[str | None]]:
+    """A passage's sentences: their spans in ``hit.text``, their text, and each one's aligned translation.
+
+    The translation of a sentence is an exact substring of ``hit.translation`` (None when the
+    passage has none, or the aligner gave that sentence none), so it can be quoted as it is.
+    """
+    spans = sentence_spans(hit.text, hit.lang)
+    sources = [hit.text[a:b] for a, b in spans]
+    translations: list[str | None] = [None] * len(sources)
+    if hit.translation:
+        t_spans = sentence_spans(hit.translation, "en")
+        t_sents = [hit.translation[a:b] for a, b in t_spans]
+        for i, owned in enumerate(align_sentences(sources, t_sents)):
+            if owned:
+                translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+    return spans, sources, translations
 
 
 def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:

@@ -12,7 +12,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from qa import Assistant
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
-from qa.schema import Answer
+from qa.schema import Answer, Hit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -244,3 +244,38 @@ def test_the_similarity_floor_is_not_applied_when_an_untranslated_passage_leads(
     added = [replace(hits[0], translation=None), *hits[1:]]  # as a passage of an added document would be
     assert abstention.signals(query, added).similarity is None
     assert abstention.signals(query, [replace(hits[0], translation=None, lang="en"), *hits[1:]]).similarity is not None
+
+
+def _passage(text: str, translation: str) -> Hit:
+    return Hit("law/art-1", "law", "第一条", text, translation, 1.0, 1, scores={"dense": 0.9}, ranks={"dense": 1})
+
+
+def test_a_number_about_something_else_does_not_answer_how_many(assistant: Assistant) -> None:
+    """The passage states a count, but of the wrong thing: that is not an answer to "how many X"."""
+    abstention = assistant.answerer.abstention
+    about_other = _passage(
+        "国家设立十个科技奖励项目。专利申请人应当缴纳年费。",
+        "The state establishes ten science and technology award programmes. Patent applicants shall pay annual fees.",
+    )
+    about_it = _passage(
+        "国家建设十个技术转移区域中心。专利申请人应当缴纳年费。",
+        "The state builds ten regional technology transfer centres. Patent applicants shall pay annual fees.",
+    )
+    question = "How many regional technology transfer centres will be built?"
+    query = assistant.understand(question)
+    other, own = (abstention.signals(query, [hit]) for hit in (about_other, about_it))
+    assert other.quantity_support is not None and own.quantity_support is not None
+    assert other.quantity_support < 0.08 <= own.quantity_support
+    limits = abstention.limits["en"]
+    assert other.declines(limits, None) and not own.declines(limits, None)
+    assert abstention.signals(assistant.understand("What do the centres do?"), [about_it]).quantity_support is None
+    # "how many … does it name": the names, listed without a number, answer it
+    listed = _passage(
+        "技术转移区域中心设在北京、上海、深圳。",
+        "The regional technology transfer centres are in Beijing, Shanghai, Shenzhen.",
+    )
+    named = abstention.signals(
+        assistant.understand("How many regional technology transfer centres does it name?"), [listed]
+    )
+    assert not named.declines(limits, None)
+    assert abstention.signals(query, [listed]).declines(limits, None)  # without "name", a number is wanted
