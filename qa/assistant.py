@@ -34,6 +34,7 @@ from qa.corpus.readers import ReaderQuestion, load_corpus_questions
 from qa.corpus.thesaurus import LEGAL as LEGAL_THESAURUS
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
+from qa.heap import collector_paused, collector_resumed
 from qa.progress import progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.search.combined import with_overlay
@@ -113,7 +114,7 @@ class Assistant:
 
     def build(self, *, force: bool = False, progress: bool = False) -> SearchIndex:
         """Open the index, building or rebuilding it as needed (``force`` always rebuilds)."""
-        with self._lock:
+        with self._lock, collector_paused():  # qa/heap.py: a fifth of opening the archive was the GC
             return self._open(force=force, progress=progress)
 
     def _ensure(self) -> None:
@@ -171,12 +172,14 @@ class Assistant:
                     base = SearchIndex.load(folder, manifest, user_words)
                     index = base
                     if want.added or want.removed:
+                        collector_resumed()  # embedding new passages makes garbage
                         index, reason = with_overlay(
                             base, want, hashes, self.chunker, embedder, glossary, user_words, multilingual, self.log
                         )
                     else:
                         drop_overlay(folder)  # what it held was removed again: the base alone is current
             if index is None:
+                collector_resumed()  # a build makes garbage
                 check_replaceable(folder, is_qa_index, "an index")
                 self.log(f"building the index in {folder} because {reason}")
                 index = SearchIndex.build(
@@ -366,7 +369,7 @@ class Assistant:
 
     def _reopen(self, progress: bool) -> None:
         """Open the index again after the corpus changed; questions meanwhile use the old one, whole."""
-        with self._lock:
+        with self._lock, collector_paused():
             self._open(force=False, progress=progress, reload=True)
 
     def search(self, question: str, k: int = 10, mode: str | None = None) -> list[Hit]:
