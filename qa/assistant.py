@@ -53,6 +53,7 @@ from qa.search.query import Query, understand
 from qa.search.records import document_hash
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
+from qa.search.spelling import Speller
 from qa.search.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
 from qa.search.static_model import MODEL_NAME, OfflineModelBuilder, record, recorded, training_inputs
 from qa.search.tokenize import fingerprint as tokenizer_fingerprint
@@ -108,6 +109,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._thesaurus: Thesaurus | None = None
+        self._speller: Speller | None = None
         self.model_choice: ModelChoice | None = None
 
     # -- building -----------------------------------------------------------------
@@ -211,12 +213,13 @@ class Assistant:
             embedder=embedder,
         )
         # Everything a question uses is built first and then replaced together (not while half-built).
-        self._docs, self._thesaurus, self._index, self._retriever, self._answerer = (
+        self._docs, self._thesaurus, self._index, self._retriever, self._answerer, self._speller = (
             docs_by_id,
             thesaurus,
             index,
             retriever,
             answerer,
+            None,  # made from this index's English on the first question (qa/search/spelling.py)
         )
         self.model_choice = choice
         return index
@@ -231,6 +234,7 @@ class Assistant:
         self._ensure()
         assert self._retriever is not None
         self._retriever.prepare()
+        self._spelling().prepare()
 
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
         """All documents' reader questions; bad lines are skipped with one message each."""
@@ -321,7 +325,18 @@ class Assistant:
         """The checked question with the forms search uses (simplified script, focus, thesaurus terms)."""
         checked = check_question(question)
         self._ensure()
-        return understand(checked, self._thesaurus, lang)
+        return understand(checked, self._thesaurus, lang, self._spelling())
+
+    def _spelling(self) -> Speller:
+        """The speller of the open index's English (two threads may both make it: the same either way)."""
+        speller = self._speller
+        if speller is None:
+            chunks = self.chunks
+            speller = Speller(
+                t for c in chunks for t in (c.translation, c.section_en, c.text if c.lang == "en" else None) if t
+            )
+            self._speller = speller
+        return speller
 
     # -- the user's documents -------------------------------------------------------------
 

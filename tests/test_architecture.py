@@ -1,6 +1,6 @@
 """The package reads as the data flows, and imports only point down it.
 
-    base (schema, text, config, folders) → corpus → search → answers → assistant
+    base (schema, text, config, folders, progress, heap) → corpus → search → answers → assistant
     → evaluation (beside the assistant: it runs it) → interfaces (cli, web, langchain)
 
 A module may import its own stage and the stages below it, never one above: search
@@ -23,6 +23,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.config": 0,
     "qa.folders": 0,
     "qa.progress": 0,
+    "qa.heap": 0,
     "qa.corpus": 1,
     "qa.search": 2,
     "qa.answers": 3,

@@ -33,6 +33,16 @@ def _cedict_lines() -> list[str]:
     return gzip.decompress(raw).decode("utf-8").splitlines()
 
 
+def cedict_english() -> set[str]:
+    """Every English word of CC-CEDICT's glosses, lower-cased (empty when the dictionary is not installed)."""
+    words: set[str] = set()
+    for line in _cedict_lines():
+        start = line.find("/")
+        if start >= 0:
+            words.update(re.findall(r"[a-z]+", line[start:].lower()))
+    return words
+
+
 def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]]]]:
     """CC-CEDICT entries of the ``wanted`` Chinese words: each with its first six glosses as English word stems.
 

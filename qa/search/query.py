@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from qa.corpus.thesaurus import Thesaurus
+from qa.search.spelling import Speller
 from qa.text import detect_language
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -112,9 +113,16 @@ def focus_of(text: str) -> str:
     return text
 
 
-def understand(question: str, thesaurus: Thesaurus | None = None, lang: str | None = None) -> Query:
-    """The :class:`Query` for a checked question (see :func:`qa.text.check_question`)."""
+def understand(
+    question: str, thesaurus: Thesaurus | None = None, lang: str | None = None, speller: Speller | None = None
+) -> Query:
+    """The :class:`Query` for a checked question (see :func:`qa.text.check_question`).
+
+    With a ``speller``, English typos are corrected towards the documents' words in every form searched.
+    """
     text = simplified(question)
+    if speller is not None:
+        text = speller.correct(text)
     focus = focus_of(text)
     extra = thesaurus.terms_for(text) if thesaurus else []
     return Query(question, text, focus, tuple(extra), lang or detect_language(question))
