@@ -29,6 +29,7 @@ _SPECIFIC = re.compile(
     r"(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
 
+_YEAR = re.compile(r"(?<![0-9])(?:19|20)\d{2}(?![0-9])")
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -131,12 +132,16 @@ class Abstention:
         """The most of the question's focus (IDF-weighted, with its translation) that a sentence
         stating an asked-for quantity covers, with its translation: whether the number is about the thing asked."""
         tokens = self.scorer.question_tokens(focus)
+        years = set(_YEAR.findall(focus))
         best = 0.0
         for hit in hits:
             _, sources, translations = aligned(hit)
             for source, translation in zip(sources, translations, strict=True):
-                if any(gives(source, kind) for kind in kinds):
-                    best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
+                if not any(gives(source, kind) for kind in kinds):
+                    continue
+                if years and not years & set(_YEAR.findall(f"{hit.section}\n{source}")):
+                    continue  # "in 2023" is not answered by the figure for 2024
+                best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best
 
     def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:

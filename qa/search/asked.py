@@ -22,7 +22,8 @@ _EN_COUNT = r"(?<!Article )(?<!Item )(?<!\()\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b
 QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "percent": (
         re.compile(
-            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|几成|多少成|率是多少|率为多少|率有多高|what percent|what percentage|"
+            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|(?:比重|占比)(?:是|为|有)?多少|占多大比|几成|多少成|率是多少|率为多少|率有多高|"
+            r"what percent|what percentage|"
             r"what (?:\w+ ){0,2}share of|what (?:\w+ ){0,4}rate\b|how big a share|how much of the",
             re.I,
         ),
@@ -30,7 +31,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "money": (
         re.compile(
-            r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|金额是多少|数额是多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
+            r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|(?:金|数|总)额(?:是|为|有)?多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
             r"how much (?:money|is the|are the|does|do|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)",
             re.I,
         ),

@@ -279,3 +279,12 @@ def test_a_number_about_something_else_does_not_answer_how_many(assistant: Assis
     )
     assert not named.declines(limits, None)
     assert abstention.signals(query, [listed]).declines(limits, None)  # without "name", a number is wanted
+    # a figure of another year is not the figure asked for
+    dated = _passage(
+        "2024年，国家建设十个技术转移区域中心。", "In 2024 the state built ten regional technology transfer centres."
+    )
+    assert not abstention.signals(query, [dated]).declines(limits, None)
+    asked_2023 = assistant.understand("How many regional technology transfer centres were built in 2023?")
+    asked_2024 = assistant.understand("How many regional technology transfer centres were built in 2024?")
+    assert abstention.signals(asked_2023, [dated]).declines(limits, None)
+    assert not abstention.signals(asked_2024, [dated]).declines(limits, None)

@@ -108,6 +108,8 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     # a rate or a share is a percentage; a count is not a year, an article number or an item label
     assert asked_quantities("What exact corporate income tax rate does the law set?") == ["percent"]
     assert asked_quantities("成果转化率是多少？") == ["percent"]
+    assert asked_quantities("占工业产值的比重是多少？") == ["percent"] == asked_quantities("占比多少")
+    assert asked_quantities("研发经费投入总额是多少？") == ["money"] and asked_quantities("比重如何变化？") == []
     assert "percent" in asked_quantities("What minimum share of the budget must a firm pay?")
     assert gives("国家建设30个技术转移中心", "count") and gives("three regional centres", "count")
     for placed in (
