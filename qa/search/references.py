@@ -89,6 +89,7 @@ class ReferenceResolver:
 
     def __init__(self, docs: Iterable[Document]) -> None:
         self._named = functools.lru_cache(maxsize=1024)(self._documents_named)
+        self._by_doc: tuple[tuple[int, int], dict[str, list[int]]] | None = None
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
@@ -225,12 +226,35 @@ class ReferenceResolver:
         if not refs:
             return []
         hits = []
-        for i, chunk in enumerate(chunks):
+        for i in self._candidates(refs, chunks):
+            chunk = chunks[i]
             if chunk.kind == "outline":  # an outline repeats the heading; the passage itself is the answer
                 continue
             if any(_points_at(ref, chunk) for ref in refs):
                 hits.append(i)
         return hits
+
+    def _candidates(self, refs: Sequence[Reference], chunks: Sequence[Chunk]) -> Iterable[int]:
+        """Positions of the chunks of the documents ``refs`` name, in corpus order (all, if one names none).
+
+        With the law archive added there are 74,441 chunks: looking only at the named
+        documents' took a reference question from ~37 ms to well under one.
+        """
+        if any(ref.doc_id is None for ref in refs):
+            return range(len(chunks))
+        by_doc = self._positions(chunks)
+        return sorted(i for doc_id in {ref.doc_id for ref in refs} for i in by_doc.get(doc_id or "", ()))
+
+    def _positions(self, chunks: Sequence[Chunk]) -> dict[str, list[int]]:
+        """Chunk positions by document, made once for the index's chunk list (the one every call passes)."""
+        key = (id(chunks), len(chunks))
+        cached = self._by_doc
+        if cached is None or cached[0] != key:
+            by_doc: dict[str, list[int]] = {}
+            for i, chunk in enumerate(chunks):
+                by_doc.setdefault(chunk.doc_id, []).append(i)
+            cached = self._by_doc = (key, by_doc)
+        return cached[1]
 
     def sections_named(self, question: str, chunks: Sequence[Chunk]) -> list[int]:
         """Chunks of the paper's tensions or proposals the question names by name, not number.
@@ -244,10 +268,9 @@ class ReferenceResolver:
             return []
         return [
             i
-            for i, chunk in enumerate(chunks)
-            if chunk.doc_id == self.paper
-            and chunk.kind != "outline"
-            and any(_matches(seg, prefix) for seg in chunk.segment_ids for prefix in named)
+            for i in self._positions(chunks).get(self.paper, [])
+            if chunks[i].kind != "outline"
+            and any(_matches(seg, prefix) for seg in chunks[i].segment_ids for prefix in named)
         ]
 
     def dangling(self, question: str, chunks: Sequence[Chunk]) -> list[Dangling]:
@@ -257,7 +280,7 @@ class ReferenceResolver:
         still has something to answer from.
         """
         refs = self.parse(question)
-        if not refs or any(_points_at(ref, chunk) for ref in refs for chunk in chunks):
+        if not refs or any(_points_at(ref, chunks[i]) for ref in refs for i in self._candidates([ref], chunks)):
             return []
         return [self._describe(ref, chunks) for ref in refs]
 
@@ -267,7 +290,7 @@ class ReferenceResolver:
         if kind == "document":
             name = ref.label.split(" ", 1)[1]
             return Dangling(ref.label, f"文档库中没有{name}这份文件。", f"{name} is not one of the documents.")
-        paper = [seg for c in chunks if c.doc_id == self.paper for seg in c.segment_ids]
+        paper = [seg for i in self._positions(chunks).get(self.paper, []) for seg in chunks[i].segment_ids]
         if kind in _COUNTED:  # the paper's numbered parts: say how many there are
             pattern, zh, en = _COUNTED[kind]
             n = len({s for s in paper if re.fullmatch(pattern, s)})
