@@ -53,6 +53,8 @@ class Speller:
         if len(lower) < MIN_LENGTH or lower in self._counts or stem(lower) in self._stems:
             return word
         if lower not in self._memo:
+            if len(self._memo) > 10_000:  # a long-running server meets endless new words: keep it bounded
+                self._memo.clear()
             self._memo[lower] = self._closest(lower)
         fixed = self._memo[lower]
         return word if fixed == lower else fixed
