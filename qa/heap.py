@@ -6,7 +6,9 @@ each full pass walks everything allocated so far, so about a fifth of the openin
 it, and more on a busy machine: measured on the archive's index (``bench_scale.probe``),
 2.85–3.78 s with it, 2.40–2.58 s without. Nothing loaded there is garbage, so the collector
 is paused while it is read and the result is then frozen — moved out of the collector's
-view — so later collections (during questions) do not walk it again either.
+view — so later collections (during questions) do not walk it again either (a full pass over
+the archive's 772,000 objects takes 0.2 s). The cost: cyclic garbage made while the collector
+was paused is never collected; measured after opening the archive, 73 objects.
 """
 
 from __future__ import annotations
