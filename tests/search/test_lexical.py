@@ -45,3 +45,14 @@ def test_retrieval_ranks_as_bm25s_does() -> None:
         assert np.allclose([r.score for r in got], sorted(expected.values(), reverse=True), atol=1e-5)
         assert [r.score for r in got] == sorted((r.score for r in got), reverse=True)
         assert all(r.index in expected or np.isclose(r.score, min(expected.values())) for r in got)
+
+
+def test_possessives_and_contractions_are_their_base_words() -> None:
+    """ "the paper's authors", "Xi’s", "whats": one word each, the one the documents use (or a stop word)."""
+    tokenize = Tokenizer()
+    assert tokenize("China's R&D") == tokenize("China R&D")
+    assert tokenize("Xi’s picture") == tokenize("Xi picture")  # a typographic apostrophe too
+    assert tokenize("the inventor's reward") == tokenize("the inventor reward")
+    for casual in ("whats the reward", "what's the reward", "dont the reward", "don't the reward"):
+        assert tokenize(casual) == tokenize("the reward"), casual
+    assert tokenize("can't") == tokenize("can") and tokenize("won't") == tokenize("will")
