@@ -105,3 +105,24 @@ def test_a_law_the_user_added_is_not_missing(real_corpus: Path) -> None:
     added = replace(docs[0], id="sme-law", meta={"title": "中华人民共和国中小企业促进法"})
     assert ReferenceResolver([*docs, added]).laws_missing("中小企业促进法对融资有什么规定？") == []
     assert ReferenceResolver(docs).laws_missing("中小企业促进法对融资有什么规定？") == ["《中小企业促进法》"]
+
+
+def test_looking_only_at_the_named_documents_finds_what_scanning_every_chunk_finds(
+    resolver: ReferenceResolver, real_corpus: Path
+) -> None:
+    """resolve() reads only the named documents' chunks (fast at archive scale): same answer as a full scan."""
+    from qa.corpus.chunking import Chunker
+    from qa.search.references import _points_at
+
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    questions = [
+        "第四条政策建议如何处理专利？",
+        "专利法第五十条规定了什么？",
+        "What does Article 45 of the transformation law say?",
+        "第二十四条规定了什么？",  # no law named: every document's article 24
+        "§2.3 和表1说了什么？",
+    ]
+    for question in questions:
+        refs = resolver.parse(question)
+        scanned = [i for i, c in enumerate(chunks) if c.kind != "outline" and any(_points_at(r, c) for r in refs)]
+        assert refs and resolver.resolve(question, chunks) == scanned, question
