@@ -114,14 +114,7 @@ class ExtractiveAnswerer(TextScorer):
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         q_tokens = self.question_tokens(question)
         broad = bool(_BROAD.search(question))
-        asked = Asked(
-            q_tokens,
-            # a long question's sentences are chosen mostly by what it asks, not by its context
-            self.question_tokens(query.focus) if query.has_focus else None,
-            figures_wanted(query.focus),
-            bool(ASKS_FOR_FRONT_MATTER.search(question)),
-            *self._meaning(query.focus),
-        )
+        asked = self.asked(query, lang)
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if COMPARE.search(question):  # before lists: "(1) vs (6)" compares two items, it does not list six
@@ -249,13 +242,17 @@ class ExtractiveAnswerer(TextScorer):
         context = self.coverage(asked.tokens, path)
         texts = [src + "\n" + (translations[i] or "") for i, src in enumerate(sources)]
         closeness = self._closeness(asked.vector, texts)
+        # A passage nobody translated can only match an English question's Chinese translation: scored
+        # against all the question's words, its sentences could reach half of a translated one's fit.
+        untranslated = not hit.translation and hit.lang != "en" and asked.chinese is not None
+        own, focus = asked.chinese if untranslated and asked.chinese else (asked.tokens, asked.focus)
         out = []
         for i, src in enumerate(sources):
             if not headings and is_heading(src, path):
                 continue  # the section path already shows it; a heading answers nothing
-            fit = self.match(asked.tokens, texts[i])
-            if asked.focus:
-                fit = 0.4 * fit + 0.6 * self.match(asked.focus, texts[i])
+            fit = self.match(own, texts[i])
+            if focus:
+                fit = 0.4 * fit + 0.6 * self.match(focus, texts[i])
             score = fit + asked.semantic * closeness[i] + 0.25 * context + 0.15 / (rank + 1)
             if asked.kinds:  # "how much / how long": the clause that states it, not the article's opening line
                 score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
@@ -264,6 +261,27 @@ class ExtractiveAnswerer(TextScorer):
             start = chunk.start if chunk else 0
             out.append(Sentence(hit, rank, i, src, translations[i], score, start, units[i]))
         return out
+
+    def asked(self, query: Query, lang: str) -> Asked:
+        """What the question asks, worked out once to score every candidate sentence (see :class:`Asked`)."""
+        question = query.text
+        return Asked(
+            self.question_tokens(question),
+            # a long question's sentences are chosen mostly by what it asks, not by its context
+            self.question_tokens(query.focus) if query.has_focus else None,
+            figures_wanted(query.focus),
+            bool(ASKS_FOR_FRONT_MATTER.search(question)),
+            *self._meaning(query.focus),
+            self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
+        )
+
+    def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:
+        """The known words of the question's (and its focus's) word-by-word Chinese translation."""
+
+        def words(text: str) -> set[str]:
+            return {t for t in self.tokenizer(" ".join(self.translate(text))) if self.idf(t) > 0}
+
+        return words(query.text), words(query.focus) if query.has_focus else None
 
     def _meaning(self, text: str) -> tuple[np.ndarray | None, float]:
         """The question's embedding and the weight of meaning in its language (no embedding when 0)."""

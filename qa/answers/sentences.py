@@ -26,7 +26,9 @@ class Asked:
     ``tokens``: its known words (with an English question's translation); ``focus``: the
     asking part's, for a long question; ``kinds``: quantities it asks for; ``front_matter``:
     it asks for keywords, references or authors; ``vector``: its embedding, for the
-    semantic part of a sentence's score (None without an embedder).
+    semantic part of a sentence's score (None without an embedder); ``chinese``: for an
+    English question, the words of its Chinese translation alone (and of its focus's) — all a
+    sentence nobody translated can match.
     """
 
     tokens: set[str]
@@ -35,6 +37,7 @@ class Asked:
     front_matter: bool
     vector: np.ndarray | None = None
     semantic: float = 0.0
+    chinese: tuple[set[str], set[str] | None] | None = None
 
 
 @dataclass(frozen=True)

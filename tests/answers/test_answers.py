@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -288,3 +289,19 @@ def test_a_number_about_something_else_does_not_answer_how_many(assistant: Assis
     asked_2024 = assistant.understand("How many regional technology transfer centres were built in 2024?")
     assert abstention.signals(asked_2023, [dated]).declines(limits, None)
     assert not abstention.signals(asked_2024, [dated]).declines(limits, None)
+
+
+def test_an_untranslated_passage_is_scored_on_the_chinese_of_an_english_question(assistant: Assistant) -> None:
+    """A sentence nobody translated can only match the question's Chinese: it is scored on that alone."""
+    translated = Hit(
+        "a/1", "a", "第一条", "发明人应当登记。", "The inventor shall register.", 1.0, 1, scores={"dense": 0.9}
+    )
+    untranslated = Hit("b/1", "b", "第二条", "单位应当给予发明人奖励。", None, 0.9, 2, scores={"dense": 0.8})
+    answerer = assistant.answerer
+    asked = answerer.asked(assistant.understand("What reward must the unit give the inventor?"), "en")
+    assert asked.chinese is not None and {"奖励", "发明人"} <= asked.chinese[0]
+    (mine,) = answerer._sentences(untranslated, 1, asked)
+    (theirs,) = answerer._sentences(translated, 0, asked)
+    (on_every_word,) = answerer._sentences(untranslated, 1, dataclasses.replace(asked, chinese=None))
+    assert mine.score > theirs.score  # it says all the question asks; the other only names the inventor
+    assert mine.score > on_every_word.score + 0.1  # not held to English words it cannot contain
