@@ -13,9 +13,18 @@ import threading
 from collections.abc import Callable
 
 from qa.schema import Chunk
-from qa.search.tokenize import Tokenizer
+from qa.search.tokenize import Tokenizer, stem
 
 UNKNOWN_WEIGHT = 5.0  # the IDF of a rare corpus word: what an unknown word weighs in a question
+# Everyday function words ("my grandfather", "anything about", "getting involved"): searched as typed,
+# but never counted as words the corpus does not know — they say nothing about whether it covers a topic.
+_EVERYDAY_WORDS = (
+    "my our ours your yours his her hers him us myself ourselves yourself itself "
+    "any anything anyone anybody some something someone somebody every everything everyone "
+    "just also very really actually basically exactly anyway "
+    "get gets got getting want wants wanted going gonna kind sort thing things stuff"
+)
+EVERYDAY = frozenset(stem(w) for w in _EVERYDAY_WORDS.split())
 
 
 class TextScorer:
@@ -88,6 +97,8 @@ class TextScorer:
         """
         if not token.isascii():
             return self.idf(token) > 0  # Chinese words of reader questions paraphrase the documents' own
+        if token in EVERYDAY:
+            return True
         vocabulary = self._vocabulary()
         return token in vocabulary or any(t in vocabulary for w in self.translate(token) for t in self._token_list(w))
 

@@ -305,3 +305,12 @@ def test_an_untranslated_passage_is_scored_on_the_chinese_of_an_english_question
     (on_every_word,) = answerer._sentences(untranslated, 1, dataclasses.replace(asked, chinese=None))
     assert mine.score > theirs.score  # it says all the question asks; the other only names the inventor
     assert mine.score > on_every_word.score + 0.1  # not held to English words it cannot contain
+
+
+def test_everyday_function_words_are_not_unknown_topics(assistant: Assistant) -> None:
+    """ "my", "anything", "getting" say nothing about the topic: they never count as words the corpus lacks."""
+    scorer = assistant.answerer
+    words = scorer.tokenizer("my anything getting stuff somebody")
+    assert len(words) == 5 and all(scorer.known(w) for w in words)
+    assert scorer.unknown_share("my grandfather") == 0.5  # the grandfather is still unknown here
+    assert scorer.unknown_share("Is it going to snow in Boston this weekend?") > 0.5  # still about nothing here
