@@ -68,8 +68,9 @@ def probe(home: Path, questions: Path, laws: list[str]) -> dict[str, Any]:
     if done.returncode != 0:
         raise RuntimeError(f"probe failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    # Opening varies by a second or more from one fresh process to the next here (2.8-4.4 s at the
-    # whole archive, same files): the figure is the median of three fresh opens, the worst beside it.
+    # Opening varied by a second or more from one fresh process to the next (2.8-4.4 s at the whole
+    # archive, same files, before the GC pause and mapped vectors): the figure is the median of three
+    # fresh opens, the worst beside it.
     colds = [result["cold_start_s"]]
     for _ in range(2):
         again = subprocess.run([sys.executable, __file__, "--cold", str(home)], capture_output=True, text=True)

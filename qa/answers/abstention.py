@@ -24,12 +24,12 @@ ABSTAIN_TEXT = {
 }
 # Something specific a question names: a year, an acronym, a proper name. Bounded by "not a letter
 # or digit", not \b: a CJK character is a word character to \b, so "2023年" or "占GDP的" has none.
+_YEAR_PATTERN = r"(?<![A-Za-z0-9.])(?:1[89]|20)\d{2}(?![0-9])"
+_YEAR = re.compile(_YEAR_PATTERN)
 _SPECIFIC = re.compile(
-    r"(?<![A-Za-z0-9.])(?:1[89]|20)\d{2}(?![0-9])|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
+    _YEAR_PATTERN + r"|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
     r"(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
-
-_YEAR = re.compile(r"(?<![0-9])(?:19|20)\d{2}(?![0-9])")
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",

@@ -8,6 +8,7 @@ short articles and items whole, and put the result back in reading order.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,22 +53,30 @@ class Sentence:
     unit: int = -1  # which short article or item of the chunk the sentence belongs to (-1: none, or a long one)
 
 
-def aligned(hit: Hit) -> tuple[list[tuple[int, int]], list[str], list[str | None]]:
+def aligned(hit: Hit) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str | None, ...]]:
     """A passage's sentences: their spans in ``hit.text``, their text, and each one's aligned translation.
 
     The translation of a sentence is an exact substring of ``hit.translation`` (None when the
     passage has none, or the aligner gave that sentence none), so it can be quoted as it is.
+    Remembered: abstention and the answerer both read the same top passages for every question.
     """
-    spans = sentence_spans(hit.text, hit.lang)
-    sources = [hit.text[a:b] for a, b in spans]
+    return _aligned(hit.text, hit.lang, hit.translation)
+
+
+@functools.lru_cache(maxsize=4096)
+def _aligned(
+    text: str, lang: str, translation: str | None
+) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str | None, ...]]:
+    spans = sentence_spans(text, lang)
+    sources = [text[a:b] for a, b in spans]
     translations: list[str | None] = [None] * len(sources)
-    if hit.translation:
-        t_spans = sentence_spans(hit.translation, "en")
-        t_sents = [hit.translation[a:b] for a, b in t_spans]
+    if translation:
+        t_spans = sentence_spans(translation, "en")
+        t_sents = [translation[a:b] for a, b in t_spans]
         for i, owned in enumerate(align_sentences(sources, t_sents)):
             if owned:
-                translations[i] = hit.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
-    return spans, sources, translations
+                translations[i] = translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
+    return tuple(spans), tuple(sources), tuple(translations)
 
 
 def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:

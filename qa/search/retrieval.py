@@ -227,9 +227,9 @@ class Retriever:
         with the untranslated passages only (all, with ``multilingual_en``), a Chinese one with
         all. ``e5``: this leg, already
         being computed in another thread (:meth:`retrieve` starts it first)."""
-        if not self._wants_e5(question):
-            return []
-        return e5.result() if e5 is not None else self._e5_search(question)
+        if e5 is not None:
+            return e5.result()
+        return self._e5_search(question) if self._wants_e5(question) else []
 
     def _e5_search(self, question: str) -> list[tuple[int, float]]:
         assert self.multilingual is not None and self.index.multilingual is not None

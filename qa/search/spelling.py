@@ -16,8 +16,8 @@ Chinese is left alone: a wrong character is usually another real word.
 
 from __future__ import annotations
 
+import functools
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable
 
@@ -38,9 +38,8 @@ class Speller:
         self._counts = counts
         self._stems = {stem(w) for w in counts}
         self._candidates = [w for w in counts if len(w) >= MIN_LENGTH - 1]
-        self._dictionary: frozenset[str] | None = None
-        self._lock = threading.Lock()
-        self._memo: dict[str, str] = {}
+        # remembered per word, bounded: a long-running server meets endless new words
+        self._closest = functools.lru_cache(maxsize=10_000)(self._search)
 
     def correct(self, text: str) -> str:
         """``text`` with each misspelt English word replaced by the documents' word (case as the document's)."""
@@ -52,15 +51,11 @@ class Speller:
         lower = word.lower()
         if len(lower) < MIN_LENGTH or lower in self._counts or stem(lower) in self._stems:
             return word
-        if lower not in self._memo:
-            if len(self._memo) > 10_000:  # a long-running server meets endless new words: keep it bounded
-                self._memo.clear()
-            self._memo[lower] = self._closest(lower)
-        fixed = self._memo[lower]
+        fixed = self._closest(lower)
         return word if fixed == lower else fixed
 
-    def _closest(self, word: str) -> str:
-        english = self._english()
+    def _search(self, word: str) -> str:
+        english = english_words()
         if not english or word in english or stem(word) in english:
             return word  # a real word (or, without the dictionary, no way to tell): left as typed
         from rapidfuzz import process
@@ -75,15 +70,14 @@ class Speller:
 
     def prepare(self) -> None:
         """Read the dictionary now (servers, before the first question) rather than in the first typo's question."""
-        self._english()
+        english_words()
 
-    def _english(self) -> frozenset[str]:
-        """CC-CEDICT's English gloss words and their stems, read once on first need (0.4 s)."""
-        if self._dictionary is None:
-            with self._lock:
-                if self._dictionary is None:
-                    from qa.search.crosslingual import cedict_english
 
-                    words = cedict_english()
-                    self._dictionary = frozenset(words) | frozenset(stem(w) for w in words)
-        return self._dictionary
+@functools.cache
+def english_words() -> frozenset[str]:
+    """CC-CEDICT's English gloss words and their stems, read once per process (0.4 s), whichever
+    index is open: a speller is made again each time the index is, the dictionary is not."""
+    from qa.search.crosslingual import cedict_english
+
+    words = cedict_english()
+    return frozenset(words) | frozenset(stem(w) for w in words)

@@ -25,9 +25,7 @@ def test_real_words_short_words_and_chinese_stay_as_typed() -> None:
 
 
 def test_without_the_dictionary_nothing_is_corrected(monkeypatch: pytest.MonkeyPatch) -> None:
-    import qa.search.crosslingual as crosslingual
-
-    monkeypatch.setattr(crosslingual, "cedict_english", lambda: set())
+    monkeypatch.setattr(spelling, "english_words", lambda: frozenset())
     assert spelling.Speller(DOCS).correct("univeristies") == "univeristies"
 
 
