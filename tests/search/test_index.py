@@ -245,3 +245,13 @@ def test_tied_inflections_do_not_depend_on_vocabulary_order() -> None:
     assert np.array_equal(tied_a, tied_b)
     assert np.array_equal(tied_a[0], tied_a[3]) and np.array_equal(tied_a[4], tied_a[5])
     assert np.array_equal(tied_a[6], vectors[6])
+
+
+def test_fusion_counts_a_leg_s_hits_by_their_scores_below_full_at() -> None:
+    legs = {"bm25": [(1, 0.5), (2, 0.4)], "bm25_zh_only": [(3, 5.0)]}
+    weights = {"bm25": 1.0, "bm25_zh_only": 1.0}
+    assert fuse(legs, weights, 10)[0].index == 1  # by rank alone, index order breaks the tie
+    weighed = fuse(legs, weights, 10, full_at={"bm25": 2.0})  # 0.5 is a quarter of what counts fully
+    assert [r.index for r in weighed] == [3, 1, 2]
+    assert weighed[1].score == pytest.approx(0.25 / 11)
+    assert fuse(legs, weights, 10, full_at={"bm25": 0.1})[0].score == pytest.approx(1 / 11)  # capped at full
