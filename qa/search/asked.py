@@ -74,6 +74,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
 }
 
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
 # A comparison: answered in parts, one per side, and retrieved so that every side is in the top passages.
 COMPARE = re.compile(
     r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
@@ -95,9 +96,22 @@ _SUPERSCRIPT = str.maketrans("0123456789-–,，", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 def asked_quantities(question: str) -> list[str]:
     """The kinds of quantity the question asks for (``percent``, ``money``, ``period``, ``count``, ``items``).
 
-    Only explicit asks: retrieval and abstention act on them, so a vague "多少" is not one.
+    Only explicit asks: retrieval and abstention act on them, so a vague "多少" is not one;
+    nor is 几家 / 几个 in a sentence that states rather than asks ("想牵头几家会员企业一起搞一套标准。"
+    is "a few member companies": counted as a question, no count in the answer meant a decline).
     """
-    return [kind for kind, (asks, _) in QUANTITIES.items() if kind != "number" and asks.search(question)]
+    return [
+        kind
+        for kind, (asks, _) in QUANTITIES.items()
+        if kind != "number"
+        and any(not m.group().startswith("几") or _in_a_question(question, m.end()) for m in asks.finditer(question))
+    ]
+
+
+def _in_a_question(text: str, at: int) -> bool:
+    """Whether the sentence around ``at`` asks: it ends with a question mark, or is the unpunctuated end."""
+    end = _SENTENCE_END.search(text, at)
+    return end is None or end.group() in "？?"
 
 
 def figures_wanted(question: str) -> list[str]:

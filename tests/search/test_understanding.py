@@ -96,6 +96,15 @@ def test_the_shipped_thesaurus_points_at_words_the_documents_use(real_corpus: Pa
 # -- the exact clause ----------------------------------------------------------------
 
 
+def test_a_few_in_a_statement_is_not_a_count_asked() -> None:
+    # 几家 is "a few" in a sentence that states, "how many" in one that asks (or in an unpunctuated ask)
+    assert asked_quantities("我们是行业协会，想牵头几家会员企业一起搞一套标准。法律上允许吗？") == []
+    assert asked_quantities("论文提出了几项建议？") == ["count"]
+    assert asked_quantities("专利法规定了几类专利？还有别的吗？") == ["count"]
+    assert asked_quantities("一共有几家单位参与") == ["count"]
+    assert asked_quantities("公司成立几年了。专利保护期多久？") == ["period"]
+
+
 def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert asked_quantities("最少多少钱？") == ["money"]
     assert "period" in asked_quantities("How long does a design patent last?")
