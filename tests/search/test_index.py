@@ -255,3 +255,20 @@ def test_fusion_counts_a_leg_s_hits_by_their_scores_below_full_at() -> None:
     assert [r.index for r in weighed] == [3, 1, 2]
     assert weighed[1].score == pytest.approx(0.25 / 11)
     assert fuse(legs, weights, 10, full_at={"bm25": 0.1})[0].score == pytest.approx(1 / 11)  # capped at full
+
+
+def test_a_split_ranking_keeps_its_places_when_joint() -> None:
+    from qa.schema import Chunk
+    from qa.search.retrieval import _split
+
+    def chunk(n: int, translated: bool) -> Chunk:
+        return Chunk(f"d/{n}", "d", "§1", "文本", "zh", 0, 2, (str(n),), translation="text" if translated else None)
+
+    chunks = [chunk(0, True), chunk(1, False), chunk(2, True), chunk(3, False)]
+    ranking = [(2, 0.9), (0, 0.8), (3, 0.7), (1, 0.6)]
+    assert _split(ranking, chunks, joint=False) == ([(2, 0.9), (0, 0.8)], [(3, 0.7), (1, 0.6)])
+    translated, only = _split(ranking, chunks, joint=True)
+    assert translated == [(2, 0.9), (0, 0.8)]  # nothing translated after them: no places held
+    assert only == [(-1, 0.0), (-1, 0.0), (3, 0.7), (1, 0.6)]
+    fused = fuse({"e5": only}, {"e5": 1.0}, 10)
+    assert [(r.index, r.ranks) for r in fused] == [(3, {"e5": 3}), (1, {"e5": 4})]  # third and fourth of all
