@@ -190,31 +190,23 @@ class MultilingualSide:
         """Whether questions should be embedded at all: only once some passage is untranslated."""
         return bool(self.untranslated.any())
 
-    def search(self, query: np.ndarray, k: int, *, untranslated_only: bool = False) -> list[tuple[int, float]]:
-        """The ``k`` most similar passages (only untranslated ones when asked), best first.
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The ``k`` most similar passages, best first.
 
         Exact, by FAISS's brute-force ``knn`` over the vectors where they lie (3.7 ms for the
-        archive's 74,441, one thread; numpy's product and partition took 9.4): asked for the
-        untranslated only, it fetches ``k`` more than there are translated passages and drops those.
+        archive's 74,441, one thread; numpy's product and partition took 9.4).
         """
         n = len(self.rows)
         if not n or k <= 0:
             return []
-        skip = int(n - self.untranslated.sum()) if untranslated_only else 0
-        want = min(n, k + skip)
         import faiss
 
         scores, found = faiss.knn(
-            np.asarray(query, dtype=np.float32).reshape(1, -1), self.vectors, want, faiss.METRIC_INNER_PRODUCT
+            np.asarray(query, dtype=np.float32).reshape(1, -1), self.vectors, min(n, k), faiss.METRIC_INNER_PRODUCT
         )
-        out: list[tuple[int, float]] = []
-        for j, score in zip(found[0].tolist(), scores[0].tolist(), strict=True):
-            if j < 0 or (untranslated_only and not self.untranslated[j]):
-                continue
-            out.append((int(self.rows[j]), float(score)))
-            if len(out) == k:
-                break
-        return out
+        return [
+            (int(self.rows[j]), float(s)) for j, s in zip(found[0].tolist(), scores[0].tolist(), strict=True) if j >= 0
+        ]
 
 
 def _previous(folder: Path) -> dict[str, np.ndarray]:

@@ -56,13 +56,14 @@ class FusionWeights:
     The ``multilingual`` legs (e5, present only once some passage is untranslated, i.e. a
     user added a document) follow one rule: every passage gets one full-weight dense
     witness. For a passage nobody translated the corpus-trained dense model is nearly
-    blind, so its e5 rank counts as the dense leg's (``multilingual_only``: 1.0 for an
-    English question, its only way there; 1.2 for a Chinese one); for a translated
-    passage e5 is a second opinion (``multilingual_zh`` 0.3; English questions are not
-    compared with them: ``multilingual_en`` 0.0. At 0.45, which compares every English question
-    with every passage, shipped corpus included, fixed-set English abstention went 0.750 -> 0.833
-    and key points 0.793 -> 0.802, natural-set English MRR 0.769 -> 0.776, nothing lower — but
-    every English question then waits for e5, 1.2 ms -> ~10 ms warm: kept off; ``python
+    blind, so its e5 rank counts as the dense leg's (``multilingual_only``: 1.3 for an
+    English question, its best way there; 1.2 for a Chinese one); for a translated
+    passage e5 is a second opinion for a Chinese question (``multilingual_zh`` 0.3) and none for
+    an English one (``multilingual_en`` 0.0: its translated passages only hold their places in the
+    e5 ranking, see below. Counted at 0.45 — which would also embed every English question with
+    e5 when nothing is untranslated — fixed-set English abstention went 0.750 -> 0.833 and key
+    points 0.793 -> 0.802, natural-set English MRR 0.769 -> 0.776, nothing lower — but every English
+    question then waits for e5, 1.2 ms -> ~10 ms warm: kept off; ``python
     evals/ablation_understanding.py``). On 100 laws of the archive this took Chinese hit@5 on their
     questions from 0.65 to 0.82 (evals/README.md, evals/bench_scale.py).
     A Chinese question's e5 ranking is one ranking of all passages (e5 reads every passage's
@@ -71,9 +72,15 @@ class FusionWeights:
     articles above the shipped answer. Kept in place, the untranslated weight could rise from
     0.85 to 1.2: with the four added laws, fixed-set zh MRR 0.887 -> 0.881, natural 0.873 ->
     0.875, added set zh hit@5 0.925 -> 0.950, MRR 0.778 -> 0.788; whole archive zh hit@5 0.70 ->
-    0.73, MRR 0.54 -> 0.61 (at 0.85 with separate places: fixed 0.887, added 0.925 / 0.778). Joint
-    places for the English question's Chinese translation (BM25) were measured too: natural-set
-    en hit@5 0.892 -> 0.878 beside the added laws, not kept.
+    0.73, MRR 0.54 -> 0.61 (at 0.85 with separate places: fixed 0.887, added 0.925 / 0.778).
+    An English question's e5 ranking is made the same way, over every passage (e5 reads the
+    shipped ones in Chinese too, so neither group is favoured); before, it was compared with the
+    untranslated passages alone, and the first of them counted as first whatever the question
+    was about. With that, its untranslated weight 1.0 -> 1.3: added-set en hit@5 0.800 -> 0.825,
+    MRR 0.64 -> 0.70, key points 0.66 -> 0.68; fixed-set en beside the added laws 0.920 -> 0.931,
+    MRR 0.842 -> 0.850; natural set unchanged; archive en hit@5 0.42 -> 0.50 (1.6 and 2.0 gave
+    less). Joint places for the English question's Chinese translation (BM25) were measured
+    too: natural-set en hit@5 0.892 -> 0.878 beside the added laws, not kept.
     For a passage nobody translated, an English question's Chinese translation is its only
     lexical witness (the English BM25 leg cannot reach it), so there it counts fully
     (``untranslated``, leg ``bm25_zh_only``): at 0.3 a law article that leg ranked first
@@ -95,7 +102,7 @@ class FusionWeights:
     asked: float = 0.5
     named: float = 1.0
     section: float = 1.0
-    multilingual: float = 1.0
+    multilingual: float = 1.3
     multilingual_zh: float = 0.3
     multilingual_en: float = 0.0
     untranslated_dense: float = 1.2
@@ -271,12 +278,10 @@ class Retriever:
     def multilingual_leg(
         self, question: str, e5: Future[list[tuple[int, float]]] | None = None
     ) -> list[tuple[int, float]]:
-        """The question against the untranslated passages, through the multilingual encoder.
+        """The question against every passage, through the multilingual encoder.
 
-        Only computed when it can count: there are such passages and the question's language
-        gives the leg a weight (see :class:`FusionWeights`). An English question is compared
-        with the untranslated passages only (all, with ``multilingual_en``), a Chinese one with
-        all. ``e5``: this leg, already
+        Only computed when it can count: some passage is untranslated and the question's language
+        gives the leg a weight (see :class:`FusionWeights`). ``e5``: this leg, already
         being computed in another thread (:meth:`retrieve` starts it first)."""
         if e5 is not None:
             return e5.result()
@@ -285,10 +290,7 @@ class Retriever:
     def _e5_search(self, question: str) -> list[tuple[int, float]]:
         assert self.multilingual is not None and self.index.multilingual is not None
         vector = self.multilingual.embed_queries([question])[0]
-        english = detect_language(question) == "en"
-        return self.index.multilingual.search(
-            vector, DEPTH, untranslated_only=english and not self.weights.multilingual_en
-        )
+        return self.index.multilingual.search(vector, DEPTH)
 
     def _wants_e5(self, question: str) -> bool:
         side = self.index.multilingual
