@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -126,6 +127,7 @@ class ExtractiveAnswerer(TextScorer):
         if listed is not None:
             return listed
         pool = (referenced or pool)[:5]
+        asked = self.on_one_scale(asked, pool)
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
         if not candidates:  # only headings came back: quote them rather than say nothing
             candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked, headings=True)]
@@ -244,7 +246,9 @@ class ExtractiveAnswerer(TextScorer):
         closeness = self._closeness(asked.vector, texts)
         # A passage nobody translated can only match an English question's Chinese translation: scored
         # against all the question's words, its sentences could reach half of a translated one's fit.
-        untranslated = not hit.translation and hit.lang != "en" and asked.chinese is not None
+        untranslated = (
+            (asked.chinese_everywhere or not hit.translation) and hit.lang != "en" and asked.chinese is not None
+        )
         own, focus = asked.chinese if untranslated and asked.chinese else (asked.tokens, asked.focus)
         out = []
         for i, src in enumerate(sources):
@@ -274,6 +278,14 @@ class ExtractiveAnswerer(TextScorer):
             *self._meaning(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
         )
+
+    @staticmethod
+    def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:
+        """For an English question whose best passage nobody translated, every sentence weighed on the
+        question's Chinese (see :class:`Asked`): else the English of translated passages below it outscores it."""
+        if asked.chinese is not None and pool and not pool[0].translation and pool[0].lang != "en":
+            return replace(asked, chinese_everywhere=True)
+        return asked
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:
         """The known words of the question's (and its focus's) word-by-word Chinese translation."""

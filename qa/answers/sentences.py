@@ -29,7 +29,10 @@ class Asked:
     it asks for keywords, references or authors; ``vector``: its embedding, for the
     semantic part of a sentence's score (None without an embedder); ``chinese``: for an
     English question, the words of its Chinese translation alone (and of its focus's) — all a
-    sentence nobody translated can match.
+    sentence nobody translated can match; ``chinese_everywhere``: every sentence is scored on
+    those, translated or not (when the best passage is untranslated: on one scale, the
+    answer quotes it rather than a shipped passage's English below it; added-set English
+    key points 0.675 -> 0.725, nothing else moved, ``python evals/eval_added.py``).
     """
 
     tokens: set[str]
@@ -39,6 +42,7 @@ class Asked:
     vector: np.ndarray | None = None
     semantic: float = 0.0
     chinese: tuple[set[str], set[str] | None] | None = None
+    chinese_everywhere: bool = False
 
 
 @dataclass(frozen=True)

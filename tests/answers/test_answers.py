@@ -307,6 +307,34 @@ def test_an_untranslated_passage_is_scored_on_the_chinese_of_an_english_question
     assert mine.score > on_every_word.score + 0.1  # not held to English words it cannot contain
 
 
+def test_an_untranslated_best_passage_is_not_outscored_by_translated_english_below_it(assistant: Assistant) -> None:
+    """Retrieval put the untranslated article first: every sentence is then weighed on the question's Chinese."""
+    untranslated = Hit("b/1", "b", "第二条", "单位应当给予发明人奖励。", None, 1.0, 1, scores={"dense": 0.8})
+    translated = Hit(
+        "a/1",
+        "a",
+        "第一条",
+        "发明人应当登记。",
+        "The unit shall give the inventor a reward.",
+        0.9,
+        2,
+        scores={"dense": 0.9},
+    )
+    answerer = assistant.answerer
+    asked = answerer.asked(assistant.understand("What reward must the unit give the inventor?"), "en")
+
+    def scores(pool: list[Hit]) -> list[float]:
+        weighed = answerer.on_one_scale(asked, pool)
+        return [answerer._sentences(hit, rank, weighed)[0].score for rank, hit in enumerate(pool)]
+
+    mine, theirs = scores([untranslated, translated])
+    assert mine > theirs  # on the question's Chinese, the translated passage only names the inventor
+    unweighed = [answerer._sentences(hit, rank, asked)[0].score for rank, hit in enumerate([untranslated, translated])]
+    assert mine - theirs > unweighed[0] - unweighed[1] + 0.1  # each on its own words, the English came far closer
+    theirs_first, mine_second = scores([translated, untranslated])
+    assert theirs_first > mine_second  # with the translated passage first, its English counts
+
+
 def test_everyday_function_words_are_not_unknown_topics(assistant: Assistant) -> None:
     """ "my", "anything", "getting" say nothing about the topic: they never count as words the corpus lacks."""
     scorer = assistant.answerer
