@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.answers.lists import Item, Structure, choose_list, list_intent
 from qa.answers.scoring import TextScorer
-from qa.answers.sentences import Asked, Sentence, aligned, choose, short_units, whole_units
+from qa.answers.sentences import Asked, Sentence, aligned, choose, on_one_scale, short_units, whole_units
 from qa.corpus.chunking import align_sentences
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Citation, Hit
@@ -127,7 +126,7 @@ class ExtractiveAnswerer(TextScorer):
         if listed is not None:
             return listed
         pool = (referenced or pool)[:5]
-        asked = self.on_one_scale(asked, pool)
+        asked = on_one_scale(asked, pool)
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
         if not candidates:  # only headings came back: quote them rather than say nothing
             candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked, headings=True)]
@@ -278,14 +277,6 @@ class ExtractiveAnswerer(TextScorer):
             *self._meaning(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
         )
-
-    @staticmethod
-    def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:
-        """For an English question whose best passage nobody translated, every sentence weighed on the
-        question's Chinese (see :class:`Asked`): else the English of translated passages below it outscores it."""
-        if asked.chinese is not None and pool and not pool[0].translation and pool[0].lang != "en":
-            return replace(asked, chinese_everywhere=True)
-        return asked
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:
         """The known words of the question's (and its focus's) word-by-word Chinese translation."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,6 +43,14 @@ class Asked:
     semantic: float = 0.0
     chinese: tuple[set[str], set[str] | None] | None = None
     chinese_everywhere: bool = False
+
+
+def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:
+    """For an English question whose best passage nobody translated, every sentence weighed on the
+    question's Chinese (``chinese_everywhere``): else the English of translated passages below it outscores it."""
+    if asked.chinese is not None and pool and not pool[0].translation and pool[0].lang != "en":
+        return replace(asked, chinese_everywhere=True)
+    return asked
 
 
 @dataclass(frozen=True)

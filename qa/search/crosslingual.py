@@ -73,7 +73,7 @@ def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]
 
 COUNT_CAP = 50  # a word's corpus count counts up to this in the ranking of its translations
 PHRASE_WORDS = 3  # the longest dictionary gloss taken as a phrase ("statute of limitations")
-MIN_SCORE = 0.2  # below this a word's sense is incidental to the gloss ("novelist" in Bethune's biography)
+MIN_SCORE = 0.2  # below this a word is incidental to its gloss (one content word of five or more)
 
 
 def cedict_senses(wanted: Container[str]) -> Iterator[tuple[str, int, str, bool]]:

@@ -11,6 +11,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa import Assistant
+from qa.answers.sentences import on_one_scale
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
 from qa.schema import Answer, Hit
@@ -324,7 +325,7 @@ def test_an_untranslated_best_passage_is_not_outscored_by_translated_english_bel
     asked = answerer.asked(assistant.understand("What reward must the unit give the inventor?"), "en")
 
     def scores(pool: list[Hit]) -> list[float]:
-        weighed = answerer.on_one_scale(asked, pool)
+        weighed = on_one_scale(asked, pool)
         return [answerer._sentences(hit, rank, weighed)[0].score for rank, hit in enumerate(pool)]
 
     mine, theirs = scores([untranslated, translated])
