@@ -77,7 +77,7 @@ class Chunker:
 
     @property
     def settings(self) -> dict[str, int | str]:
-        return {"chunker": "structural", "max_chars": self.max_chars}
+        return {"chunker": "structural-2", "max_chars": self.max_chars}  # 2: a heading-led article named by its article
 
     def chunk_corpus(self, docs: Iterable[Document]) -> list[Chunk]:
         return [chunk for doc in docs for chunk in self.chunk(doc)]
@@ -134,7 +134,12 @@ class Chunker:
 
     def _make_chunk(self, doc: Document, text: str, units: list[_Unit]) -> Chunk:
         first = units[0]
-        chunk_id = f"{doc.id}/{first.segment.id}" + (f"~{first.piece}" if first.piece else "")
+        # A chapter heading packed with the article after it: the chunk is that article, and is named so
+        # (patent-law/第一条, not patent-law/第一章, which reads as the whole chapter in a citation).
+        named = (
+            next((u for u in units if u.segment.kind == "article"), first) if first.segment.kind == "heading" else first
+        )
+        chunk_id = f"{doc.id}/{named.segment.id}" + (f"~{named.piece}" if named.piece else "")
         needs_translation = first.segment.lang == doc.lang
         translations = [u.translation for u in units]
         translation = None

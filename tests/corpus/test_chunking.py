@@ -68,6 +68,9 @@ def test_law_articles_are_never_merged(tiny_corpus: Path) -> None:
     second = next(c for c in chunks if "第二条" in c.segment_ids)
     assert second.section == "第一章 总则 › 第二条"
     assert second.translation is None
+    # a chapter heading packed with its first article: the chunk is named by the article, not the chapter
+    assert [c.id for c in articles] == ["mini-law/第一条", "mini-law/第二条", "mini-law/第三条"]
+    assert articles[0].segment_ids == ("第一章", "第一条")
 
 
 def test_headings_join_their_section_and_tables_stay_whole(tiny_corpus: Path) -> None:

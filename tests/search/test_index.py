@@ -28,7 +28,7 @@ def test_index_is_a_folder_of_plain_files_with_a_manifest(built: Assistant) -> N
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"]["source"] == "offline" and manifest["dim"] == manifest["model"]["dim"]
     assert manifest["faiss"]["type"] == "IndexFlatIP" and manifest["chunks"] == len(built.chunks)
-    assert manifest["chunker"] == {"chunker": "structural", "max_chars": 360}
+    assert manifest["chunker"] == {"chunker": "structural-2", "max_chars": 360}
     assert {"corpus_hash", "qa_version", "built_at", "files"} <= set(manifest)
     assert not any(p.suffix in (".pkl", ".pickle") for p in folder.rglob("*"))
 
