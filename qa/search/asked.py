@@ -32,6 +32,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "money": (
         re.compile(
             r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|(?:金|数|总)额(?:是|为|有)?多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
+            r"多少(?:补偿|赔偿|报酬|奖金|工资|费用|罚款)|补偿.{0,6}多少|"
             r"how much (?:money|is the|are the|does|do|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)|"
             r"how much (?:\w+ ){0,2}(?:money|cash|compensation|damages|fines?|fees?|bonus|reward|prize)\b",
             re.I,

@@ -113,6 +113,8 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     # "how much prize money / compensation / in fines": an amount, whatever words come between
     assert asked_quantities("How much prize money comes with the award?") == ["money"]
     assert asked_quantities("How much in fines can they impose?") == ["money"]
+    assert asked_quantities("公司每个月要给多少补偿？") == ["money"]
+    assert asked_quantities("发明人能拿多少报酬？") == ["money"]
     assert gives("一项发明专利的奖金最低不少于4000元；", "money")
     assert gives("提取不低于百分之五十的比例；", "percent")
     assert gives("The term of an invention patent is 20 years", "period")
