@@ -32,7 +32,7 @@ class Asked:
     sentence nobody translated can match; ``chinese_everywhere``: every sentence is scored on
     those, translated or not (when the best passage is untranslated: on one scale, the
     answer quotes it rather than a shipped passage's English below it; added-set English
-    key points 0.675 -> 0.725, nothing else moved, ``python evals/eval_added.py``).
+    key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md).
     """
 
     tokens: set[str]

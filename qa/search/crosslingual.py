@@ -9,7 +9,7 @@ CC-CEDICT's glosses read backwards (e.g. "inventor" → 发明人), preferring w
 one of whose senses is exactly the English word. A name's entry answers only to the
 name ("Shanghai" → 上海), never to the words of its biography: with them
 "novelist" was 白求恩 and "yuan" 屈原 (on the law archive's English questions, hit@5
-0.32 → 0.37 with these rules, ``python evals/bench_scale.py``). The map is small
+0.32 → 0.37 with these rules: commit 4169667, the probe of ``evals/bench_scale.py``). The map is small
 (corpus vocabulary only) and stored with the index as JSON.
 """
 
@@ -48,25 +48,37 @@ def cedict_english() -> set[str]:
     return words
 
 
-def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]]]]:
-    """CC-CEDICT entries of the ``wanted`` Chinese words: each with its first six glosses as English word stems.
+def _cedict_entries(wanted: Container[str]) -> Iterator[tuple[str, bool, list[str]]]:
+    """``(Chinese word, is a proper name, glosses)`` of the ``wanted`` words' CC-CEDICT entries.
 
-    A gloss that only labels the entry (a surname, a variant, a classifier) is an empty
-    list, so that a gloss's position still says how central it is. Shared by the query
-    translator and the title matcher (:mod:`qa.search.titles`).
+    A proper name's pinyin is capitalised ("[Shang4 hai3]"); the glosses are as written, noise
+    in brackets removed, the first six only.
     """
     for line in _cedict_lines():
         parts = line.split(" ", 2)
         if line.startswith("#") or len(parts) < 3 or parts[1] not in wanted:
             continue
-        glosses = [_NOISE.sub("", g).strip().lower() for g in parts[2].split("/")[1:-1]]
+        proper = parts[2][1:2].isupper()
+        yield parts[1], proper, [_NOISE.sub("", g).strip() for g in parts[2].split("/")[1:-1][:6]]
+
+
+def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]]]]:
+    """CC-CEDICT entries of the ``wanted`` Chinese words: each with its first six glosses as English word stems.
+
+    A gloss that only labels the entry (a surname, a variant, a classifier) is an empty
+    list, so that a gloss's position still says how central it is. For the title matcher
+    (:mod:`qa.search.titles`), which wants every word of a gloss; the query translator
+    reads senses instead (:func:`cedict_senses`).
+    """
+    for zh, _, raw in _cedict_entries(wanted):
+        glosses = [g.lower() for g in raw]
         yield (
-            parts[1],
+            zh,
             [
                 []
                 if gloss.startswith(_SKIP)
                 else [stem(w) for w in re.findall(r"[a-z]+", gloss.removeprefix("to ")) if w not in EN_STOPWORDS]
-                for gloss in glosses[:6]
+                for gloss in glosses
             ],
         )
 
@@ -84,22 +96,17 @@ def cedict_senses(wanted: Container[str]) -> Iterator[tuple[str, int, str, bool]
     ("Shanghai", "Deng Xiaoping"), never the words of its biography, so that "novelist" is not
     白求恩 and "yuan" is not 屈原. Labels (a surname, a variant, a classifier) are skipped.
     """
-    for line in _cedict_lines():
-        parts = line.split(" ", 2)
-        if line.startswith("#") or len(parts) < 3 or parts[1] not in wanted:
-            continue
-        proper = line[line.find("[") + 1 : line.find("[") + 2].isupper()
-        for position, raw in enumerate(parts[2].split("/")[1:-1][:6]):
-            gloss = _NOISE.sub("", raw).strip()
+    for zh, proper, glosses in _cedict_entries(wanted):
+        for position, gloss in enumerate(glosses):
             if proper:
                 name = re.match(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", gloss)
                 if name and position == 0:
-                    yield parts[1], position, name.group(0).replace("-", " ").lower(), True
+                    yield zh, position, name.group(0).replace("-", " ").lower(), True
                 continue
             for synonym in gloss.lower().split(";"):  # "technology; technique; skill": three senses
                 synonym = synonym.strip()
                 if synonym and not synonym.startswith(_SKIP):
-                    yield parts[1], position, synonym.removeprefix("to "), False
+                    yield zh, position, synonym.removeprefix("to "), False
 
 
 class QueryTranslator:

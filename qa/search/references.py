@@ -89,7 +89,7 @@ class ReferenceResolver:
 
     def __init__(self, docs: Iterable[Document]) -> None:
         self._named = functools.lru_cache(maxsize=1024)(self._documents_named)
-        self._by_doc: tuple[tuple[int, int], dict[str, list[int]]] | None = None
+        self._by_doc: tuple[Sequence[Chunk], dict[str, list[int]]] | None = None
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
@@ -247,13 +247,12 @@ class ReferenceResolver:
 
     def _positions(self, chunks: Sequence[Chunk]) -> dict[str, list[int]]:
         """Chunk positions by document, made once for the index's chunk list (the one every call passes)."""
-        key = (id(chunks), len(chunks))
         cached = self._by_doc
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0] is not chunks:
             by_doc: dict[str, list[int]] = {}
             for i, chunk in enumerate(chunks):
                 by_doc.setdefault(chunk.doc_id, []).append(i)
-            cached = self._by_doc = (key, by_doc)
+            cached = self._by_doc = (chunks, by_doc)
         return cached[1]
 
     def sections_named(self, question: str, chunks: Sequence[Chunk]) -> list[int]:

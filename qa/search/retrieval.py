@@ -70,13 +70,14 @@ class FusionWeights:
     Chinese), split in two legs that keep their places in it (:func:`_split`): ranked apart, the
     best law article after twenty better shipped passages counted as first, and pulled law
     articles above the shipped answer. Kept in place, the untranslated weight could rise from
-    0.85 to 1.2: with the four added laws, fixed-set zh MRR 0.887 -> 0.881, natural 0.873 ->
+    0.85 to 1.2 (measured at commit b3fe10b in a home with the four laws of evals/added-docs added
+    as Markdown, see evals/README.md): with them, fixed-set zh MRR 0.887 -> 0.881, natural 0.873 ->
     0.875, added set zh hit@5 0.925 -> 0.950, MRR 0.778 -> 0.788; whole archive zh hit@5 0.70 ->
     0.73, MRR 0.54 -> 0.61 (at 0.85 with separate places: fixed 0.887, added 0.925 / 0.778).
     An English question's e5 ranking is made the same way, over every passage (e5 reads the
     shipped ones in Chinese too, so neither group is favoured); before, it was compared with the
     untranslated passages alone, and the first of them counted as first whatever the question
-    was about. With that, its untranslated weight 1.0 -> 1.3: added-set en hit@5 0.800 -> 0.825,
+    was about. With that, its untranslated weight 1.0 -> 1.3 (commit ffca340, the same home): added-set en hit@5 0.800 -> 0.825,
     MRR 0.64 -> 0.70, key points 0.66 -> 0.68; fixed-set en beside the added laws 0.920 -> 0.931,
     MRR 0.842 -> 0.850; natural set unchanged; archive en hit@5 0.42 -> 0.50 (1.6 and 2.0 gave
     less). Joint places for the English question's Chinese translation (BM25) were measured
@@ -89,10 +90,11 @@ class FusionWeights:
     reachable only through translation, its first place there is no evidence by itself: an
     insurance question's best match among the patent texts shares "claim" and "year" with it.
     There a hit counts fully only if it matches ``english_matched`` of the question (the share
-    of its words' IDF), less in proportion: on the added documents' English questions hit@5
-    0.725 -> 0.800, MRR 0.58 -> 0.64, on the law archive's 0.37 -> 0.42. English questions about
-    the shipped documents beside the four added ones: fixed-set hit@5 0.943 -> 0.920, natural-set
-    key points 0.70 -> 0.73 (``python evals/eval_added.py``); without added documents nothing changes.
+    of its words' IDF), less in proportion. ``python evals/eval_added.py`` prints the sets with it
+    and without it (0): added documents' English questions hit@5 0.725 -> 0.800, MRR 0.60 -> 0.67,
+    key points 0.66 -> 0.71; beside those laws, fixed-set English hit@5 0.943 -> 0.931, natural-set
+    key points 0.742 -> 0.766; without added documents nothing changes. On the law archive's
+    English questions 0.37 -> 0.42 (commit 47a192f, the probe of evals/bench_scale.py).
     """
 
     dense: float = 0.85
