@@ -195,4 +195,7 @@ def _sides(
         vectors.append(added.vectors)
         hashes += added.hashes
         untranslated.append(added.untranslated)
-    return MultilingualSide(np.concatenate(rows), np.concatenate(vectors), hashes, np.concatenate(untranslated))
+    centroids = next((p.centroids for p in parts if p.centroids is not None), None)  # the base's: added parts have none
+    return MultilingualSide(
+        np.concatenate(rows), np.concatenate(vectors), hashes, np.concatenate(untranslated), centroids
+    )

@@ -166,7 +166,10 @@ class SearchIndex:
             translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
             side = None
             if multilingual is not None:
-                side = multilingual_side(docs, chunks, multilingual, folder, progress=progress, log=log)
+                questions = [q for qs in asked for q in qs]
+                side = multilingual_side(
+                    docs, chunks, multilingual, folder, questions=questions, progress=progress, log=log
+                )
                 side.save(tmp)
             write_chunks(tmp / "chunks.jsonl", chunks, hashes)
             with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:

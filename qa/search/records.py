@@ -10,7 +10,7 @@ import hashlib
 import json
 import mmap
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -69,10 +69,12 @@ def multilingual_side(
     encoder: MultilingualEncoder,
     previous: Path,
     *,
+    questions: Sequence[str] = (),
     progress: bool = False,
     log: Callable[[str], None] = lambda _: None,
 ) -> MultilingualSide:
-    """The passages' e5 vectors (those of the index at ``previous`` reused by content hash).
+    """The passages' e5 vectors (those of the index at ``previous`` reused by content hash), and
+    the mean vectors of ``questions`` that questions are centred on (qa.search.centring).
 
     e5 reads each passage with its document's title: "Under the Electric Power Law …" (or
     "按电力法…") names the document, which the passage itself never does. It reads the source
@@ -81,7 +83,7 @@ def multilingual_side(
     """
     titles = {d.id: d.title for d in docs}
     titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
-    return MultilingualSide.build(chunks, titled, encoder, previous, progress=progress, log=log)
+    return MultilingualSide.build(chunks, titled, encoder, previous, questions=questions, progress=progress, log=log)
 
 
 def write_chunks(path: Path, chunks: list[Chunk], keys: list[str]) -> None:

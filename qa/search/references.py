@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
 from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words, short_title
+from qa.search.versions import of_the_year, version_year
 from qa.text import zh_number
 
 _ZH = "零〇一二三四五六七八九十百千两"
@@ -93,6 +94,7 @@ class ReferenceResolver:
         pairs = []
         docs = list(docs)
         self.titles = {doc.id: (doc.title, doc.title_en) for doc in docs}
+        self._years = {doc.id: version_year(doc) for doc in docs}  # which version: "按2017年修正的…"
         # A document the user added has a Chinese title only: an English question names it as "the
         # Foreign Investment Law", found through the title words' dictionary glosses.
         self.untitled = {doc.id: doc.title for doc in docs if not doc.title_en}
@@ -133,12 +135,17 @@ class ReferenceResolver:
     def _documents_named(self, question: str) -> tuple[tuple[str, ...], str]:
         found: list[str] = []
         text = question
+        named: set[str] = set()  # aliases found (and blanked): every version of a law goes by the same one
         for alias, pattern, doc_id in self._alias_patterns:
-            if pattern is None:
+            if alias in named:
+                hit = True
+            elif pattern is None:
                 if hit := alias in text:
                     text = text.replace(alias, " ")
             elif hit := bool(pattern.search(text)):
                 text = pattern.sub(" ", text)
+            if hit:
+                named.add(alias)
             if hit and doc_id not in found:
                 found.append(doc_id)
         for m in LAW_EN.finditer(text):
@@ -146,6 +153,7 @@ class ReferenceResolver:
             found.extend(d for d in titled if d not in found)
             if titled:
                 text = text.replace(m.group(1), " ")
+        found = of_the_year(found, question, self._years, {d: self.titles[d][0] for d in found})
         return tuple(found), text
 
     def titled(self, name: str) -> list[str]:

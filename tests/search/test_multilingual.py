@@ -61,3 +61,45 @@ def test_a_corpus_without_untranslated_passages_has_vectors_but_embeds_no_questi
     monkeypatch.setattr(encoder, "embed_queries", lambda texts: asked.extend(texts) or encoder.embed_queries(texts))
     hits = a.search("What forms a dual helix structure?", k=3)
     assert hits and asked == [] and not any(leg.startswith("multilingual") for h in hits for leg in h.ranks)
+
+
+def test_questions_are_centred_on_the_reader_questions_kept_with_the_index(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mean reader question per language is stored in multilingual.json, reused by a rebuild, and used."""
+    import json
+
+    import numpy as np
+
+    from qa.search.multilingual import MultilingualEncoder
+
+    lines = [
+        {"segment": "1-p1", "evidence": "科技创新与产业创新形成双螺旋结构", "lang": lang, "question": q}
+        for lang, q in [("zh", "科技和产业是什么关系？"), ("zh", "双螺旋指什么"), ("en", "What is the dual helix?")]
+    ]
+    (tiny_corpus / "mini-paper" / "questions.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8"
+    )
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    side = a.index.multilingual
+    assert side is not None and side.centroids is not None and set(side.centroids.means) == {"zh", "en"}
+    stored = json.loads((tmp_path / "idx" / "default" / "multilingual.json").read_text(encoding="utf-8"))
+    assert stored["centroids"]["en"]["key"] == side.centroids.keys["en"]
+
+    embedded: list[str] = []
+    original = MultilingualEncoder.embed_queries
+    monkeypatch.setattr(
+        MultilingualEncoder, "embed_queries", lambda self, texts: embedded.extend(texts) or original(self, texts)
+    )
+    again = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    again.build(force=True)
+    assert embedded == []  # the same sample: its means are reused, not embedded again
+    reopened = again.index.multilingual
+    assert reopened is not None and reopened.centroids is not None
+    assert np.array_equal(reopened.centroids.means["en"], side.centroids.means["en"])
+
+    searched: list[str] = []
+    knn = reopened.search
+    monkeypatch.setattr(reopened, "search", lambda v, k, q="": searched.append(q) or knn(v, k, q))
+    assert again.search("Which activities does the state support?", k=3)
+    assert searched == ["Which activities does the state support?"]  # its text picks the mean taken off
