@@ -8,11 +8,12 @@ becomes ``q·p - a·μ·p``) ranks each passage by what the question has that qu
 general do not. μ is the mean of a fixed sample of the index's own reader questions, per
 language: the shipped corpus's 4,497 (about half English), never an evaluation set.
 
-Measured with e5 alone (evals/README.md, "Documents users add"), a = 0.5: the law archive's
-question set hit@5 zh 0.767 → 0.800, en 0.383 → 0.483, MRR en 0.27 → 0.36; the added-documents
-set hit@5 zh 0.800 → 0.825, en 0.700 → 0.825. The mean of 64 questions gave the figures of
-800 (within one question), so 64 per language are embedded, once per build of the base index,
-and reused from the index being replaced when the sample and encoder are the same.
+Measured with e5 alone (``python evals/e5_centring.py HOME SET``; evals/README.md, "Documents
+users add", step 7), a = 0.5: the law archive's question set hit@5 zh 0.767 → 0.800, en 0.383
+→ 0.483, MRR en 0.27 → 0.36; the added-documents set hit@5 zh 0.800 → 0.825, en 0.700 → 0.800.
+The mean of 64 questions gave the figures of 800 within one question (measured once by hand),
+so 64 per language are embedded, once per build of the base index, and reused from the index
+being replaced when the sample and encoder are the same.
 """
 
 from __future__ import annotations
