@@ -36,7 +36,9 @@ def test_the_mean_is_reused_only_for_the_same_sample() -> None:
     again = Centroids.build(QUESTIONS, "enc", _embed_counting(calls), previous=first)
     assert len(calls) == 2 and again.keys == first.keys  # nothing embedded again
     changed = Centroids.build(QUESTIONS[:150], "enc", _embed_counting(calls), previous=first)
-    assert len(calls) == 3 and changed.keys["en"] != first.keys["en"]  # only the smaller English sample is embedded anew
+    assert (
+        len(calls) == 3 and changed.keys["en"] != first.keys["en"]
+    )  # only the smaller English sample is embedded anew
     assert changed.keys["zh"] == first.keys["zh"]
 
 
