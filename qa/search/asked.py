@@ -121,8 +121,21 @@ def figures_wanted(question: str) -> list[str]:
     return asked_quantities(question) or (["number"] if QUANTITIES["number"][0].search(question) else [])
 
 
+# a calendar year or date (2017年, 1982年11月19日, 二〇一七年十一月): a point in time, not a period
+_CALENDAR = re.compile(
+    r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年(?:\s*[\d一二三四五六七八九十]{1,2}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?)?"
+)
+
+
 def gives(sentence: str, kind: str) -> bool:
-    """Whether ``sentence`` states a quantity of that kind."""
+    """Whether ``sentence`` states a quantity of that kind.
+
+    A law's revision history ("2017年11月4日……修正") states dates, not the periods a "多久"
+    question asks for; counted as periods, it came first for a question that named the
+    version's year. A month and day without a year ("每年3月31日前") still count: a deadline.
+    """
+    if kind == "period":
+        sentence = _CALENDAR.sub(" ", sentence)
     return bool(QUANTITIES[kind][1].search(sentence))
 
 

@@ -119,6 +119,11 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert gives("提取不低于百分之五十的比例；", "percent")
     assert gives("The term of an invention patent is 20 years", "period")
     assert not gives("国家鼓励科技成果转化。", "money")
+    # a date is a point in time, not a period: a law's revision history answers no "多久"
+    assert not gives("1982年11月19日 第五届全国人民代表大会常务委员会第二十五次会议通过", "period")
+    assert not gives("二〇一七年十一月四日修正；自2018年起施行", "period")
+    assert gives("2017年修正的本法规定，应当在七日内提出处理意见", "period")  # the period beside a year still counts
+    assert gives("每年3月31日前报送上一年度能源消费状况报告", "period")  # a yearly deadline
     # a rate or a share is a percentage; a count is not a year, an article number or an item label
     assert asked_quantities("What exact corporate income tax rate does the law set?") == ["percent"]
     assert asked_quantities("成果转化率是多少？") == ["percent"]
