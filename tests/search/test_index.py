@@ -54,6 +54,22 @@ def test_fusion_with_dense_weight_only_gives_the_dense_ranking() -> None:
     assert both[0].index == 2 and both[0].ranks == {"dense": 3, "bm25": 1}  # in both lists: explained by both
 
 
+def test_a_document_holding_more_of_the_first_passages_lifts_its_own() -> None:
+    """The document prior: a passage of the document that fills the top gains on a lone passage of another."""
+    from qa.schema import Chunk
+    from qa.search.retrieval import Ranked, by_document
+
+    def chunk(i: int, doc: str) -> Chunk:
+        return Chunk(f"{doc}/{i}", doc, "", "正文", "zh", 0, 2, (str(i),))
+
+    chunks = [chunk(0, "lone"), chunk(1, "law"), chunk(2, "law"), chunk(3, "law"), chunk(4, "other")]
+    ranked = [Ranked(0, 0.30), Ranked(1, 0.29), Ranked(4, 0.285), Ranked(2, 0.20), Ranked(3, 0.19)]
+    again = by_document(ranked, chunks, 0.15)
+    assert [r.index for r in again] == [1, 0, 4, 2, 3]  # the law's best passage first; the others keep their order
+    assert [r.index for r in by_document(ranked, chunks, 0.0)] == [0, 1, 4, 2, 3]  # no share: unchanged
+    assert by_document([], chunks, 0.15) == []
+
+
 def test_hybrid_with_weights_one_zero_matches_dense_mode(tiny_corpus: Path, tmp_path: Path) -> None:
     weights = FusionWeights(
         dense=1.0,
@@ -64,6 +80,7 @@ def test_hybrid_with_weights_one_zero_matches_dense_mode(tiny_corpus: Path, tmp_
         multilingual_zh=0.0,
         untranslated=0.0,
         untranslated_dense=0.0,
+        document=0.0,
     )
     a = Assistant(tiny_corpus, index_root=tmp_path / "i", model="offline", weights=weights, log=lambda _: None)
     question = "科技创新与产业创新形成什么结构"
