@@ -102,7 +102,8 @@ class FusionWeights:
     English questions 0.37 -> 0.42 (commit 47a192f, the probe of evals/bench_scale.py).
     In a library (once the user has added documents) the hard part is often which document:
     ``document`` adds to each passage that share of the first one's score in proportion to
-    how much of the first ten's score its document holds (:func:`by_document`). Archive hit@5
+    how much of the first ten's score its document holds (:func:`by_document`; 80a58c8, measured
+    as evals/README.md's "Documents users add" step 10 says). Archive hit@5
     zh 0.800 -> 0.833, en 0.550 -> 0.567; added set en 0.900 -> 0.925; beside the added laws
     fixed-set en hit@5 0.931 -> 0.920, natural zh MRR 0.849 -> 0.839. Counted from the first 30,
     the shipped sets beside the laws lost more (natural zh hit@5 0.907 -> 0.893); on the shipped
