@@ -14,9 +14,10 @@ writes outside the index root, and never composes an answer.
     embedding     sentence-transformers models, the offline fallback
     static_model  training the offline model from the corpus
     crosslingual  English → Chinese query words
+    multilingual  multilingual-e5 for passages nobody translated; centring: its questions less the mean question
     index         the index folder: build, load, verify
     query         what a question says (script, focus, thesaurus terms)
     asked         what a question asks for (a figure, a comparison, a list)
-    references    §2.3, 第二十四条, proposal (4) resolved to passages
-    retrieval     the legs and their fusion
+    references    §2.3, 第二十四条, proposal (4) resolved to passages; versions: "按2017年修正的…"
+    retrieval     the legs, run and fused (fusion: RRF, the document prior)
 """

@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from qa.schema import Chunk
 from qa.search.asked import COMPARE, QUANTITIES, asked_quantities, gives
 from qa.search.embedding import Embedder
+from qa.search.fusion import DOCUMENT_DEPTH, Ranked, by_document, fuse, split_by_translation
 from qa.search.index import SearchIndex
 from qa.search.multilingual import MultilingualEncoder
 from qa.search.query import Query
@@ -67,7 +67,7 @@ class FusionWeights:
     evals/ablation_understanding.py``). On 100 laws of the archive this took Chinese hit@5 on their
     questions from 0.65 to 0.82 (evals/README.md, evals/bench_scale.py).
     A Chinese question's e5 ranking is one ranking of all passages (e5 reads every passage's
-    Chinese), split in two legs that keep their places in it (:func:`_split`): ranked apart, the
+    Chinese), split in two legs that keep their places in it (:func:`qa.search.fusion.split_by_translation`): ranked apart, the
     best law article after twenty better shipped passages counted as first, and pulled law
     articles above the shipped answer. Kept in place, the untranslated weight could rise from
     0.85 to 1.2 (measured at commit b3fe10b in a home with the four laws of evals/added-docs added
@@ -102,7 +102,7 @@ class FusionWeights:
     English questions 0.37 -> 0.42 (commit 47a192f, the probe of evals/bench_scale.py).
     In a library (once the user has added documents) the hard part is often which document:
     ``document`` adds to each passage that share of the first one's score in proportion to
-    how much of the first ten's score its document holds (:func:`by_document`; 80a58c8, measured
+    how much of the first ten's score its document holds (:func:`qa.search.fusion.by_document`; 80a58c8, measured
     as evals/README.md's "Documents users add" step 10 says). Archive hit@5
     zh 0.800 -> 0.833, en 0.550 -> 0.567; added set en 0.900 -> 0.925; beside the added laws
     fixed-set en hit@5 0.931 -> 0.920, natural zh MRR 0.849 -> 0.839. Counted from the first 30,
@@ -129,92 +129,6 @@ class FusionWeights:
     document: float = 0.15
     rrf_k: float = 10.0
     dense_rrf_k: float = 10.0
-
-
-@dataclass(frozen=True)
-class Ranked:
-    index: int  # chunk position in the index
-    score: float
-    scores: dict[str, float] = field(default_factory=dict)
-    ranks: dict[str, int] = field(default_factory=dict)
-
-
-def fuse(
-    legs: dict[str, list[tuple[int, float]]],
-    weights: dict[str, float],
-    rrf_k: float,
-    leg_k: dict[str, float] | None = None,
-    full_at: dict[str, float] | None = None,
-) -> list[Ranked]:
-    """Weighted RRF of ranked lists ``(chunk index, leg score)``; ties broken by chunk index.
-
-    ``leg_k`` overrides ``rrf_k`` for some legs; ``full_at``: for some legs, the score at which
-    a hit counts fully; below it, a hit counts in proportion to its score.
-    """
-    fused: dict[int, float] = {}
-    scores: dict[int, dict[str, float]] = {}
-    ranks: dict[int, dict[str, int]] = {}
-    for leg, ranking in legs.items():
-        weight = weights.get(leg, 0.0)
-        k = (leg_k or {}).get(leg, rrf_k)
-        for rank, (idx, score) in enumerate(ranking, start=1):
-            if idx < 0:
-                continue  # a place held by a passage of the other group (see _split)
-            scores.setdefault(idx, {})[leg] = score
-            ranks.setdefault(idx, {})[leg] = rank
-            if weight > 0:
-                full = (full_at or {}).get(leg)
-                share = 1.0 if not full else min(1.0, score / full)
-                fused[idx] = fused.get(idx, 0.0) + weight * share / (k + rank)
-    order = sorted(fused, key=lambda i: (-fused[i], i))
-    return [Ranked(i, fused[i], scores[i], ranks[i]) for i in order]
-
-
-DOCUMENT_DEPTH = 10  # the first passages whose scores the document prior sums
-
-
-def by_document(
-    ranked: list[Ranked], chunks: Sequence[Chunk], share: float, depth: int = DOCUMENT_DEPTH
-) -> list[Ranked]:
-    """``ranked`` re-scored with a document prior: each passage gains ``share`` of the first
-    passage's score times its document's part of the first ``depth`` passages' total score."""
-    if not ranked:
-        return ranked
-    held: dict[str, float] = {}
-    for r in ranked[:depth]:
-        doc = chunks[r.index].doc_id
-        held[doc] = held.get(doc, 0.0) + r.score
-    most = max(held.values())
-    if most <= 0:
-        return ranked
-    scale = share * ranked[0].score / most
-    scored = [
-        Ranked(r.index, r.score + scale * held.get(chunks[r.index].doc_id, 0.0), r.scores, r.ranks) for r in ranked
-    ]
-    return sorted(scored, key=lambda r: (-r.score, r.index))
-
-
-def _split(
-    ranking: list[tuple[int, float]], chunks: Sequence[Chunk], *, joint: bool
-) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
-    """A ranking of all passages as two legs: the translated passages' and the others'.
-
-    ``joint``: each keeps its places in the whole ranking (the other group's are held by
-    index -1, which :func:`fuse` skips), so the first untranslated passage after twenty
-    shipped ones counts as 21st, not 1st. Used for e5, which reads both groups in Chinese
-    (see :class:`FusionWeights`).
-    """
-    translated: list[tuple[int, float]] = []
-    only: list[tuple[int, float]] = []
-    for i, score in ranking:
-        mine, other = (translated, only) if chunks[i].translation or chunks[i].lang == "en" else (only, translated)
-        mine.append((i, score))
-        if joint:
-            other.append((-1, 0.0))
-    for leg in (translated, only):
-        while leg and leg[-1][0] < 0:
-            leg.pop()
-    return translated, only
 
 
 class Retriever:
@@ -268,7 +182,7 @@ class Retriever:
             if chinese:
                 ranking = [(r.index, r.score) for r in self.index.lexical.retrieve(chinese, DEPTH)]
                 chunks = self.index.chunks
-                translated, only = _split(ranking, chunks, joint=False)
+                translated, only = split_by_translation(ranking, chunks, joint=False)
                 legs["bm25_zh"] = translated
                 if only:
                     legs["bm25_zh_only"] = only
@@ -312,7 +226,7 @@ class Retriever:
             if mode == "hybrid" and not prefix and (multilingual := self.multilingual_leg(question, e5)):
                 # a passage nobody translated has no other dense witness: its e5 rank counts as the dense leg's
                 chunks = self.index.chunks
-                translated, only = _split(multilingual, chunks, joint=True)
+                translated, only = split_by_translation(multilingual, chunks, joint=True)
                 legs["multilingual"] = translated
                 if only:
                     legs["multilingual_only"] = only

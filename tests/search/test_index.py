@@ -57,7 +57,7 @@ def test_fusion_with_dense_weight_only_gives_the_dense_ranking() -> None:
 def test_a_document_holding_more_of_the_first_passages_lifts_its_own() -> None:
     """The document prior: a passage of the document that fills the top gains on a lone passage of another."""
     from qa.schema import Chunk
-    from qa.search.retrieval import Ranked, by_document
+    from qa.search.fusion import Ranked, by_document
 
     def chunk(i: int, doc: str) -> Chunk:
         return Chunk(f"{doc}/{i}", doc, "", "正文", "zh", 0, 2, (str(i),))
@@ -276,7 +276,7 @@ def test_fusion_counts_a_leg_s_hits_by_their_scores_below_full_at() -> None:
 
 def test_a_split_ranking_keeps_its_places_when_joint() -> None:
     from qa.schema import Chunk
-    from qa.search.retrieval import _split
+    from qa.search.fusion import split_by_translation as _split
 
     def chunk(n: int, translated: bool) -> Chunk:
         return Chunk(f"d/{n}", "d", "§1", "文本", "zh", 0, 2, (str(n),), translation="text" if translated else None)
