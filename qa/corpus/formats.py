@@ -71,7 +71,10 @@ def read_file(path: Path) -> Extracted:
         )
     reader = {".pdf": _pdf, ".docx": _docx, ".html": _html, ".htm": _html}.get(suffix, _plain)
     extracted = reader(path)
+    raw = "\n".join(t for _, t in extracted.blocks)  # a PDF's are cleaned already, radicals and all (_pdf)
     extracted.blocks = [(level, text) for level, text in ((lv, _clean(t)) for lv, t in extracted.blocks) if text]
+    if table := simplified_radicals(raw, "\n".join(t for _, t in extracted.blocks)):
+        extracted.blocks = [(level, text.translate(table)) for level, text in extracted.blocks]
     extracted.kind = {".htm": "html", ".markdown": "md"}.get(suffix, suffix.lstrip("."))
     if extracted.characters < 10:
         raise FormatError(f"{path.name}: no text found in the file")
@@ -88,12 +91,45 @@ _SUPPLEMENT = {  # CJK Radicals Supplement (no decomposition): the simplified fo
     "\u2ee6": "鸟", "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾", "\u2eec": "齐",
     "\u2eee": "齿", "\u2ef0": "龙", "\u2ef3": "龟",
 }  # fmt: skip
-_RADICALS = str.maketrans({chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)} | _SUPPLEMENT)
+_KANGXI = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
+_RADICALS = str.maketrans(_KANGXI | _SUPPLEMENT)
 
 
 def _clean(text: str) -> str:
     text = _CONTROL.sub("", text).translate(_RADICALS)
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+def simplified_radicals(raw: str, text: str) -> dict[int, str]:
+    """A translation table for ``text`` (cleaned from ``raw``): the characters that came from Kangxi
+    radicals, in simplified form when the document is written in simplified characters (else empty).
+
+    NFKC turns a radical into the traditional form of its character (⼾ -> 戶, ⾨ -> 門), but in a
+    simplified document the page showed 户 and 门: the font draws both alike. A PDF of
+    居民身份证法 printed by Chromium read "常住戶口" eight times, so a quote no longer matched the law.
+    """
+    forms = {_KANGXI[c] for c in set(raw) if c in _KANGXI}
+    if not forms or not _simplified_script(text, forms):
+        return {}
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    return str.maketrans({f: t2s.convert(f) for f in forms if len(t2s.convert(f)) == 1 and t2s.convert(f) != f})
+
+
+def _simplified_script(text: str, ignore: set[str]) -> bool:
+    """Whether more of the text's characters exist only in simplified than only in traditional form."""
+    import opencc
+
+    chars = sorted({c for c in text if "\u4e00" <= c <= "\u9fff"} - ignore)
+    if not chars:
+        return True
+    joined = "\n".join(chars)  # one per line: no phrase spans two characters
+    t2s = opencc.OpenCC("t2s").convert(joined).split("\n")
+    s2t = opencc.OpenCC("s2t").convert(joined).split("\n")
+    traditional_only = sum(1 for c, t in zip(chars, t2s, strict=False) if t != c)
+    simplified_only = sum(1 for c, t in zip(chars, s2t, strict=False) if t != c)
+    return simplified_only >= traditional_only
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -120,9 +156,11 @@ def _pdf(path: Path) -> Extracted:
             f"{path.name}: the PDF has no text layer (scanned pages are images); run OCR on it first, then add it"
         )
     title = str(reader.metadata.get("/Title") or "") if reader.metadata is not None else ""
-    return Extracted(
-        title, [(0 if not HEADING_LINE.match(p) else 1, p) for p in rejoin(drop_page_furniture(lines_per_page))]
-    )
+    paragraphs = rejoin(drop_page_furniture(lines_per_page))
+    if table := simplified_radicals("".join(pages), "".join(paragraphs)):
+        paragraphs = [p.translate(table) for p in paragraphs]
+        title = title.translate(table)
+    return Extracted(title, [(0 if not HEADING_LINE.match(p) else 1, p) for p in paragraphs])
 
 
 def drop_page_furniture(pages: list[list[str]]) -> list[str]:

@@ -178,3 +178,11 @@ def test_radical_code_points_from_pdf_fonts_become_the_characters_shown(tmp_path
         "第一章 总则",
         "全国人民代表大会常务委员会，每年9月，首页。",
     ]
+
+
+def test_a_radical_in_a_simplified_document_becomes_the_simplified_character(tmp_path: Path) -> None:
+    """⼾ and ⾨ are drawn like 户 and 门; NFKC alone gives the traditional 戶 and 門 (a quote would not match)."""
+    (tmp_path / "law.txt").write_text("第七条 向常住⼾口所在地的公安机关申请，在⾨口等候。", encoding="utf-8")
+    assert read_file(tmp_path / "law.txt").blocks[0][1] == "第七条 向常住户口所在地的公安机关申请，在门口等候。"
+    (tmp_path / "tw.txt").write_text("第七條 向常住⼾口所在地的公安機關申請，在⾨口等候。", encoding="utf-8")
+    assert read_file(tmp_path / "tw.txt").blocks[0][1] == "第七條 向常住戶口所在地的公安機關申請，在門口等候。"
