@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from qa.corpus.glossary import Glossary
-from qa.search.tokenize import EN_STOPWORDS, Tokenizer, stem
+from qa.search.tokenize import ACRONYM, EN_STOPWORDS, Tokenizer, stem
 
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SKIP = ("cl:", "variant", "surname", "see ", "old variant", "abbr", "used in")
@@ -103,8 +103,9 @@ def cedict_senses(wanted: Container[str]) -> Iterator[tuple[str, int, str, bool]
                 if name and position == 0:
                     yield zh, position, name.group(0).replace("-", " ").lower(), True
                 continue
-            for synonym in gloss.lower().split(";"):  # "technology; technique; skill": three senses
-                synonym = synonym.strip()
+            for synonym in gloss.split(";"):  # "technology; technique; skill": three senses
+                # lower case, but an acronym keeps its capitals: "ID" (身份证) is not the stop word "id" (I'd)
+                synonym = " ".join(w if ACRONYM.fullmatch(w) else w.lower() for w in synonym.split())
                 if synonym and not synonym.startswith(_SKIP):
                     yield zh, position, synonym.removeprefix("to "), False
 
@@ -149,7 +150,12 @@ class QueryTranslator:
         named: dict[str, dict[str, float]] = defaultdict(dict)  # a word of a longer name: the name's words
         for zh, position, gloss, name in cedict_senses(freq):
             found = min(freq[zh], COUNT_CAP) / 500
-            content = [stem(w) for w in re.findall(r"[a-z]+", gloss) if w not in EN_STOPWORDS]
+            content = [
+                stem(w.lower())
+                for w in re.findall(r"[A-Za-z]+", gloss)
+                if w not in EN_STOPWORDS or ACRONYM.fullmatch(w)
+            ]
+            gloss = gloss.lower()
             if 1 < len(content) <= PHRASE_WORDS and re.fullmatch(r"[a-z' -]+", gloss):
                 best = dictionary_phrases[gloss]
                 best[zh] = max(best.get(zh, 0.0), 1 / (1 + position) + found)

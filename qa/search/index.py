@@ -51,7 +51,7 @@ from qa.search.records import (
 )
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 7  # 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
+INDEX_FORMAT = 8  # 8: acronyms (ID, US) kept apart from stop words; 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 # Above this many chunks an approximate (HNSW) index is used. Measured on the archive's 74,441

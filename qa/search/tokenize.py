@@ -377,10 +377,20 @@ class Tokenizer:
 
     @staticmethod
     def _english(text: str) -> list[str]:
-        words = (_base(w.lower().strip("'-")) for w in _EN_WORD.findall(text.replace("\u2019", "'")))
-        return [stem(w) for w in words if w and w not in EN_STOPWORDS]
+        """Lower-cased, stemmed words without stop words — unless a stop word is written as an
+        acronym in a sentence that is not all capitals: "US export controls", "my ID card", "IT
+        firms" are about the United States, an identity card, information technology."""
+        raw = _EN_WORD.findall(text.replace("\u2019", "'"))
+        shouted = not any(c.islower() for c in text)
+        out = []
+        for word in raw:
+            base = _base(word.lower().strip("'-"))
+            if base and (base not in EN_STOPWORDS or (not shouted and ACRONYM.fullmatch(word))):
+                out.append(stem(base))
+        return out
 
 
+ACRONYM = re.compile(r"[A-Z]{2,4}")
 # "don't" -> "do", "can't" -> "can", "won't" -> "will": the word before a negative contraction
 _NEGATIVE = {"can't": "can", "won't": "will", "shan't": "shall"}
 
@@ -436,6 +446,6 @@ def fingerprint() -> str:
         sorted(EN_STOPWORDS),
         list(_BRITISH),
         stem("integrations policies licences"),
-        Tokenizer._english("the paper's authors don't"),
+        Tokenizer._english("the paper's authors don't need a US ID"),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
