@@ -58,6 +58,7 @@ class Signals:
     similarity: float | None
     quantity_missing: bool
     quantity_support: float | None = None
+    untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:
@@ -69,7 +70,9 @@ class Signals:
         quantity_support = self.quantity_support
         if limits.check_quantity and quantity_support is not None and quantity_support < limits.min_quantity_support:
             return True  # a number is stated, but about something else
-        return self.support < limits.min_support or self.unknown > limits.max_unknown
+        relaxed = limits.max_unknown_untranslated
+        max_unknown = relaxed if self.untranslated_lead and relaxed is not None else limits.max_unknown
+        return self.support < limits.min_support or self.unknown > max_unknown
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,20 @@ class Limits:
     max_unknown: float
     check_quantity: bool = True
     min_quantity_support: float = 0.0
+    # When the best passage is untranslated (a document the user added), no similarity floor applies
+    # (below), and a law's formal wording leaves more of a Chinese question's everyday words unknown
+    # ("酒店前台能扣押我的身份证吗"). For Chinese, 0.45 took the added set's false abstention 0.125 ->
+    # 0.075, nothing else moved. For English it also took the added set's 0.050 -> 0.025, but beside
+    # the added laws two out-of-scope questions of the fixed set were answered (abstention accuracy
+    # 0.75 -> 0.58): English keeps its limit. The shipped corpus alone never leads with such a passage.
+    max_unknown_untranslated: float | None = None  # None: max_unknown
 
 
 # Calibrated on the fixed and the natural set together, per language (evals/README.md):
 # the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
 # ``min_quantity_support``: the sentence that states an asked-for number must share this much of what
 # is asked about (English sentences are weighed with their translation, so they share more of it).
-LIMITS = {"zh": Limits(0.05, 0.30, True, 0.01), "en": Limits(0.05, 0.35, True, 0.08)}
+LIMITS = {"zh": Limits(0.05, 0.30, True, 0.01, 0.45), "en": Limits(0.05, 0.35, True, 0.08)}
 
 
 class Abstention:
@@ -126,6 +136,7 @@ class Abstention:
             similarity=max(similarities) if similarities and not untranslated_lead else None,
             quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
             quantity_support=self.quantity_support(query.focus, hits[:3], kinds) if kinds else None,
+            untranslated_lead=untranslated_lead,
         )
 
     def quantity_support(self, focus: str, hits: Sequence[Hit], kinds: Sequence[str]) -> float:

@@ -211,17 +211,15 @@ def join_lines(left: str, right: str) -> str:
 
 
 def _docx(path: Path) -> Extracted:
-    import zipfile
-
     try:
         import docx
-        from docx.opc.exceptions import PackageNotFoundError
 
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, OSError) as exc:
-        raise FormatError(f"{path.name}: not a readable Word (.docx) file ({type(exc).__name__})") from exc
-    except Exception as exc:  # lxml and python-docx fail in their own ways on damaged files
-        raise FormatError(f"{path.name}: not a readable Word (.docx) file ({type(exc).__name__})") from exc
+    except Exception as exc:  # zipfile, lxml and python-docx fail in their own ways on damaged files
+        raise FormatError(
+            f"{path.name}: not a readable Word (.docx) file — it is damaged, or not a .docx "
+            "(an old .doc or another file renamed); open it in Word or LibreOffice and save it as .docx"
+        ) from exc
     blocks: list[tuple[int, str]] = []
     title = str(document.core_properties.title or "")
     for paragraph in document.paragraphs:

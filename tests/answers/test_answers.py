@@ -343,3 +343,16 @@ def test_everyday_function_words_are_not_unknown_topics(assistant: Assistant) ->
     assert len(words) == 5 and all(scorer.known(w) for w in words)
     assert scorer.unknown_share("my grandfather") == 0.5  # the grandfather is still unknown here
     assert scorer.unknown_share("Is it going to snow in Boston this weekend?") > 0.5  # still about nothing here
+
+
+def test_a_chinese_question_led_by_an_untranslated_passage_may_hold_more_everyday_words() -> None:
+    """A law's formal wording leaves 酒店 / 前台 unknown: with an added document leading, the zh limit is 0.45."""
+    from qa.answers.abstention import LIMITS, Signals
+
+    def signals(unknown: float, lead: bool) -> Signals:
+        return Signals(False, 0.4, unknown, None, False, None, untranslated_lead=lead)
+
+    assert signals(0.40, lead=True).declines(LIMITS["zh"], 0.4) is False
+    assert signals(0.40, lead=False).declines(LIMITS["zh"], 0.4) is True  # the shipped corpus: 0.30 still
+    assert signals(0.50, lead=True).declines(LIMITS["zh"], 0.4) is True
+    assert signals(0.40, lead=True).declines(LIMITS["en"], 0.3) is True  # English keeps its limit (0.35)

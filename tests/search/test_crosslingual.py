@@ -73,12 +73,14 @@ def test_saved_and_loaded_it_translates_the_same(translator: QueryTranslator, tm
 
 
 def test_an_acronym_is_not_the_stop_word_it_spells() -> None:
-    """"ID" (an identity card) and "US" are kept; "id" (I'd) and "us" as pronoun-like stop words follow the list."""
+    """ "ID" (an identity card) and "US" are kept; "id" (I'd) and "us" as pronoun-like stop words follow the list."""
     from qa.search.tokenize import Tokenizer
 
     assert "id" in Tokenizer._english("Can a hotel keep my ID card?")
     assert "id" not in Tokenizer._english("id like to know more")
-    assert Tokenizer._english("WHAT IS THE ID RULE") == Tokenizer._english("what is the id rule")  # shouting is not an acronym
+    assert Tokenizer._english("WHAT IS THE ID RULE") == Tokenizer._english(
+        "what is the id rule"
+    )  # shouting is not an acronym
 
 
 def test_a_dictionary_sense_written_as_an_acronym_translates_it() -> None:
