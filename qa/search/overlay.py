@@ -150,7 +150,8 @@ class Overlay:
             embedder,
             folder,
             before=lambda n: log(
-                f"indexing {len(chunks)} added passages (embedding {n}); the base index is not rebuilt"
+                f"indexing the {len(chunks)} passages of the added documents (embedding {n} new); "
+                "the base index is not rebuilt"
             ),
         )
         tmp = building_folder(folder)
