@@ -114,7 +114,8 @@ def simplified_radicals(raw: str, text: str) -> dict[int, str]:
     import opencc
 
     t2s = opencc.OpenCC("t2s")
-    return str.maketrans({f: t2s.convert(f) for f in forms if len(t2s.convert(f)) == 1 and t2s.convert(f) != f})
+    simple = {f: t2s.convert(f) for f in forms}
+    return str.maketrans({f: s for f, s in simple.items() if len(s) == 1 and s != f})
 
 
 def _simplified_script(text: str, ignore: set[str]) -> bool:
