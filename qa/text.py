@@ -2,18 +2,26 @@
 
 Chinese is first-class here: sentences end at 。！？； (and at the closing quote or
 bracket that follows one); English sentences end at . ! ? ; followed by a space.
-Every function returns spans or substrings of its input, never rewritten text, so
-that quotes built from them are exact substrings by construction.
+The sentence functions return spans or substrings of their input, never rewritten text,
+so that quotes built from them are exact substrings by construction; :func:`simplified` and
+:func:`traditional` convert script (OpenCC) for search and display forms only.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from typing import ClassVar
 
 _WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z]+")
+# A year a text names (2023年, "in 2015", "the 2014 law"): four digits not inside a longer number
+# or a word. Bounded by "not a letter or digit", not \b: a CJK character is a word character to
+# \b, so "2023年" has none.
+YEAR_PATTERN = r"(?<![A-Za-z0-9.])(?:1[89]|20)\d{2}(?![0-9])"
+YEAR = re.compile(YEAR_PATTERN)
 
 # A Chinese sentence ends at a terminator, plus any closing quotes/brackets after it.
 _ZH_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*")
@@ -156,3 +164,31 @@ def check_question(question: object) -> str:
             f"The question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}. Please shorten it."
         )
     return cleaned
+
+
+class _Converter:
+    """One OpenCC character table (``t2s`` or ``s2t``), loaded once per process on first use."""
+
+    _lock = threading.Lock()
+    _tables: ClassVar[dict[str, object]] = {}
+
+    @classmethod
+    def convert(cls, table: str, text: str) -> str:
+        if not _CJK.search(text):
+            return text
+        with cls._lock:
+            if table not in cls._tables:
+                import opencc
+
+                cls._tables[table] = opencc.OpenCC(table)
+        return str(cls._tables[table].convert(text))  # type: ignore[attr-defined]
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters turned into simplified ones (same length, same order)."""
+    return _Converter.convert("t2s", text)
+
+
+def traditional(text: str) -> str:
+    """``text`` shown in traditional characters (for display only; search uses :func:`simplified`)."""
+    return _Converter.convert("s2t", text)

@@ -18,8 +18,8 @@ from typing import Any
 from qa.answers.citing import Reference, reference
 from qa.schema import Answer, Chunk, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
-from qa.search.query import simplified
-from qa.search.query import traditional as to_traditional
+from qa.text import simplified
+from qa.text import traditional as to_traditional
 
 _MARKED = re.compile(r"(.*?)\s*\[(\d+)\]\s*", re.S)
 _LIST_ITEM = re.compile(r"^(\d+)\.\s+")

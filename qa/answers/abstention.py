@@ -16,18 +16,16 @@ from qa.answers.sentences import aligned
 from qa.schema import Hit
 from qa.search.asked import asked_quantities, gives
 from qa.search.query import Query, understand
-from qa.text import detect_language
+from qa.text import YEAR, YEAR_PATTERN, detect_language
 
 ABSTAIN_TEXT = {
     "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
-# Something specific a question names: a year, an acronym, a proper name. Bounded by "not a letter
-# or digit", not \b: a CJK character is a word character to \b, so "2023年" or "占GDP的" has none.
-_YEAR_PATTERN = r"(?<![A-Za-z0-9.])(?:1[89]|20)\d{2}(?![0-9])"
-_YEAR = re.compile(_YEAR_PATTERN)
+# Something specific a question names: a year (qa.text.YEAR), an acronym, a proper name. Bounded by
+# "not a letter or digit", not \b: a CJK character is a word character to \b, so "占GDP的" has none.
 _SPECIFIC = re.compile(
-    _YEAR_PATTERN + r"|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
+    YEAR_PATTERN + r"|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
     r"(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
@@ -143,14 +141,14 @@ class Abstention:
         """The most of the question's focus (IDF-weighted, with its translation) that a sentence
         stating an asked-for quantity covers, with its translation: whether the number is about the thing asked."""
         tokens = self.scorer.question_tokens(focus)
-        years = set(_YEAR.findall(focus))
+        years = set(YEAR.findall(focus))
         best = 0.0
         for hit in hits:
             _, sources, translations = aligned(hit)
             for source, translation in zip(sources, translations, strict=True):
                 if not any(gives(source, kind) for kind in kinds):
                     continue
-                if years and not years & set(_YEAR.findall(f"{hit.section}\n{source}")):
+                if years and not years & set(YEAR.findall(f"{hit.section}\n{source}")):
                     continue  # "in 2023" is not answered by the figure for 2024
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best

@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa.text import simplified, traditional
+
 MAX_BYTES = 50 * 1024 * 1024
 EXTENSIONS = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
 _ZH_NUM = "零〇一二三四五六七八九十百千"
@@ -71,10 +73,10 @@ def read_file(path: Path) -> Extracted:
         )
     reader = {".pdf": _pdf, ".docx": _docx, ".html": _html, ".htm": _html}.get(suffix, _plain)
     extracted = reader(path)
-    raw = "\n".join(t for _, t in extracted.blocks)  # a PDF's are cleaned already, radicals and all (_pdf)
-    extracted.blocks = [(level, text) for level, text in ((lv, _clean(t)) for lv, t in extracted.blocks) if text]
-    if table := simplified_radicals(raw, "\n".join(t for _, t in extracted.blocks)):
-        extracted.blocks = [(level, text.translate(table)) for level, text in extracted.blocks]
+    table = radical_table("\n".join(t for _, t in extracted.blocks))  # a PDF's are translated already (_pdf)
+    cleaned = ((lv, _clean(t).translate(table)) for lv, t in extracted.blocks)
+    extracted.blocks = [(level, text) for level, text in cleaned if text]
+    extracted.title = extracted.title.translate(table)
     extracted.kind = {".htm": "html", ".markdown": "md"}.get(suffix, suffix.lstrip("."))
     if extracted.characters < 10:
         raise FormatError(f"{path.name}: no text found in the file")
@@ -92,44 +94,32 @@ _SUPPLEMENT = {  # CJK Radicals Supplement (no decomposition): the simplified fo
     "\u2eee": "齿", "\u2ef0": "龙", "\u2ef3": "龟",
 }  # fmt: skip
 _KANGXI = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in range(0x2F00, 0x2FD6)}
-_RADICALS = str.maketrans(_KANGXI | _SUPPLEMENT)
 
 
 def _clean(text: str) -> str:
-    text = _CONTROL.sub("", text).translate(_RADICALS)
-    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+    return re.sub(r"[ \t\u3000]+", " ", _CONTROL.sub("", text)).strip()
 
 
-def simplified_radicals(raw: str, text: str) -> dict[int, str]:
-    """A translation table for ``text`` (cleaned from ``raw``): the characters that came from Kangxi
-    radicals, in simplified form when the document is written in simplified characters (else empty).
+def radical_table(raw: str) -> dict[int, str]:
+    """The translation of the radical code points in ``raw`` (a whole document's text) to characters.
 
-    NFKC turns a radical into the traditional form of its character (⼾ -> 戶, ⾨ -> 門), but in a
-    simplified document the page showed 户 and 门: the font draws both alike. A PDF of
-    居民身份证法 printed by Chromium read "常住戶口" eight times, so a quote no longer matched the law.
+    NFKC turns a Kangxi radical into the traditional form of its character (⼾ -> 戶, ⾨ -> 門), but
+    in a simplified document the page showed 户 and 门: the font draws both alike. A PDF of
+    居民身份证法 printed by Chromium read "常住戶口" eight times, so a quote no longer matched the
+    law. So in a simplified document those characters are simplified too.
     """
-    forms = {_KANGXI[c] for c in set(raw) if c in _KANGXI}
-    if not forms or not _simplified_script(text, forms):
-        return {}
-    import opencc
-
-    t2s = opencc.OpenCC("t2s")
-    simple = {f: t2s.convert(f) for f in forms}
-    return str.maketrans({f: s for f, s in simple.items() if len(s) == 1 and s != f})
+    kangxi = {c: _KANGXI[c] for c in set(raw) if c in _KANGXI}
+    if kangxi and _simplified_script(raw):
+        kangxi = {c: s if len(s := simplified(form)) == 1 else form for c, form in kangxi.items()}
+    return str.maketrans(_SUPPLEMENT | kangxi)
 
 
-def _simplified_script(text: str, ignore: set[str]) -> bool:
+def _simplified_script(text: str) -> bool:
     """Whether more of the text's characters exist only in simplified than only in traditional form."""
-    import opencc
-
-    chars = sorted({c for c in text if "\u4e00" <= c <= "\u9fff"} - ignore)
-    if not chars:
-        return True
+    chars = sorted({c for c in text if "\u4e00" <= c <= "\u9fff"})
     joined = "\n".join(chars)  # one per line: no phrase spans two characters
-    t2s = opencc.OpenCC("t2s").convert(joined).split("\n")
-    s2t = opencc.OpenCC("s2t").convert(joined).split("\n")
-    traditional_only = sum(1 for c, t in zip(chars, t2s, strict=False) if t != c)
-    simplified_only = sum(1 for c, t in zip(chars, s2t, strict=False) if t != c)
+    traditional_only = sum(1 for c, t in zip(chars, simplified(joined).split("\n"), strict=False) if t != c)
+    simplified_only = sum(1 for c, t in zip(chars, traditional(joined).split("\n"), strict=False) if t != c)
     return simplified_only >= traditional_only
 
 
@@ -151,16 +141,14 @@ def _pdf(path: Path) -> Extracted:
         raise FormatError(f"{path.name}: not a readable PDF ({type(exc).__name__}: {str(exc)[:120]})") from exc
     except Exception as exc:  # pypdf raises many kinds of errors on damaged files; all mean the same here
         raise FormatError(f"{path.name}: not a readable PDF ({type(exc).__name__})") from exc
-    lines_per_page = [[_clean(line) for line in page.splitlines() if _clean(line)] for page in pages]
+    table = radical_table("".join(pages))  # before the structure is read: 第⼀章 is 第一章
+    lines_per_page = [[c for line in page.splitlines() if (c := _clean(line).translate(table))] for page in pages]
     if sum(len("".join(lines)) for lines in lines_per_page) < 20 * len(pages):  # under 20 characters a page
         raise FormatError(
             f"{path.name}: the PDF has no text layer (scanned pages are images); run OCR on it first, then add it"
         )
-    title = str(reader.metadata.get("/Title") or "") if reader.metadata is not None else ""
+    title = str(reader.metadata.get("/Title") or "").translate(table) if reader.metadata is not None else ""
     paragraphs = rejoin(drop_page_furniture(lines_per_page))
-    if table := simplified_radicals("".join(pages), "".join(paragraphs)):
-        paragraphs = [p.translate(table) for p in paragraphs]
-        title = title.translate(table)
     return Extracted(title, [(0 if not HEADING_LINE.match(p) else 1, p) for p in paragraphs])
 
 

@@ -153,7 +153,7 @@ class QueryTranslator:
             content = [
                 stem(w.lower())
                 for w in re.findall(r"[A-Za-z]+", gloss)
-                if w not in EN_STOPWORDS or ACRONYM.fullmatch(w)
+                if w.lower() not in EN_STOPWORDS or ACRONYM.fullmatch(w)
             ]
             gloss = gloss.lower()
             if 1 < len(content) <= PHRASE_WORDS and re.fullmatch(r"[a-z' -]+", gloss):

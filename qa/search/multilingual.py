@@ -132,7 +132,8 @@ class MultilingualSide:
         rows = np.arange(len(chunks), dtype=np.int64)
         hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
         partial = previous.with_name(previous.name + PARTIAL)
-        reused = {**_previous(previous), **_partial(partial)}
+        before, previous_centroids = _previous(previous)
+        reused = {**before, **_partial(partial)}
         vectors = np.zeros((len(rows), 384), dtype=np.float32)
         todo = [j for j, h in enumerate(hashes) if h not in reused]
         for j, h in enumerate(hashes):
@@ -153,7 +154,7 @@ class MultilingualSide:
                 _save_partial(partial, start // step, [hashes[j] for j in js], vectors[js])
         centroids = None
         if questions:
-            centroids = Centroids.build(questions, encoder.name, encoder.embed_queries, _previous_centroids(previous))
+            centroids = Centroids.build(questions, encoder.name, encoder.embed_queries, previous_centroids)
         side = cls(rows, vectors, hashes, wanted[rows], centroids)
         side.partial = partial if partial.is_dir() else None
         return side
@@ -240,25 +241,25 @@ class MultilingualSide:
         ]
 
 
-def _previous(folder: Path) -> dict[str, np.ndarray]:
-    """The vectors of the index being replaced, by content hash (any layout; empty when unreadable)."""
-    try:
-        vectors = np.load(folder / "multilingual.npy", allow_pickle=False)
-        hashes = json.loads((folder / "multilingual.json").read_text(encoding="utf-8"))["hashes"]
-        if vectors.shape != (len(hashes), 384) or vectors.dtype != np.float32:
-            return {}
-        return dict(zip((str(h) for h in hashes), vectors, strict=True))
-    except Exception:  # nothing to reuse is not an error: the vectors are made again
-        return {}
-
-
-def _previous_centroids(folder: Path) -> Centroids | None:
-    """The question means of the index being replaced (None when it has none or they are unreadable)."""
+def _previous(folder: Path) -> tuple[dict[str, np.ndarray], Centroids | None]:
+    """The vectors of the index being replaced, by content hash, and its question means (any
+    layout; empty and None when unreadable: nothing to reuse is not an error, they are made again)."""
     try:
         data = json.loads((folder / "multilingual.json").read_text(encoding="utf-8"))
-        return Centroids.from_json(data["centroids"], 384)
-    except Exception:  # nothing to reuse is not an error: the sample is embedded again
-        return None
+    except Exception:
+        return {}, None
+    try:
+        centroids = Centroids.from_json(data["centroids"], 384)
+    except Exception:
+        centroids = None
+    try:
+        vectors = np.load(folder / "multilingual.npy", allow_pickle=False)
+        hashes = data["hashes"]
+        if vectors.shape != (len(hashes), 384) or vectors.dtype != np.float32:
+            return {}, centroids
+        return dict(zip((str(h) for h in hashes), vectors, strict=True)), centroids
+    except Exception:
+        return {}, centroids
 
 
 _SHARED: Future[Any] | None = None

@@ -23,13 +23,11 @@ abstention) sees the same question:
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
-from typing import ClassVar
 
 from qa.corpus.thesaurus import Thesaurus
 from qa.search.spelling import Speller
-from qa.text import detect_language
+from qa.text import detect_language, simplified
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Pieces of a long question: sentence ends, plus the colon/dash that usually separates context from the ask.
@@ -63,34 +61,6 @@ class Query:
     @property
     def has_focus(self) -> bool:
         return self.focus != self.text
-
-
-class _Converter:
-    """One OpenCC character table (``t2s`` or ``s2t``), loaded once per process on first use."""
-
-    _lock = threading.Lock()
-    _tables: ClassVar[dict[str, object]] = {}
-
-    @classmethod
-    def convert(cls, table: str, text: str) -> str:
-        if not _CJK.search(text):
-            return text
-        with cls._lock:
-            if table not in cls._tables:
-                import opencc
-
-                cls._tables[table] = opencc.OpenCC(table)
-        return str(cls._tables[table].convert(text))  # type: ignore[attr-defined]
-
-
-def simplified(text: str) -> str:
-    """``text`` with traditional characters turned into simplified ones (same length, same order)."""
-    return _Converter.convert("t2s", text)
-
-
-def traditional(text: str) -> str:
-    """``text`` shown in traditional characters (for display only; search uses :func:`simplified`)."""
-    return _Converter.convert("s2t", text)
 
 
 def focus_of(text: str) -> str:

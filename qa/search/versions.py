@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 
 from qa.schema import Document
+from qa.text import YEAR
 
-# a year standing alone: 2017年, "in 2015", "2014 Counter-espionage Law" — not part of a longer number
-YEAR = re.compile(r"(?<![\d.])((?:19[4-9]|20[0-9])\d)(?![\d.])")
 _DATED_ID = re.compile(r"(?:^|\D)((?:19|20)\d\d)-\d\d-\d\d$")  # 文物保护法-2017-11-04: the archive's file names
 
 
