@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -123,20 +123,36 @@ def reading_order(chosen: list[Sentence]) -> list[Sentence]:
 
 
 SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
+SHORT_ARTICLE = 300  # characters: an article this short is quoted whole, lead-in and every item
+_ARTICLE_START = re.compile(r"^第[零一二三四五六七八九十百千]+条", re.M)
 _UNIT_START = re.compile(
     r"^(?:第[零一二三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", re.M
 )
+_ITEM_UNITS = 1000  # item units are numbered after article units, so the two never share a number
 
 
 def short_units(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
-    """For each sentence span, the index of the short article/item it belongs to, or -1."""
-    starts = [m.start() for m in _UNIT_START.finditer(text)]
-    if not starts:
-        return [-1] * len(spans)
-    bounds = [*starts, len(text)]
+    """For each sentence span, the index of the short article or item it belongs to, or -1.
+
+    A short article is one unit, lead-in and items together: "in which ways may…" asked of
+    an article listing five ways must not be answered with the three that scored best. In a
+    longer article each short item is its own unit, so the item carrying the number is quoted whole.
+    """
+    articles = _bounded(text, [m.start() for m in _ARTICLE_START.finditer(text)], SHORT_ARTICLE)
+    items = _bounded(text, [m.start() for m in _UNIT_START.finditer(text)], SHORT_UNIT)
     out = []
     for a, _ in spans:
-        unit = next((u for u in range(len(starts)) if bounds[u] <= a < bounds[u + 1]), -1)
-        short = unit >= 0 and len(text[bounds[unit] : bounds[unit + 1]].strip()) <= SHORT_UNIT
-        out.append(unit if short else -1)
+        article, item = articles(a), items(a)
+        out.append(article if article >= 0 else item + _ITEM_UNITS if item >= 0 else -1)
     return out
+
+
+def _bounded(text: str, starts: list[int], longest: int) -> Callable[[int], int]:
+    """A lookup: the index of the unit (from each start to the next) holding an offset, -1 if none or too long."""
+    bounds = [*starts, len(text)]
+
+    def unit(offset: int) -> int:
+        u = next((u for u in range(len(starts)) if bounds[u] <= offset < bounds[u + 1]), -1)
+        return u if u >= 0 and len(text[bounds[u] : bounds[u + 1]].strip()) <= longest else -1
+
+    return unit

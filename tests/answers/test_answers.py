@@ -11,10 +11,11 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa import Assistant
-from qa.answers.sentences import on_one_scale
+from qa.answers.sentences import on_one_scale, short_units
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
 from qa.schema import Answer, Hit
+from qa.text import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -356,3 +357,28 @@ def test_a_chinese_question_led_by_an_untranslated_passage_may_hold_more_everyda
     assert signals(0.40, lead=False).declines(LIMITS["zh"], 0.4) is True  # the shipped corpus: 0.30 still
     assert signals(0.50, lead=True).declines(LIMITS["zh"], 0.4) is True
     assert signals(0.40, lead=True).declines(LIMITS["en"], 0.3) is True  # English keeps its limit (0.35)
+
+
+def test_a_short_article_is_one_unit_and_a_long_ones_items_are_their_own() -> None:
+    short = "第十六条 持有者可以采用下列方式：\n（一）自行投资实施转化；\n（二）向他人转让；\n（三）许可他人使用。\n"
+    long_item = "（一）" + "长" * 320 + "；\n"
+    long = "第四十五条 单位应当给予奖励：\n" + long_item + "（二）不低于百分之五十；\n"
+    text = short + long
+    spans = sentence_spans(text, "zh")
+    units = short_units(text, spans)
+    starts = [text[a:b] for a, b in spans]
+    in_short = [u for s, u in zip(starts, units, strict=True) if text.index(s) < len(short)]
+    assert len(set(in_short)) == 1 and in_short[0] >= 0  # lead-in and all three items together
+    fifty = units[next(i for i, s in enumerate(starts) if "百分之五十" in s)]
+    lead = units[next(i for i, s in enumerate(starts) if "第四十五条" in s)]
+    assert fifty >= 0 and fifty != lead and fifty not in in_short  # a long article: the short item alone
+    assert units[next(i for i, s in enumerate(starts) if "长长长" in s)] == -1  # too long to quote whole
+
+
+def test_a_list_article_is_quoted_with_every_item(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "In what ways can the holder of a research result put it to commercial use under the transformation law?"
+    )
+    quoted = " ".join(c.other or c.quote for c in answer.citations if c.chunk_id == "transformation-law/第十六条")
+    for item in ("（一）", "（二）", "（三）", "（四）", "（五）"):
+        assert item in quoted, item
