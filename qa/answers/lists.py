@@ -15,13 +15,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from qa.answers.sentences import aligned_text
 from qa.corpus.documents import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
 from qa.text import zh_number
 
-_ZH_COUNT = re.compile(r"(?<![第\d.])([三四五六七八九十]|[3-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
-_EN_COUNT = re.compile(r"(?<![\d.])\b(three|four|five|six|seven|eight|nine|ten|[3-9])\b(?![\d.])", re.I)
-_EN_NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
+_EN_COUNT = re.compile(r"(?<![\d.])\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![\d.])", re.I)
+# "proposals 3 and 5", "section 2", "Article 4": a number after these names a part, it counts nothing
+_EN_REFERENCE = re.compile(
+    r"\b(?:proposals?|recommendations?|sections?|articles?|items?|parts?|chapters?|tables?|figures?|no\.?)\s*(?:\(?\d+\)?\s*(?:,|and|or|&|to)\s*)*\(?$",
+    re.I,
+)
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _ZH_INTENT = re.compile(
     r"哪[几些]|有哪|几[个项方对点种类大条]|列[出举]|分别|包括|具体指|指哪|都是什么|都有什么|各是什么"
 )
@@ -32,7 +38,9 @@ _EN_INTENT = re.compile(
     r"conditions|circumstances|situations|requirements)\b",
     re.I,
 )
-_NUMBERED_LINE = re.compile(r"^(?:（[一二三四五六七八九十]+）|[①②③④⑤⑥⑦⑧⑨⑩])")
+_NUMBERED = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）|[①②③④⑤⑥⑦⑧⑨⑩])")
+_CIRCLED = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
+_FIRST = ("（一）", "①")
 
 
 @dataclass(frozen=True)
@@ -52,11 +60,11 @@ class Item:
 def list_intent(question: str) -> ListIntent | None:
     """Whether the question asks for a list, and how many items it expects."""
     zh = _ZH_COUNT.search(question)
-    en = _EN_COUNT.search(question)
+    en = next((m for m in _EN_COUNT.finditer(question) if not _EN_REFERENCE.search(question[: m.start()])), None)
     count = None
     if zh:
         token = zh.group(1)
-        count = int(token) if token.isdigit() else zh_number(token)
+        count = int(token) if token.isdigit() else 2 if token == "两" else zh_number(token)
     elif en:
         token = en.group(1).lower()
         count = int(token) if token.isdigit() else _EN_NUMBERS[token]
@@ -94,15 +102,24 @@ class Structure:
         heads = self.ancestors.get((chunk.doc_id, chunk.segment_ids[0]), [])
         return [self.outlines[(chunk.doc_id, h)] for h in heads if (chunk.doc_id, h) in self.outlines]
 
-    def items(self, chunk: Chunk) -> list[Item]:
-        """The items a passage lists (empty when it is not a list)."""
+    def lists(self, chunk: Chunk) -> list[list[Item]]:
+        """The lists a passage holds, each of two items or more (none when it is not a list).
+
+        An outline lists its sub-headings and a table its rows; prose lists its numbered
+        clauses, one list per run from （一） or ① on — "在把握…上，①要…；②要…" is two items
+        even inside one paragraph, and a passage can hold two such runs.
+        """
         if chunk.kind == "outline":
-            return self._segment_items(chunk.doc_id, chunk.segment_ids[1:])
+            return _at_least_two([self._segment_items(chunk.doc_id, chunk.segment_ids[1:])])
         rows = [s for s in chunk.segment_ids if self._kind(chunk.doc_id, s) == "row"]
         if len(rows) >= 3:
             body = [s for s in rows if self.segments[(chunk.doc_id, s)].attr("header") != "1"]
-            return self._segment_items(chunk.doc_id, tuple(body))
-        return self._numbered_lines(chunk)
+            return _at_least_two([self._segment_items(chunk.doc_id, tuple(body))])
+        return _at_least_two(_numbered(chunk, prose=False))
+
+    def prose_lists(self, chunk: Chunk) -> list[list[Item]]:
+        """Numbered clauses inside a paragraph: a list only when the question counts them (see :func:`choose_list`)."""
+        return _at_least_two(_numbered(chunk, prose=True))
 
     def _kind(self, doc_id: str, seg_id: str) -> str:
         seg = self.segments.get((doc_id, seg_id))
@@ -123,15 +140,39 @@ class Structure:
             items.append(Item(chunk, seg.text, translation))
         return items
 
-    def _numbered_lines(self, chunk: Chunk) -> list[Item]:
-        lines = [line for line in chunk.text.split("\n") if _NUMBERED_LINE.match(line.strip())]
-        if len(lines) < 2:
-            return []
-        return [Item(chunk, line.strip(), None) for line in lines]
-
     def heading_label(self, chunk: Chunk, lang: str) -> str:
         label = chunk.section_en if lang == "en" and chunk.section_en else chunk.section
         return heading_label(label.split(" › ")[-1]) if label else ""
+
+
+def _numbered(chunk: Chunk, *, prose: bool) -> list[list[Item]]:
+    """Runs of numbered clauses, each clause the sentence (cut from its number on) with its aligned translation.
+
+    ``prose``: the runs inside a paragraph ("主要包括：① …；② …"), else those whose every
+    clause starts a line (an article's （一）（二）, a section's ① ② sub-points).
+    """
+    runs: list[list[Item]] = []
+    inline: list[bool] = []
+    spans, sources, translations = aligned_text(chunk.text, chunk.lang, chunk.translation)
+    for (start, _), source, translation in zip(spans, sources, translations, strict=True):
+        mark = _NUMBERED.match(source) or _CIRCLED.search(source)
+        if mark is None:
+            continue
+        text = source[mark.start() :].strip()
+        if not runs or text.startswith(_FIRST):
+            runs.append([])
+            inline.append(False)
+        marker = mark.group(0).strip()
+        if translation and marker in translation:  # "…mainly include: ① the deep…" -> "① the deep…"
+            translation = translation[translation.index(marker) :]
+        runs[-1].append(Item(chunk, text, translation))
+        at = chunk.text.find(text, start)
+        inline[-1] = inline[-1] or (at > 0 and chunk.text[:at].rstrip(" \t")[-1:] != "\n")
+    return [run for run, is_inline in zip(runs, inline, strict=True) if is_inline == prose]
+
+
+def _at_least_two(runs: list[list[Item]]) -> list[list[Item]]:
+    return [run for run in runs if len(run) >= 2]
 
 
 def choose_list(
@@ -157,9 +198,11 @@ def choose_list(
             continue
         own = relevance(chunk)
         outlines = structure.section_outlines(chunk) if intent.count is not None else []
-        for candidate in [chunk, *outlines]:
-            items = structure.items(candidate)
-            if len(items) < 2 or (intent.count is not None and len(items) != intent.count):
+        runs = [(c, run) for c in [chunk, *outlines] for run in structure.lists(c)]
+        if hit.rank == 1 and intent.count is not None:  # "what four challenges…": ① … ④ inside the best passage
+            runs += [(chunk, run) for run in structure.prose_lists(chunk)]
+        for candidate, items in runs:
+            if intent.count is not None and len(items) != intent.count:
                 continue
             # an outline reached through a passage of its section is as relevant as that passage
             score = max(relevance(candidate), own)

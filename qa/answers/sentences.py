@@ -72,11 +72,11 @@ def aligned(hit: Hit) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tup
     passage has none, or the aligner gave that sentence none), so it can be quoted as it is.
     Remembered: abstention and the answerer both read the same top passages for every question.
     """
-    return _aligned(hit.text, hit.lang, hit.translation)
+    return aligned_text(hit.text, hit.lang, hit.translation)
 
 
 @functools.lru_cache(maxsize=4096)
-def _aligned(
+def aligned_text(
     text: str, lang: str, translation: str | None
 ) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...], tuple[str | None, ...]]:
     spans = sentence_spans(text, lang)

@@ -11,6 +11,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa import Assistant
+from qa.answers.lists import list_intent
 from qa.answers.sentences import on_one_scale, short_units
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
@@ -382,3 +383,30 @@ def test_a_list_article_is_quoted_with_every_item(assistant: Assistant) -> None:
     quoted = " ".join(c.other or c.quote for c in answer.citations if c.chunk_id == "transformation-law/第十六条")
     for item in ("（一）", "（二）", "（三）", "（四）", "（五）"):
         assert item in quoted, item
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What four structural challenges does the modern industrial system face, according to the theoretical-logic section?",
+        "理论逻辑部分说现代化产业体系面临哪四个结构性挑战？",
+    ],
+)
+def test_a_counted_list_inside_a_paragraph_is_answered_item_by_item(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert [c.chunk_id for c in answer.citations] == ["paper/1.2-p2"] * 4  # ① … ④ of one paragraph, one citation each
+    marks = [(c.other if c.quote_lang == "en" else c.quote) or "" for c in answer.citations]
+    assert [m[0] for m in marks] == ["①", "②", "③", "④"]
+    if answer.language == "en":
+        assert answer.citations[0].quote.startswith("①")  # the item, not the sentence that leads into it
+    assert_quotes_exact(assistant, answer)
+
+
+def test_numbers_that_name_parts_are_not_counts() -> None:
+    assert list_intent("Proposals 3 and 5 both deal with failure. How does each handle it?") is None
+    assert list_intent("Compare proposals (1) and (6)") is None
+    intent = list_intent("What two measures does the paper propose?")
+    assert intent is not None and intent.count == 2
+    intent = list_intent("文章提出了哪两个措施？")
+    assert intent is not None and intent.count == 2
