@@ -19,5 +19,5 @@ writes outside the index root, and never composes an answer.
     query         what a question says (script, focus, thesaurus terms)
     asked         what a question asks for (a figure, a comparison, a list)
     references    §2.3, 第二十四条, proposal (4) resolved to passages; versions: "按2017年修正的…"
-    retrieval     the legs, run and fused (fusion: RRF, the document prior)
+    retrieval     the legs, run and fused (fusion: RRF, the document prior; scoped: inside named documents)
 """

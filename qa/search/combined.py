@@ -17,7 +17,7 @@ passages and does not know the difference. The parts that must be merged:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -54,16 +54,20 @@ class CombinedLexical:
     def _rescale(self, part: LexicalIndex) -> Any:
         return lambda token: self.idf(token) / part.idf(token) if part.idf(token) > 0 else 0.0
 
-    def retrieve(self, query: str, k: int = 10) -> list[LexicalResult]:
-        tokens = [t for t in self.tokenizer(query) if self.idf(t) > 0]
-        if not tokens:
-            return []
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every passage, base's kept ones then the overlay's (as :meth:`LexicalIndex.scores`)."""
         scores = self.base.scores(tokens, self._rescale(self.base))
         if self.kept is not None:
             scores = scores[self.kept]
         if self.overlay is not None:
             scores = np.concatenate([scores, self.overlay.scores(tokens, self._rescale(self.overlay))])
-        return top_results(scores, k)
+        return scores
+
+    def retrieve(self, query: str, k: int = 10) -> list[LexicalResult]:
+        tokens = [t for t in self.tokenizer(query) if self.idf(t) > 0]
+        if not tokens:
+            return []
+        return top_results(self.scores(tokens), k)
 
 
 class CombinedVectors:

@@ -109,6 +109,7 @@ class MultilingualSide:
         self.untranslated = untranslated  # per row: the passage has no English translation
         self.centroids = centroids  # the mean question per language, taken off questions (qa.search.centring)
         self.partial: Path | None = None
+        self._where: np.ndarray | None = None  # chunk position -> row, made on first use (similarities)
 
     @staticmethod
     def wanted(chunk: Chunk) -> bool:
@@ -231,14 +232,33 @@ class MultilingualSide:
             return []
         import faiss
 
-        if self.centroids is not None and question:
-            query = self.centroids.centre(np.asarray(query, dtype=np.float32).reshape(-1), question)
+        query = self.centred(query, question)
         scores, found = faiss.knn(
             np.asarray(query, dtype=np.float32).reshape(1, -1), self.vectors, min(n, k), faiss.METRIC_INNER_PRODUCT
         )
         return [
             (int(self.rows[j]), float(s)) for j, s in zip(found[0].tolist(), scores[0].tolist(), strict=True) if j >= 0
         ]
+
+    def centred(self, query: np.ndarray, question: str) -> np.ndarray:
+        """The question's vector as searches use it: less its language's mean question (qa.search.centring)."""
+        query = np.asarray(query, dtype=np.float32).reshape(-1)
+        return self.centroids.centre(query, question) if self.centroids is not None and question else query
+
+    def similarities(self, query: np.ndarray, chunks: np.ndarray, question: str = "") -> np.ndarray:
+        """The (centred) question's similarity to each of ``chunks`` (chunk positions); NaN where one has no vector."""
+        if self._where is None:
+            where = np.full(int(self.rows.max()) + 1 if len(self.rows) else 0, -1, dtype=np.int64)
+            where[self.rows] = np.arange(len(self.rows))
+            self._where = where
+        chunks = np.asarray(chunks, dtype=np.int64)
+        found = np.full(len(chunks), -1, dtype=np.int64)
+        inside = chunks < len(self._where)
+        found[inside] = self._where[chunks[inside]]
+        out = np.full(len(chunks), np.nan, dtype=np.float32)
+        if (found >= 0).any():
+            out[found >= 0] = np.asarray(self.vectors[found[found >= 0]]) @ self.centred(query, question)
+        return out
 
 
 def _previous(folder: Path) -> tuple[dict[str, np.ndarray], Centroids | None]:

@@ -1,0 +1,64 @@
+"""Searching inside the documents a question names ("Under the 2014 Counter-espionage Law, …").
+
+The named-document leg re-ranks the fused candidates, the first :data:`~qa.search.retrieval.DEPTH`
+of every leg: in a library of a thousand laws, the named law's answering article is often none
+of them (everyday words match other laws better), and then naming the law did nothing. So the
+named documents' own passages are ranked too, by the same signals scoped to them — BM25 on the
+question (and, for an English question, on its Chinese translation) and e5 similarity — and those
+the candidates missed join the leg after the ones they hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from qa.schema import Chunk
+from qa.search.fusion import fuse
+from qa.search.multilingual import MultilingualSide
+
+SCOPED_RRF_K = 10.0
+
+
+class Scope:
+    """The passages of each document, by chunk position, found once per index."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        rows: dict[str, list[int]] = {}
+        for i, chunk in enumerate(chunks):
+            rows.setdefault(chunk.doc_id, []).append(i)
+        self._rows = {doc: np.asarray(found, dtype=np.int64) for doc, found in rows.items()}
+
+    def rows(self, doc_ids: Sequence[str]) -> np.ndarray:
+        parts = [self._rows[d] for d in doc_ids if d in self._rows]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def ranked_within(
+    rows: np.ndarray,
+    lexical: Sequence[np.ndarray],
+    side: MultilingualSide | None,
+    query: np.ndarray | None,
+    question: str,
+) -> list[int]:
+    """``rows`` best first: RRF of their BM25 ranks (one per score array over every passage) and their e5 rank.
+
+    A passage no signal scores (no word in common, no e5 vector) is left out.
+    """
+    if not len(rows):
+        return []
+    legs: dict[str, list[tuple[int, float]]] = {}
+    for n, scores in enumerate(lexical):
+        part = scores[rows]
+        legs[f"bm25_{n}"] = _order(rows[part > 0], part[part > 0])
+    if side is not None and query is not None:
+        similar = side.similarities(query, rows, question)
+        legs["e5"] = _order(rows[~np.isnan(similar)], similar[~np.isnan(similar)])
+    fused = fuse(legs, dict.fromkeys(legs, 1.0), SCOPED_RRF_K)
+    return [r.index for r in fused]
+
+
+def _order(rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
+    order = np.argsort(-scores, kind="stable")
+    return [(int(rows[j]), float(scores[j])) for j in order]
