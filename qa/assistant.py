@@ -35,7 +35,7 @@ from qa.corpus.thesaurus import LEGAL as LEGAL_THESAURUS
 from qa.corpus.thesaurus import Thesaurus
 from qa.folders import check_replaceable
 from qa.heap import collector_paused, collector_resumed
-from qa.progress import progress_bar
+from qa.progress import note, progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
 from qa.search.combined import with_overlay
 from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
@@ -354,13 +354,15 @@ class Assistant:
         reserved = frozenset(self.documents)  # the open corpus's ids (the shipped ones among them)
         files = expand_paths([Path(p) for p in paths])
         result = AddResult()
-        for number, path in enumerate(progress_bar(files, progress and len(files) > 1, "adding", "file"), start=1):
+        bar = progress_bar(files, progress and len(files) > 1, "adding", "file")
+        for number, path in enumerate(bar, start=1):
             if each is not None:
                 each(number, len(files), path)
             try:
                 result.added.append(library.add(path, reserved=reserved))
             except (FormatError, OSError, ValueError) as exc:
                 result.failed.append((str(path), str(exc)))
+                note(bar, f"{len(result.failed)} failed")
         if result.added:
             self._reopen(progress)
         return result

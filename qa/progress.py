@@ -21,3 +21,10 @@ def progress_bar(items: Iterable[T], show: bool, desc: str, unit: str) -> Iterab
 
     bar: Iterable[T] = tqdm(items, desc=desc, unit=unit, file=sys.stderr)
     return bar
+
+
+def note(bar: Iterable[object], text: str) -> None:
+    """Show ``text`` beside a bar's count ("2 failed"), so that "2/2 files" does not read as two added."""
+    set_postfix = getattr(bar, "set_postfix_str", None)
+    if set_postfix is not None:
+        set_postfix(text)

@@ -15,6 +15,7 @@ with one sentence that says what is wrong and what to do.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -129,6 +130,10 @@ def _simplified_script(text: str) -> bool:
 def _pdf(path: Path) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    # pypdf logs what it repairs ("EOF marker not found") straight to stderr, through a progress
+    # bar; a file it cannot read is reported once, by the FormatError below
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(path)

@@ -131,3 +131,18 @@ def test_real_laws_from_the_archive_keep_their_article_numbers(tmp_path: Path) -
     doc = load_document(tmp_path / "lib" / row.id)
     articles = [s.id for s in doc.segments if s.kind == "article"]
     assert len(articles) >= 60 and articles[0] == "第一条" and "第四十二条" in articles
+
+
+def test_the_add_progress_bar_counts_the_files_that_failed(
+    tiny_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, junk in (("a.docx", b"PK\x03\x04junk"), ("b.pdf", b"%PDF-1.4 junk")):
+        (tmp_path / name).write_bytes(junk)
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline", log=print)
+    a.build()
+    capsys.readouterr()
+    result = a.add(tmp_path / "a.docx", tmp_path / "b.pdf", progress=True)
+    assert not result.added and len(result.failed) == 2
+    err = capsys.readouterr().err
+    assert "2/2" in err and "2 failed" in err  # not a bare "2/2 files", which reads as two added
+    assert "EOF marker" not in err  # pypdf's own repair log stays out of the bar; the reason is in result.failed
