@@ -115,11 +115,19 @@ def choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
 
 
 def reading_order(chosen: list[Sentence]) -> list[Sentence]:
-    """Documents by their best passage, then each document's own order."""
+    """Documents by their best passage; in each, its passages by their best sentence, each passage's
+    sentences in their own order.
+
+    In the documents' order a fine question's answer came last: a regulation's Article 23 on who
+    may enter, 43 and 48 on other fines, then 52, whose sentence states the fine asked about.
+    """
     first_rank: dict[str, int] = {}
     for sent in sorted(chosen, key=lambda s: s.rank):
         first_rank.setdefault(sent.hit.doc_id, sent.rank)
-    return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], s.start, s.position))
+    best: dict[str, float] = {}
+    for sent in chosen:
+        best[sent.hit.chunk_id] = max(best.get(sent.hit.chunk_id, sent.score), sent.score)
+    return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], -best[s.hit.chunk_id], s.start, s.position))
 
 
 SHORT_UNIT = 220  # characters: an article or item this short is quoted whole

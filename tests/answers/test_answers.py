@@ -410,3 +410,11 @@ def test_numbers_that_name_parts_are_not_counts() -> None:
     assert intent is not None and intent.count == 2
     intent = list_intent("文章提出了哪两个措施？")
     assert intent is not None and intent.count == 2
+
+
+def test_the_article_that_answers_comes_first_not_in_the_laws_order(assistant: Assistant) -> None:
+    answer = assistant.ask("专利法规定的侵权诉讼时效是多久？")
+    assert not answer.abstained and answer.citations[0].chunk_id == "patent-law/第七十四条"
+    assert answer.text.startswith(
+        "第七十四条 侵犯专利权的诉讼时效为三年"
+    )  # before Article 65, which the law puts first
