@@ -92,10 +92,21 @@ def aligned_text(
 
 
 def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) -> list[Sentence]:
-    """Short articles and items are quoted whole: a condition and its consequence stay together."""
+    """Short articles and items are quoted whole: a condition and its consequence stay together.
+
+    An item quoted from a longer article brings the article's opening sentence with it
+    ("第四十八条 …有下列情形之一的…"): alone, "（四）…提供的；" reads as part of whatever article
+    was quoted before it.
+    """
     wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
+    leads = {s.hit.chunk_id for s in chosen if _ITEM.match(s.source)}
     have = {(s.hit.chunk_id, s.position) for s in chosen}
-    extra = [c for c in candidates if (c.hit.chunk_id, c.unit) in wanted and (c.hit.chunk_id, c.position) not in have]
+    extra = [
+        c
+        for c in candidates
+        if (c.hit.chunk_id, c.position) not in have
+        and ((c.hit.chunk_id, c.unit) in wanted or (c.hit.chunk_id in leads and _ARTICLE_START.match(c.source)))
+    ]
     merged = chosen + extra[: max(0, cap - len(chosen))]
     return reading_order(merged)
 
@@ -136,6 +147,7 @@ _ARTICLE_START = re.compile(r"^第[零一二三四五六七八九十百千]+条"
 _UNIT_START = re.compile(
     r"^(?:第[零一二三四五六七八九十百千]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", re.M
 )
+_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 _ITEM_UNITS = 1000  # item units are numbered after article units, so the two never share a number
 
 

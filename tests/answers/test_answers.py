@@ -12,7 +12,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from qa import Assistant
 from qa.answers.lists import list_intent
-from qa.answers.sentences import on_one_scale, short_units
+from qa.answers.sentences import Sentence, choose, on_one_scale, short_units, whole_units
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
 from qa.schema import Answer, Hit
@@ -418,3 +418,17 @@ def test_the_article_that_answers_comes_first_not_in_the_laws_order(assistant: A
     assert answer.text.startswith(
         "第七十四条 侵犯专利权的诉讼时效为三年"
     )  # before Article 65, which the law puts first
+
+
+def test_an_item_of_a_long_article_comes_with_the_articles_opening() -> None:
+    text = "第九条 有下列情形之一的，处以罚款：\n（一）" + "长" * 320 + "；\n（二）未按规定备案的。\n"
+    hit = Hit("law/第九条", "law", "第九条", text, None, 1.0, 1)
+    spans = sentence_spans(text, "zh")
+    units = short_units(text, spans)
+    sentences = [
+        Sentence(hit, 0, i, text[a:b], None, 1.0 if "备案" in text[a:b] else 0.1, 0, units[i])
+        for i, (a, b) in enumerate(spans)
+    ]
+    chosen = whole_units(choose(sentences, limit=1), sentences, cap=4)
+    assert [s.source[:3] for s in chosen] == ["第九条", "（二）"]  # the item that scored, under its lead-in
+    assert whole_units(choose(sentences, limit=1), sentences, cap=1)[0].source.startswith("（二）")  # within the cap
