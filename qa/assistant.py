@@ -47,6 +47,8 @@ from qa.search.index import (
     is_qa_index,
     stale_reason,
 )
+from qa.search.model_recipe import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
+from qa.search.model_recipe import MODEL_NAME, record, recorded, training_inputs
 from qa.search.multilingual import load_multilingual
 from qa.search.overlay import drop_overlay, plan
 from qa.search.query import Query, understand
@@ -54,8 +56,7 @@ from qa.search.records import document_hash
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, FusionWeights, Retriever
 from qa.search.spelling import Speller
-from qa.search.static_model import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
-from qa.search.static_model import MODEL_NAME, OfflineModelBuilder, record, recorded, training_inputs
+from qa.search.static_model import OfflineModelBuilder
 from qa.search.tokenize import fingerprint as tokenizer_fingerprint
 from qa.text import check_question
 

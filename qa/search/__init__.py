@@ -12,7 +12,7 @@ writes outside the index root, and never composes an answer.
     tokenize      jieba for Chinese, stemming for English
     lexical       BM25 (bm25s) over both languages
     embedding     sentence-transformers models, the offline fallback
-    static_model  training the offline model from the corpus
+    static_model  training the offline model from the corpus (model_recipe: its inputs and records)
     crosslingual  English → Chinese query words
     multilingual  multilingual-e5 for passages nobody translated; centring: its questions less the mean question
     index         the index folder: build, load, verify
