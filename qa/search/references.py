@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
+from qa.search.section_names import section_names
 from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words, short_title
 from qa.search.versions import of_the_year, version_year
 from qa.text import zh_number
@@ -121,7 +122,7 @@ class ReferenceResolver:
         self._known = [t.lower() for pair in self.titles.values() for t in pair if t] + [a.lower() for a, _ in pairs]
         self.paper = next((d.id for d in docs if d.meta.get("doc_type") == "journal article"), "paper")
         paper = next((d for d in docs if d.id == self.paper), None)
-        self.section_names = _section_names(paper) if paper is not None else []
+        self.section_names = section_names(paper) if paper is not None else []
 
     def documents_named(self, question: str) -> tuple[list[str], str]:
         """Documents the question names (by alias), and the question with those names blanked.
@@ -339,40 +340,6 @@ class Dangling:
     label: str
     zh: str
     en: str
-
-
-def _section_names(paper: Document) -> list[tuple[re.Pattern[str], str]]:
-    """Name patterns of the paper's tensions (2.1–2.5) and proposals (3-(1)–(6)), read from their headings."""
-    out: list[tuple[re.Pattern[str], str]] = []
-
-    def pair(a: str, b: str, zh: bool) -> re.Pattern[str]:
-        if zh:
-            a, b = (re.escape(x.rstrip("性")) + "性?" for x in (a, b))
-            return re.compile(rf"{a}\s*(?:与|和|跟|同|及|对|/|、|vs\.?)?\s*{b}")
-        a, b = (re.escape(x) for x in (a, b))
-        return re.compile(rf"\b{a}\b\W*(?:and|vs\.?|versus|or)?\W*(?:the\s+)?{b}\b", re.I)
-
-    for seg in paper.segments:
-        if seg.kind != "heading":
-            continue
-        texts = [(seg.text, True), (seg.translation or "", False)]
-        if re.fullmatch(r"2\.\d", seg.id):
-            for text, zh in texts:
-                m = (
-                    re.search(r"把握(.+?)与(.+?)的关系：完善(.+?)机制", text)
-                    if zh
-                    else re.search(r"between (?:the )?(.+?) and (?:the )?(.+?): improving the (.+?) mechanism", text)
-                )
-                if m:
-                    out.append((pair(m.group(1), m.group(2), zh), seg.id))
-                    out.append((re.compile(re.escape(m.group(3)) + (r"(?:机制)?" if zh else r"\b"), re.I), seg.id))
-        elif re.fullmatch(r"3-\(\d\)", seg.id):
-            for text, zh in texts:
-                quoted = re.findall(r"“([^”]{3,})”" if zh else r"\"([^\"]{6,})\"", text)
-                goal = re.search(r"促进(.{2,6}融合)。" if zh else r"promoting ([a-z ]{3,30} integration)\.", text)
-                names = [*quoted, *([goal.group(1)] if goal else [])]
-                out.extend((re.compile(re.escape(n), re.I), seg.id) for n in names)
-    return out
 
 
 def _number_key(number: str) -> str:
