@@ -345,6 +345,8 @@ def test_everyday_function_words_are_not_unknown_topics(assistant: Assistant) ->
     assert len(words) == 5 and all(scorer.known(w) for w in words)
     assert scorer.unknown_share("my grandfather") == 0.5  # the grandfather is still unknown here
     assert scorer.unknown_share("Is it going to snow in Boston this weekend?") > 0.5  # still about nothing here
+    assert scorer.known(scorer.tokenizer("saying")[0])  # "is the paper saying…" asks about the text, not a topic
+    assert scorer.unknown_share("What is the paper saying about sourdough?") == 0.5  # the topic is still unknown
 
 
 def test_a_chinese_question_led_by_an_untranslated_passage_may_hold_more_everyday_words() -> None:
