@@ -30,6 +30,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.assistant": 4,
     "qa.evaluation": 5,
     "qa.cli": 6,
+    "qa.cli_documents": 6,
     "qa.web": 6,
     "qa.web_documents": 6,
     "qa.web_answers": 6,
