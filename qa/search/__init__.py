@@ -9,7 +9,7 @@ and returns fused, explained :class:`~qa.schema.Hit` rankings.
 Search never reads ``corpus/`` files itself (it is handed documents), never
 writes outside the index root, and never composes an answer.
 
-    tokenize      jieba for Chinese, stemming for English
+    tokenize      jieba for Chinese, stemming for English (stopwords: the words never counted)
     lexical       BM25 (bm25s) over both languages
     embedding     sentence-transformers models, the offline fallback
     static_model  training the offline model from the corpus (model_recipe: its inputs and records)
