@@ -434,3 +434,12 @@ def test_an_item_of_a_long_article_comes_with_the_articles_opening() -> None:
     chosen = whole_units(choose(sentences, limit=1), sentences, cap=4)
     assert [s.source[:3] for s in chosen] == ["第九条", "（二）"]  # the item that scored, under its lead-in
     assert whole_units(choose(sentences, limit=1), sentences, cap=1)[0].source.startswith("（二）")  # within the cap
+
+
+def test_an_english_question_for_a_figure_gets_the_clause_with_it_and_little_else(assistant: Assistant) -> None:
+    answer = assistant.ask("How long do I have to ask for substantive examination of my invention patent application?")
+    assert not answer.abstained and answer.citations[0].chunk_id == "patent-law/第三十五条"
+    assert "three years" in answer.citations[0].quote
+    assert len(answer.citations) <= 4  # "how long" asks for a figure: not the ten quotes of an explanation
+    broad = assistant.ask("How does the Patent Law handle substantive examination of an invention application?")
+    assert len(broad.citations) > len(answer.citations)  # "how does…" still gets the fuller answer
