@@ -135,7 +135,9 @@ class Assistant:
         # parsed only when a model or index is built: an up-to-date start does not need them
         reader = functools.cache(lambda: self._reader_questions(docs))
         choice = resolve_model(self.model_setting)
-        announce(choice)
+        # asked for by name (--model, QA_MODEL): say so every time; the default: once per index root
+        explicit = self.model_setting is not None or bool(os.environ.get("QA_MODEL"))
+        announce(choice, None if explicit else self.index_root / ".offline-notice")
         # One build at a time per index root: a second process waits, then finds the index
         # (and the offline model) current and loads it instead of building it again.
         digest = corpus_hash(self.corpus_path)  # the shipped corpus; added documents are compared one by one

@@ -254,7 +254,26 @@ def load_embedder(choice: ModelChoice, offline_folder: Path | None = None) -> Em
     return TransformerEmbedder(model, choice.requested, revision)
 
 
-def announce(choice: ModelChoice) -> None:
-    """The one clear line when qa falls back to its offline default."""
-    if choice.source == "offline" and choice.requested != OFFLINE:
-        print(f"qa: {choice.note}; using the offline default model instead.", file=sys.stderr)
+def announce(choice: ModelChoice, remembered: Path | None = None) -> None:
+    """The one clear line when qa falls back to its offline default.
+
+    ``remembered``: a file of qa's own where the line is kept once shown, so that it is not
+    repeated on every start for the same reason (a trial user saw it on each of 24 ``qa ask``
+    calls); a new reason is shown again.
+    """
+    if choice.source != "offline" or choice.requested == OFFLINE:
+        return
+    line = f"qa: {choice.note}; using the offline default model instead."
+    if remembered is not None:
+        try:
+            if remembered.read_text(encoding="utf-8") == line:
+                return
+        except (OSError, ValueError):
+            pass  # not shown yet (or unreadable): show it
+    print(line, file=sys.stderr)
+    if remembered is not None:
+        try:
+            remembered.parent.mkdir(parents=True, exist_ok=True)
+            remembered.write_text(line, encoding="utf-8")
+        except OSError:
+            pass  # shown again next time: no harm

@@ -482,3 +482,15 @@ def test_transformer_embedder_applies_the_model_prompts(name: str, query_prefix:
     assert queries.dtype == np.float32
     assert np.allclose(queries, [[0.6, 0.8, 0.0]] * 2)
     assert np.allclose(passages, [[0.6, 0.8, 0.0]])
+
+
+def test_the_fallback_line_is_shown_once_per_reason_when_remembered(tmp_path: Path, capsys: Any) -> None:
+    notice = tmp_path / "indexes" / ".offline-notice"
+    unreachable = ModelChoice("some-org/some-model", "offline", "", "some-org/some-model is not reachable")
+    announce(unreachable, notice)
+    announce(unreachable, notice)
+    assert capsys.readouterr().err.count("using the offline default") == 1  # not on every start
+    announce(ModelChoice("other/model", "offline", "", "other/model is not reachable"), notice)
+    assert "other/model" in capsys.readouterr().err  # a new reason is said again
+    announce(unreachable)
+    assert "some-org/some-model" in capsys.readouterr().err  # nothing remembered: every time (asked by name)
