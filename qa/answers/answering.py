@@ -174,7 +174,9 @@ class ExtractiveAnswerer(TextScorer):
         groups, labels = [], []
         for side in sides.values():
             candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
-            chosen = choose(candidates, limit=3)
+            chosen = whole_units(
+                choose(candidates, limit=3), candidates, 5
+            )  # an item with its lead-in, a list with its items
             if not chosen:
                 continue
             groups.append([(s.hit, s.source, s.translation) for s in chosen])

@@ -96,19 +96,35 @@ def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) ->
 
     An item quoted from a longer article brings the article's opening sentence with it
     ("第四十八条 …有下列情形之一的…"): alone, "（四）…提供的；" reads as part of whatever article
-    was quoted before it.
+    was quoted before it. The other way round, a chosen sentence that opens a list ("…提取下列比例：")
+    brings the items after it, as far as the cap allows.
     """
     wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
     leads = {s.hit.chunk_id for s in chosen if _ITEM.match(s.source)}
+    listing = {(s.hit.chunk_id, s.position) for s in chosen if s.source.rstrip().endswith(("：", ":"))}
     have = {(s.hit.chunk_id, s.position) for s in chosen}
     extra = [
         c
         for c in candidates
         if (c.hit.chunk_id, c.position) not in have
-        and ((c.hit.chunk_id, c.unit) in wanted or (c.hit.chunk_id in leads and _ARTICLE_START.match(c.source)))
+        and (
+            (c.hit.chunk_id, c.unit) in wanted
+            or (c.hit.chunk_id in leads and _ARTICLE_START.match(c.source))
+            or (_ITEM.match(c.source) and _follows(c, listing, candidates))
+        )
     ]
     merged = chosen + extra[: max(0, cap - len(chosen))]
     return reading_order(merged)
+
+
+def _follows(item: Sentence, listing: set[tuple[str, int]], candidates: list[Sentence]) -> bool:
+    """Whether ``item`` is one of the items right after a chosen "…下列情形之一的：" in its passage."""
+    chunk = item.hit.chunk_id
+    positions = {c.position: c for c in candidates if c.hit.chunk_id == chunk}
+    at = item.position - 1
+    while at in positions and _ITEM.match(positions[at].source):
+        at -= 1  # back over the items before it
+    return (chunk, at) in listing
 
 
 def choose(candidates: list[Sentence], limit: int) -> list[Sentence]:

@@ -443,3 +443,10 @@ def test_an_english_question_for_a_figure_gets_the_clause_with_it_and_little_els
     assert len(answer.citations) <= 4  # "how long" asks for a figure: not the ten quotes of an explanation
     broad = assistant.ask("How does the Patent Law handle substantive examination of an invention application?")
     assert len(broad.citations) > len(answer.citations)  # "how does…" still gets the fuller answer
+
+
+def test_each_side_of_a_comparison_keeps_the_figures_of_its_list(assistant: Assistant) -> None:
+    answer = assistant.ask("专利法实施细则里的职务发明奖金和促进科技成果转化法里给科技人员的奖励，标准上有什么不同？")
+    sides = {c.doc_id: " ".join(x.quote for x in answer.citations if x.doc_id == c.doc_id) for c in answer.citations}
+    assert "百分之五十" in sides["transformation-law"]  # Article 45's lead-in brings its first standard …
+    assert "4000元" in sides["patent-regulations"] and "1500元" in sides["patent-regulations"]  # … and Article 93 both
