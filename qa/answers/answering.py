@@ -24,10 +24,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
-from qa.answers.lists import Item, Structure, choose_list, list_intent
+from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import Asked, Sentence, aligned, choose, on_one_scale, short_units, whole_units
-from qa.corpus.chunking import align_sentences
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.search.asked import (
@@ -43,7 +42,7 @@ from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
 from qa.search.references import Dangling
 from qa.search.tokenize import Tokenizer
-from qa.text import detect_language, norm, sentence_spans
+from qa.text import detect_language, norm
 
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
 # "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
@@ -214,35 +213,13 @@ class ExtractiveAnswerer(TextScorer):
         for item in items:
             hit = _hit_for(item.chunk, hits)
             group = [(hit, item.text, item.translation)]
-            explanation = self._explanation(item)
+            explanation = explanation_of(item)
             if explanation is not None:
                 group.append((hit, *explanation))
             groups.append(group)
         title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
         return self._assemble(question, lang, groups, hits, intro=intro)
-
-    def _explanation(self, item: Item) -> tuple[str, str | None] | None:
-        """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it."""
-        if len(item.text) > 16:
-            return None
-        text = item.chunk.text
-        start = text.find(item.text)
-        if start < 0:
-            return None
-        after = [(a, b) for a, b in sentence_spans(text, item.chunk.lang) if a >= start + len(item.text)]
-        if not after:
-            return None
-        source = text[after[0][0] : after[0][1]]
-        translation = None
-        if item.chunk.translation:
-            spans = sentence_spans(text, item.chunk.lang)
-            t_spans = sentence_spans(item.chunk.translation, "en")
-            mapping = align_sentences([text[a:b] for a, b in spans], [item.chunk.translation[a:b] for a, b in t_spans])
-            owned = mapping[spans.index(after[0])]
-            if owned:
-                translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
-        return source, translation
 
     def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
         """The passage's sentences scored against the question (``headings``: heading lines too)."""
