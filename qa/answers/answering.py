@@ -173,9 +173,8 @@ class ExtractiveAnswerer(TextScorer):
         groups, labels = [], []
         for side in sides.values():
             candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
-            chosen = whole_units(
-                choose(candidates, limit=3), candidates, 5
-            )  # an item with its lead-in, a list with its items
+            # whole units here too: an item with its article's lead-in, a list's lead-in with its items
+            chosen = whole_units(choose(candidates, limit=3), candidates, 5)
             if not chosen:
                 continue
             groups.append([(s.hit, s.source, s.translation) for s in chosen])
