@@ -41,7 +41,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "period": (
         re.compile(
-            r"多久|多长时间|几年|几个月|几天|哪一天|什么时候之前|期限是多少|时限是多少|how long|how many (?:years|months|days|weeks)|"
+            r"多久|多长时间|几年|几个月|几天|多少(?:个)?(?:年|月|天|日|周)|哪一天|什么时候之前|期限是多少|时限是多少|"
+            r"how long|how many (?:years|months|days|weeks)|"
             r"what is the deadline|what deadline|by when|within how|how soon|how late",
             re.I,
         ),
@@ -53,7 +54,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     "count": (
         re.compile(
-            r"(?<!哪)几个|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个|多少项|多少家|how many (?!years|months|days|weeks|yuan)",
+            r"(?<!哪)几个(?![月年天日周])|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个(?![月年天日周])|多少项|多少家|"
+            r"how many (?!years|months|days|weeks|yuan)",
             re.I,
         ),
         re.compile(

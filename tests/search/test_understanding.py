@@ -301,3 +301,10 @@ def test_the_legal_thesaurus_points_at_words_chinese_laws_use() -> None:
     for _, terms in Thesaurus.load(LEGAL).entries:
         for term in terms:
             assert sum(term in text for text in texts) >= 3, term
+
+
+def test_how_many_years_months_or_days_asks_for_a_period_not_a_count() -> None:
+    assert asked_quantities("专利侵权的诉讼时效是多少年？") == ["period"]
+    assert asked_quantities("优先权期限是多少个月？") == ["period"]  # not also "how many (things)"
+    assert asked_quantities("几个月内必须答复？") == ["period"]
+    assert asked_quantities("有多少个技术转移中心？") == ["count"]
