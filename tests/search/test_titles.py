@@ -16,6 +16,7 @@ TITLES = {
     "power-rules": "电力设施保护条例",
     "water": "中华人民共和国水法",
     "charity": "中华人民共和国慈善法",
+    "donations": "中华人民共和国公益事业捐赠法",  # 公益事业 is glossed "charity" itself
     "wildlife": "中华人民共和国野生动物保护法",
     "sea": "中华人民共和国海洋环境保护法",
 }
@@ -26,7 +27,7 @@ TITLES = {
     [
         (["Electric", "Power"], ["power"]),  # the law, not its shorter-named neighbour's rules
         (["Water"], ["water"]),  # 水法: the title word is 水
-        (["Charity"], ["charity"]),  # 慈善 is glossed "charitable"
+        (["Charity"], ["charity"]),  # 慈善 is glossed "charitable": as near as 公益事业's "charity", and shorter
         (["Wildlife", "Protection"], ["wildlife"]),  # 野生 "wild"
         (["Copyright"], []),  # no such title: nothing, rather than the nearest
     ],
