@@ -41,6 +41,7 @@ from qa.search.asked import (
 from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
 from qa.search.references import Dangling
+from qa.search.titles import short_title
 from qa.search.tokenize import Tokenizer
 from qa.text import detect_language, norm
 
@@ -145,7 +146,14 @@ class ExtractiveAnswerer(TextScorer):
         chosen = whole_units(choose(candidates, limit=limit), candidates, limit + extra)
         if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
-        return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+        documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
+        if len(documents) == 1:
+            return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+        # From several documents, each document's quotes under its name, on a line of their own: run
+        # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
+        groups = [[(s.hit, s.source, s.translation) for s in chosen if s.hit.doc_id == d] for d in documents]
+        labels = [_document_label(group[0][0], lang) for group in groups]
+        return self._assemble(question, lang, groups, hits, labels=labels, separator="\n")
 
     def _compare(
         self,
@@ -306,6 +314,7 @@ class ExtractiveAnswerer(TextScorer):
         *,
         intro: str | None = None,
         labels: Sequence[str] = (),
+        separator: str | None = None,
     ) -> Answer:
         """Cite every quote with its own marker; with ``intro``, each group is a numbered list item."""
         citations: list[Citation] = []
@@ -344,7 +353,7 @@ class ExtractiveAnswerer(TextScorer):
         if intro is not None:
             text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
         else:
-            text = ("" if lang == "zh" else " ").join(lines)
+            text = (separator if separator is not None else "" if lang == "zh" else " ").join(lines)
         notes = (UNTRANSLATED_NOTE,) if untranslated else ()
         if untranslated:
             text = f"{UNTRANSLATED_NOTE}\n{text}"
@@ -403,3 +412,10 @@ def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
         chunk.section_en,
         doc_title,
     )
+
+
+def _document_label(hit: Hit, lang: str) -> str:
+    """A document's name as an answer labels its quotes: 《专利法实施细则》, "Patent Law"."""
+    if lang == "en" and hit.doc_title_en:
+        return hit.doc_title_en
+    return f"《{short_title(hit.doc_title)}》" if hit.doc_title else hit.doc_id

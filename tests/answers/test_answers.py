@@ -450,3 +450,15 @@ def test_each_side_of_a_comparison_keeps_the_figures_of_its_list(assistant: Assi
     sides = {c.doc_id: " ".join(x.quote for x in answer.citations if x.doc_id == c.doc_id) for c in answer.citations}
     assert "百分之五十" in sides["transformation-law"]  # Article 45's lead-in brings its first standard …
     assert "4000元" in sides["patent-regulations"] and "1500元" in sides["patent-regulations"]  # … and Article 93 both
+
+
+def test_quotes_from_several_documents_are_labelled_with_each_documents_name(assistant: Assistant) -> None:
+    answer = assistant.ask("发明专利批下来以后，单位跟发明人没约定奖金的话，最少得给多少钱？多久之内要发？")
+    documents = list(dict.fromkeys(c.doc_id for c in answer.citations))
+    assert len(documents) >= 2
+    lines = answer.text.split("\n")
+    assert len(lines) == len(documents)  # one line per document, in the answer's order …
+    assert lines[0].startswith("《专利法实施细则》：第九十三条")  # … each under its own name
+    single = assistant.ask("专利法规定的侵权诉讼时效是多久？")
+    assert {c.doc_id for c in single.citations} == {"patent-law"}
+    assert single.text.startswith("第七十四条") and "\n" not in single.text  # one document: no label needed
