@@ -216,8 +216,12 @@ def choose_list(
 
 
 def explanation_of(item: Item) -> tuple[str, str | None] | None:
-    """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it."""
-    if len(item.text) > 16:
+    """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it.
+
+    A short clause of an article ("（一）自行投资实施转化；") is not a heading: the sentence after it
+    is the next clause, which the list quotes as its own item (each one was quoted twice).
+    """
+    if len(item.text) > 16 or item.text.rstrip().endswith(("；", ";", "，", ",", "：", ":")):
         return None
     text = item.chunk.text
     start = text.find(item.text)
@@ -227,6 +231,8 @@ def explanation_of(item: Item) -> tuple[str, str | None] | None:
     if not after:
         return None
     source = text[after[0][0] : after[0][1]]
+    if _NUMBERED.match(source) or re.match(r"\s*[（(]\d+[）)]", source):
+        return None  # the next item, not an explanation
     translation = None
     if item.chunk.translation:
         spans = sentence_spans(text, item.chunk.lang)

@@ -462,3 +462,10 @@ def test_quotes_from_several_documents_are_labelled_with_each_documents_name(ass
     single = assistant.ask("专利法规定的侵权诉讼时效是多久？")
     assert {c.doc_id for c in single.citations} == {"patent-law"}
     assert single.text.startswith("第七十四条") and "\n" not in single.text  # one document: no label needed
+
+
+def test_an_articles_short_clauses_are_listed_once_each(assistant: Assistant) -> None:
+    answer = assistant.ask("科技成果持有者可以通过哪些方式转化成果？")
+    quotes = [c.quote for c in answer.citations]
+    assert len(quotes) == 6 and len(set(quotes)) == 6  # (一)…(六), not each followed by the next one again
+    assert all(q.startswith(f"（{n}）") for q, n in zip(quotes, "一二三四五六", strict=True))
