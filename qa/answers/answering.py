@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
+from qa.answers.citing import article_mark, document_label
 from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import Asked, Sentence, aligned, choose, on_one_scale, short_units, whole_units
@@ -41,7 +42,6 @@ from qa.search.asked import (
 from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
 from qa.search.references import Dangling
-from qa.search.titles import short_title
 from qa.search.tokenize import Tokenizer
 from qa.text import detect_language, norm
 
@@ -148,12 +148,13 @@ class ExtractiveAnswerer(TextScorer):
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
         if len(documents) == 1:
-            return self._assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+            groups = [[(s.hit, s.source, s.translation)] for s in chosen]
+            return self._assemble(question, lang, groups, hits, articles=True)
         # From several documents, each document's quotes under its name, on a line of their own: run
         # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
         groups = [[(s.hit, s.source, s.translation) for s in chosen if s.hit.doc_id == d] for d in documents]
-        labels = [_document_label(group[0][0], lang) for group in groups]
-        return self._assemble(question, lang, groups, hits, labels=labels, separator="\n")
+        labels = [document_label(group[0][0], lang) for group in groups]
+        return self._assemble(question, lang, groups, hits, labels=labels, separator="\n", articles=True)
 
     def _compare(
         self,
@@ -195,7 +196,7 @@ class ExtractiveAnswerer(TextScorer):
         if len(groups) < 2:
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
-        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
+        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels, articles=True)
 
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)
@@ -315,15 +316,24 @@ class ExtractiveAnswerer(TextScorer):
         intro: str | None = None,
         labels: Sequence[str] = (),
         separator: str | None = None,
+        articles: bool = False,
     ) -> Answer:
-        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item."""
+        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item.
+
+        ``articles``: a quote from the middle of a law article that is the first from that article
+        is preceded by the article's number, "（第七十一条）" / "(Article 71)": without it, a clause
+        quoted after another article's text reads as that article's (a trial user's damages answer).
+        """
         citations: list[Citation] = []
         lines: list[str] = []
         untranslated = False
         annotated: set[str] = set()
+        seen: set[str] = set()
         for group in groups:
             shown_group = []
             for hit, source, translation in group:
+                mark = article_mark(hit, source, lang) if articles and hit.chunk_id not in seen else ""
+                seen.add(hit.chunk_id)
                 quote, quote_lang, other, shown = source, hit.lang, translation, source
                 if lang == "en" and hit.lang != "en":
                     if translation:
@@ -345,7 +355,7 @@ class ExtractiveAnswerer(TextScorer):
                         hit.doc_title,
                     )
                 )
-                shown_group.append(f"{set_apart_footnotes(shown)} [{n}]")
+                shown_group.append(f"{mark}{set_apart_footnotes(shown)} [{n}]")
             line = ("" if lang == "zh" else " ").join(shown_group)
             if len(labels) > len(lines):
                 line = f"{labels[len(lines)]}{'：' if lang == 'zh' else ': '}{line}"
@@ -412,10 +422,3 @@ def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
         chunk.section_en,
         doc_title,
     )
-
-
-def _document_label(hit: Hit, lang: str) -> str:
-    """A document's name as an answer labels its quotes: 《专利法实施细则》, "Patent Law"."""
-    if lang == "en" and hit.doc_title_en:
-        return hit.doc_title_en
-    return f"《{short_title(hit.doc_title)}》" if hit.doc_title else hit.doc_id

@@ -10,6 +10,10 @@ paragraph, and a line that does is an item of the paragraph before it. The full
 reference follows GB/T 7714-2015 in Chinese ([J] for the journal article, [Z] for
 laws and policy documents) and a plain author–title–date form in English, from the
 document's own metadata (meta.yaml), never from a list of known documents.
+
+Inside an answer's text, the same names label quotes: a document's name before its
+quotes when an answer quotes several, an article's number before a clause quoted
+from inside it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.schema import Document
+from qa.schema import Document, Hit
+from qa.search.titles import short_title
 from qa.text import zh_number
 
 _ARTICLE = re.compile(r"^第([零〇一二三四五六七八九十百千两]+)条")
@@ -137,3 +142,24 @@ def _has_more(article: str) -> bool:
     """Whether the article has more than one paragraph or any items (so a paragraph number means something)."""
     lines = [line for line in article.split("\n") if line.strip()]
     return len(lines) > 1
+
+
+# -- labels inside an answer's text ---------------------------------------------------------
+
+
+def document_label(hit: Hit, lang: str) -> str:
+    """A document's name as an answer labels its quotes: 《专利法实施细则》, "Patent Law"."""
+    if lang == "en" and hit.doc_title_en:
+        return hit.doc_title_en
+    return f"《{short_title(hit.doc_title)}》" if hit.doc_title else hit.doc_id
+
+
+def article_mark(hit: Hit, source: str, lang: str) -> str:
+    """ "（第七十一条）" before a quote from inside a law article that does not itself start with the number."""
+    article = hit.section.split(" › ")[-1].strip()
+    if not _ARTICLE.fullmatch(article) or source.lstrip().startswith(article):
+        return ""
+    if lang == "en":
+        english = (hit.section_en or "").split(" › ")[-1].strip()
+        return f"({english}) " if english.startswith("Article") else ""
+    return f"（{article}）"

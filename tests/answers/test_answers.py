@@ -469,3 +469,11 @@ def test_an_articles_short_clauses_are_listed_once_each(assistant: Assistant) ->
     quotes = [c.quote for c in answer.citations]
     assert len(quotes) == 6 and len(set(quotes)) == 6  # (一)…(六), not each followed by the next one again
     assert all(q.startswith(f"（{n}）") for q, n in zip(quotes, "一二三四五六", strict=True))
+
+
+def test_a_clause_from_inside_an_article_is_shown_with_the_articles_number(assistant: Assistant) -> None:
+    answer = assistant.ask("How much can a court award for patent infringement when losses cannot be determined?")
+    first = answer.citations[0]
+    assert first.chunk_id == "patent-law/第七十一条" and not first.quote.startswith("Article")
+    assert answer.text.startswith("(Article 71) ")  # outside the quote, which stays verbatim
+    assert answer.text.count("(Article 71)") == 1  # once per article, not per sentence
