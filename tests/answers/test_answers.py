@@ -477,3 +477,13 @@ def test_a_clause_from_inside_an_article_is_shown_with_the_articles_number(assis
     assert first.chunk_id == "patent-law/第七十一条" and not first.quote.startswith("Article")
     assert answer.text.startswith("(Article 71) ")  # outside the quote, which stays verbatim
     assert answer.text.count("(Article 71)") == 1  # once per article, not per sentence
+
+
+def test_a_counted_list_the_structure_holds_is_answered_though_the_embedding_finds_it_far(
+    assistant: Assistant,
+) -> None:
+    question = "实践逻辑部分讲了哪四个方面？"
+    assert assistant.answerer.abstention.declines(assistant.understand(question), assistant.search(question))
+    answer = assistant.ask(question)  # declined by the signals, answered by the section's four points
+    assert not answer.abstained and answer.text.startswith("1.3 实践逻辑") and "（共4项）" in answer.text
+    assert assistant.ask("实践逻辑部分讲了哪七个方面？").abstained  # no list of seven: still declined
