@@ -143,9 +143,10 @@ class ExtractiveAnswerer(TextScorer):
             candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked, headings=True)]
         limit, extra = (6, 4) if broad else (4, 4)
         if asked.kinds and "count" not in asked.kinds and not broad and lang == "en":
-            # "how long / how much" in English: the clause with the figure and little around it. An
-            # English answer runs four times the Chinese one's length (natural set, figure questions:
-            # median 2,252 characters); at 3 + 1 quotes, 1,771, with no key point lost in any set
+            # "how long / how much" in English: the clause with the figure and little around it. An English
+            # answer runs four times the Chinese one's length; with "how long" no longer broad and 3 + 1
+            # quotes, figure answers' median 2,252 -> 1,539 characters on the natural set, no key point
+            # lost in any set (python evals/answer_lengths.py, here and at d385630~1)
             limit, extra = 3, 1
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
@@ -155,12 +156,12 @@ class ExtractiveAnswerer(TextScorer):
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
         if len(documents) == 1:
             groups = [[(s.hit, s.source, s.translation)] for s in chosen]
-            return self._assemble(question, lang, groups, hits, articles=True)
+            return self._assemble(question, lang, groups, hits)
         # From several documents, each document's quotes under its name, on a line of their own: run
         # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
         groups = [[(s.hit, s.source, s.translation) for s in chosen if s.hit.doc_id == d] for d in documents]
         labels = [document_label(group[0][0], lang) for group in groups]
-        return self._assemble(question, lang, groups, hits, labels=labels, separator="\n", articles=True)
+        return self._assemble(question, lang, groups, hits, labels=labels)
 
     def _compare(
         self,
@@ -202,7 +203,7 @@ class ExtractiveAnswerer(TextScorer):
         if len(groups) < 2:
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
-        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels, articles=True)
+        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
 
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)
@@ -235,7 +236,7 @@ class ExtractiveAnswerer(TextScorer):
             groups.append(group)
         title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
-        return self._assemble(question, lang, groups, hits, intro=intro)
+        return self._assemble(question, lang, groups, hits, intro=intro, articles=False)
 
     def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
         """The passage's sentences scored against the question (``headings``: heading lines too)."""
@@ -323,14 +324,15 @@ class ExtractiveAnswerer(TextScorer):
         *,
         intro: str | None = None,
         labels: Sequence[str] = (),
-        separator: str | None = None,
-        articles: bool = False,
+        articles: bool = True,
     ) -> Answer:
-        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item.
+        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item;
+        with ``labels`` and no intro, each group is a line of its own under its label.
 
         ``articles``: a quote from the middle of a law article that is the first from that article
         is preceded by the article's number, "（第七十一条）" / "(Article 71)": without it, a clause
         quoted after another article's text reads as that article's (a trial user's damages answer).
+        A list's items are numbered under their article's heading already (``articles=False``).
         """
         citations: list[Citation] = []
         lines: list[str] = []
@@ -371,7 +373,7 @@ class ExtractiveAnswerer(TextScorer):
         if intro is not None:
             text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
         else:
-            text = (separator if separator is not None else "" if lang == "zh" else " ").join(lines)
+            text = ("\n" if labels else "" if lang == "zh" else " ").join(lines)
         notes = (UNTRANSLATED_NOTE,) if untranslated else ()
         if untranslated:
             text = f"{UNTRANSLATED_NOTE}\n{text}"

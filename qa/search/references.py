@@ -251,10 +251,10 @@ class ReferenceResolver:
         """
         if any(ref.doc_id is None for ref in refs):
             return range(len(chunks))
-        by_doc = self._positions(chunks)
+        by_doc = self.positions(chunks)
         return sorted(i for doc_id in {ref.doc_id for ref in refs} for i in by_doc.get(doc_id or "", ()))
 
-    def _positions(self, chunks: Sequence[Chunk]) -> dict[str, list[int]]:
+    def positions(self, chunks: Sequence[Chunk]) -> dict[str, list[int]]:
         """Chunk positions by document, made once for the index's chunk list (the one every call passes)."""
         cached = self._by_doc
         if cached is None or cached[0] is not chunks:
@@ -276,7 +276,7 @@ class ReferenceResolver:
             return []
         return [
             i
-            for i in self._positions(chunks).get(self.paper, [])
+            for i in self.positions(chunks).get(self.paper, [])
             if chunks[i].kind != "outline"
             and any(_matches(seg, prefix) for seg in chunks[i].segment_ids for prefix in named)
         ]
@@ -298,7 +298,7 @@ class ReferenceResolver:
         if kind == "document":
             name = ref.label.split(" ", 1)[1]
             return Dangling(ref.label, f"文档库中没有{name}这份文件。", f"{name} is not one of the documents.")
-        paper = [seg for i in self._positions(chunks).get(self.paper, []) for seg in chunks[i].segment_ids]
+        paper = [seg for i in self.positions(chunks).get(self.paper, []) for seg in chunks[i].segment_ids]
         if kind in _COUNTED:  # the paper's numbered parts: say how many there are
             pattern, zh, en = _COUNTED[kind]
             n = len({s for s in paper if re.fullmatch(pattern, s)})

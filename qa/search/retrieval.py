@@ -24,7 +24,7 @@ from qa.search.index import SearchIndex
 from qa.search.multilingual import MultilingualEncoder
 from qa.search.query import Query
 from qa.search.references import ReferenceResolver
-from qa.search.scoped import Scope, ranked_within
+from qa.search.scoped import ranked_within
 from qa.text import detect_language
 
 MODES = ("bm25", "dense", "hybrid")
@@ -158,7 +158,6 @@ class Retriever:
         self.references = references
         self.multilingual = multilingual
         self._given: dict[int, frozenset[str]] = {}
-        self._scope: Scope | None = None  # each document's passages, for the named-document leg
 
     def prepare(self) -> None:
         """Start loading, in the background, what questions will need: the fast e5 question engine.
@@ -353,19 +352,22 @@ class Retriever:
         rest of them ranked on their own (:mod:`qa.search.scoped`) — in a library, often the answer."""
         chunks = self.index.chunks
         leg = [(r.index, 1.0) for r in first if chunks[r.index].doc_id in named]
-        if self._scope is None:
-            self._scope = Scope(chunks)
-        rows = self._scope.rows(named)
+        assert self.references is not None  # it named them
+        by_doc = self.references.positions(chunks)
+        rows = np.array([i for doc_id in named for i in by_doc.get(doc_id, ())], dtype=np.int64)
         if len(rows) <= len(leg):
             return leg
         lexical = self.index.lexical
-        scores = [lexical.scores([t for t in self.index.tokenizer(question) if lexical.idf(t) > 0])]
+
+        def bm25(text: str) -> np.ndarray:
+            return lexical.scores([t for t in self.index.tokenizer(text) if lexical.idf(t) > 0])
+
+        scores = [bm25(question)]
         if detect_language(question) == "en":
             # English words match only passages with an English text; the rest, through the translation
             unread = np.array([not chunks[i].translation and chunks[i].lang != "en" for i in rows], dtype=bool)
             scores[0][rows[unread]] = 0.0
-            chinese = " ".join(self.index.translator.translate(question))
-            scores.append(lexical.scores([t for t in self.index.tokenizer(chinese) if lexical.idf(t) > 0]))
+            scores.append(bm25(" ".join(self.index.translator.translate(question))))
         vector = e5.result()[1] if e5 is not None else None
         held = {i for i, _ in leg}
         within = ranked_within(rows, scores, self.index.multilingual, vector, question)

@@ -14,25 +14,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.schema import Chunk
 from qa.search.fusion import fuse
 from qa.search.multilingual import MultilingualSide
 
 SCOPED_RRF_K = 10.0
-
-
-class Scope:
-    """The passages of each document, by chunk position, found once per index."""
-
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
-        rows: dict[str, list[int]] = {}
-        for i, chunk in enumerate(chunks):
-            rows.setdefault(chunk.doc_id, []).append(i)
-        self._rows = {doc: np.asarray(found, dtype=np.int64) for doc, found in rows.items()}
-
-    def rows(self, doc_ids: Sequence[str]) -> np.ndarray:
-        parts = [self._rows[d] for d in doc_ids if d in self._rows]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def ranked_within(

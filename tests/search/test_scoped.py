@@ -9,7 +9,7 @@ import numpy as np
 from qa import Assistant
 from qa.search.fusion import Ranked
 from qa.search.multilingual import MultilingualSide
-from qa.search.scoped import SCOPED_RRF_K, Scope, ranked_within
+from qa.search.scoped import SCOPED_RRF_K, ranked_within
 
 
 def test_ranked_within_is_rrf_of_the_scoped_rankings_and_drops_what_no_signal_scores() -> None:
@@ -57,4 +57,4 @@ def test_the_named_leg_keeps_the_candidates_order_then_adds_the_documents_other_
     assert [i for i, _ in leg].count(other) == 1 and paper not in [i for i, _ in leg]
     assert leg[1][0] == taking_effect  # of the rest, the passage that says when it takes effect
 
-    assert Scope(chunks).rows(["mini-law", "no-such-document"]).tolist() == law
+    assert a.retriever.references.positions(chunks)["mini-law"] == law  # the passages ranked inside it
