@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.schema import Hit
-from qa.search.asked import asked_quantities, gives
+from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, gives, topic_sentences
+from qa.search.places import places_in
 from qa.search.query import Query, understand
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
@@ -24,10 +25,12 @@ ABSTAIN_TEXT = {
 }
 # Something specific a question names: a year (qa.text.YEAR), an acronym, a proper name. Bounded by
 # "not a letter or digit", not \b: a CJK character is a word character to \b, so "占GDP的" has none.
+_ACRONYM = r"(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])"
 _SPECIFIC = re.compile(
-    YEAR_PATTERN + r"|(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])|"
-    r"(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
+    YEAR_PATTERN + "|" + _ACRONYM + r"|(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
+# The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
+_RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -57,13 +60,14 @@ class Signals:
     quantity_missing: bool
     quantity_support: float | None = None
     untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
+    place_missing: bool = False  # it asks which places (哪几个省份, which cities) and no top passage names one
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:
             return False  # the question names a passage that exists (专利法第五十条, Article 45)
         if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
             return True
-        if limits.check_quantity and self.quantity_missing:
+        if limits.check_quantity and (self.quantity_missing or self.place_missing):
             return True
         quantity_support = self.quantity_support
         if limits.check_quantity and quantity_support is not None and quantity_support < limits.min_quantity_support:
@@ -135,6 +139,8 @@ class Abstention:
             quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
             quantity_support=self.quantity_support(query.focus, hits[:3], kinds) if kinds else None,
             untranslated_lead=untranslated_lead,
+            place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
+            and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
         )
 
     def quantity_support(self, focus: str, hits: Sequence[Hit], kinds: Sequence[str]) -> float:
@@ -142,6 +148,7 @@ class Abstention:
         stating an asked-for quantity covers, with its translation: whether the number is about the thing asked."""
         tokens = self.scorer.question_tokens(focus)
         years = set(YEAR.findall(focus))
+        names = self.names(focus)
         best = 0.0
         for hit in hits:
             _, sources, translations = aligned(hit)
@@ -150,8 +157,21 @@ class Abstention:
                     continue
                 if years and not years & set(YEAR.findall(f"{hit.section}\n{source}")):
                     continue  # "in 2023" is not answered by the figure for 2024
+                around = f"{hit.section}\n{source}\n{translation or ''}".lower()
+                if not all(name in around for name in names):
+                    continue  # Jiangsu's share is not the national one; a share of GDP is not a share of R&D spending
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best
+
+    def names(self, question: str) -> list[str]:
+        """What a figure the question asks for must be about, lowercased: the places (江苏, 深圳), the
+        acronyms the documents use (GDP) and the rate asked of (转化率) in its sentences that are not
+        about the asker (:func:`topic_sentences`).
+
+        An acronym the documents never use (CNIPA) is the asker's word for something they name otherwise."""
+        about = " ".join(topic_sentences(question))
+        acronyms = [a for a in re.findall(_ACRONYM, about) if all(map(self.scorer.known, self.scorer.tokenizer(a)))]
+        return [name.lower() for name in [*places_in(self.scorer.tokenizer(about)), *acronyms, *_RATE.findall(about)]]
 
     def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
         """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""

@@ -79,10 +79,17 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
+_SENTENCES = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+")
+_FIRST_PERSON = re.compile(r"我(?!国)|咱|本人|\b(?:I|I'm|I've|I'd|me|my|we|We|we're|We're|our|Our|us)\b")
 # A comparison: answered in parts, one per side, and retrieved so that every side is in the top passages.
 COMPARE = re.compile(
     r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
     r"\beach\b.*\b(?:say|require|provide)",
+    re.I,
+)
+# "哪几个省份", "which cities": answered only by passages that name places (qa.search.places).
+ASKS_FOR_PLACES = re.compile(
+    r"哪(?:几|些|一)?(?:个|座)?(?:省份|省|城市|国家)|\b(?:which|what) (?:provinces?|cities|city|countries|country)\b",
     re.I,
 )
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
@@ -110,6 +117,16 @@ def asked_quantities(question: str) -> list[str]:
         if kind != "number"
         and any(not m.group().startswith("几") or _in_a_question(question, m.end()) for m in asks.finditer(question))
     ]
+
+
+def topic_sentences(question: str) -> list[str]:
+    """The sentences of ``question`` that are not about the asker: what a figure must be about.
+
+    "我们在国内做出来一种新的电池结构，想直接先去美国申请专利。……国知局最晚多久要告诉我" and
+    "We're a US startup. …" say where the asker is or goes; "江苏省2024年……规模有多大？" is about
+    Jiangsu. A sentence with a first-person word is the asker's situation.
+    """
+    return [s for s in _SENTENCES.split(question) if s.strip() and not _FIRST_PERSON.search(s)]
 
 
 def _in_a_question(text: str, at: int) -> bool:

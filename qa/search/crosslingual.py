@@ -48,7 +48,7 @@ def cedict_english() -> set[str]:
     return words
 
 
-def _cedict_entries(wanted: Container[str]) -> Iterator[tuple[str, bool, list[str]]]:
+def cedict_entries(wanted: Container[str]) -> Iterator[tuple[str, bool, list[str]]]:
     """``(Chinese word, is a proper name, glosses)`` of the ``wanted`` words' CC-CEDICT entries.
 
     A proper name's pinyin is capitalised ("[Shang4 hai3]"); the glosses are as written, noise
@@ -70,7 +70,7 @@ def cedict_glosses(wanted: Container[str]) -> Iterator[tuple[str, list[list[str]
     (:mod:`qa.search.titles`), which wants every word of a gloss; the query translator
     reads senses instead (:func:`cedict_senses`).
     """
-    for zh, _, raw in _cedict_entries(wanted):
+    for zh, _, raw in cedict_entries(wanted):
         glosses = [g.lower() for g in raw]
         yield (
             zh,
@@ -96,7 +96,7 @@ def cedict_senses(wanted: Container[str]) -> Iterator[tuple[str, int, str, bool]
     ("Shanghai", "Deng Xiaoping"), never the words of its biography, so that "novelist" is not
     白求恩 and "yuan" is not 屈原. Labels (a surname, a variant, a classifier) are skipped.
     """
-    for zh, proper, glosses in _cedict_entries(wanted):
+    for zh, proper, glosses in cedict_entries(wanted):
         for position, gloss in enumerate(glosses):
             if proper:
                 name = re.match(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*", gloss)

@@ -22,6 +22,7 @@ from qa.search.embedding import Embedder
 from qa.search.fusion import DOCUMENT_DEPTH, Ranked, by_document, fuse, split_by_translation
 from qa.search.index import SearchIndex
 from qa.search.multilingual import MultilingualEncoder
+from qa.search.places import place_names
 from qa.search.query import Query
 from qa.search.references import ReferenceResolver
 from qa.search.scoped import ranked_within
@@ -166,7 +167,9 @@ class Retriever:
         the model file) would compete with the opening for the interpreter and the cores; the first
         question waits for whatever is left of it instead.
         Servers call it (:meth:`qa.assistant.Assistant.warm_up`); otherwise the first question does.
+        The place names abstention checks figures against (:mod:`qa.search.places`, ~0.5 s) load too.
         """
+        threading.Thread(target=place_names, name="qa-places", daemon=True).start()
         side = self.index.multilingual
         if self.multilingual is not None and side is not None and side.needed:
             self.multilingual.prepare()

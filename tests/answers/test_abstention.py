@@ -1,0 +1,92 @@
+"""Abstention: a figure answers only a question about what the figure is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import Assistant
+from qa.schema import Hit
+from qa.search.asked import topic_sentences
+from qa.search.places import place_names, places_in
+
+
+def _passage(text: str, translation: str) -> Hit:
+    return Hit("law/art-1", "law", "第一条", text, translation, 1.0, 1, scores={"dense": 0.9}, ranks={"dense": 1})
+
+
+def test_places_are_proper_names_that_jieba_tags_as_places() -> None:
+    names = place_names()
+    assert {"江苏", "深圳", "美国", "昆明"} <= names
+    # jieba tags these ns too; CC-CEDICT knows them as common words, or they are what every document is about
+    assert not {"深度", "维度", "东西", "伦理", "中国"} & names
+    assert places_in(["江苏", "省", "研发", "深度"]) == ["江苏"]
+    assert places_in(["特大", "大城", "城市", "大城市"]) == []  # 大城 only as part of 大城市
+
+
+def test_sentences_about_the_asker_are_not_what_a_figure_must_be_about() -> None:
+    assert topic_sentences("我在杭州一家公司上班，离职后多久内的发明还算公司的？") == []
+    assert topic_sentences("We're a US startup. What is the deadline for the national phase?") == [
+        "What is the deadline for the national phase?"
+    ]
+    assert topic_sentences("江苏省的规模有多大？比重是多少？") == ["江苏省的规模有多大？", "比重是多少？"]
+    assert topic_sentences("2024年我国的转化率是多少？") == ["2024年我国的转化率是多少？"]  # 我国 is the country
+
+
+@pytest.mark.parametrize(
+    ("question", "own", "other"),
+    [
+        (
+            "江苏省2024年研发经费是多少亿元？",
+            ("2024年江苏省研发经费达4000亿元。", "In 2024 Jiangsu's R&D spending reached 400 billion yuan."),
+            ("2024年我国研发经费达3.6万亿元。", "In 2024 China's R&D spending reached 3.6 trillion yuan."),
+        ),
+        (
+            "2024年我国高校科技成果的转化率是百分之多少？",
+            ("2024年高校科技成果转化率为百分之十。", "In 2024 the conversion rate of university results was 10%."),
+            ("2024年基础研究经费占比升至6.91%。", "In 2024 basic research rose to 6.91% of R&D spending."),
+        ),
+        (
+            "What percentage of GDP did R&D spending reach in 2024?",
+            ("2024年研发经费占GDP的2.68%。", "In 2024 R&D spending was 2.68% of GDP."),
+            ("2024年研发经费中基础研究占6.91%。", "In 2024 basic research took 6.91% of R&D spending."),
+        ),
+    ],
+)
+def test_a_figure_about_another_place_or_measure_does_not_answer(
+    assistant: Assistant, question: str, own: tuple[str, str], other: tuple[str, str]
+) -> None:
+    """The national figure is not Jiangsu's; a share of R&D spending is not a share of GDP."""
+    abstention = assistant.answerer.abstention
+    query = assistant.understand(question)
+    limits = abstention.limits[query.lang]
+    assert abstention.signals(query, [_passage(*other)]).declines(limits, None)
+    assert not abstention.signals(query, [_passage(*own)]).declines(limits, None)
+
+
+def test_where_the_asker_is_does_not_have_to_be_in_the_answer(assistant: Assistant) -> None:
+    abstention = assistant.answerer.abstention
+    passage = _passage(
+        "退休、调离原单位后或者劳动、人事关系终止后1年内作出的，与其在原单位承担的本职工作有关的发明创造。",
+        "An invention made within one year after retirement or leaving the original entity, related to the duties there.",
+    )
+    query = assistant.understand("我在杭州一家公司上班，离职后多久内做出的发明还算公司的？")
+    assert not abstention.signals(query, [passage]).declines(abstention.limits["zh"], None)
+
+
+@pytest.mark.parametrize(
+    "question", ["文章点名批评了哪几个省份科技园区扎堆？", "Which cities does the paper say pile up tech parks?"]
+)
+def test_which_places_is_answered_only_by_passages_that_name_places(assistant: Assistant, question: str) -> None:
+    abstention = assistant.answerer.abstention
+    query = assistant.understand(question)
+    limits = abstention.limits[query.lang]
+    unnamed = _passage(
+        "各地科技园区同质化扎堆，低水平重复建设。",
+        "Tech parks everywhere pile up alike, duplicating low-level building.",
+    )
+    named = _passage(
+        "江苏、浙江等省份科技园区同质化扎堆。", "In provinces such as Jiangsu and Zhejiang tech parks pile up alike."
+    )
+    assert abstention.signals(query, [unnamed]).place_missing
+    assert abstention.signals(query, [unnamed]).declines(limits, None)
+    assert not abstention.signals(query, [named]).place_missing
