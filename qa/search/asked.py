@@ -120,13 +120,20 @@ def asked_quantities(question: str) -> list[str]:
 
 
 def topic_sentences(question: str) -> list[str]:
-    """The sentences of ``question`` that are not about the asker: what a figure must be about.
+    """The sentences of ``question`` that ask and are not about the asker: what a figure must be about.
 
-    "我们在国内做出来一种新的电池结构，想直接先去美国申请专利。……国知局最晚多久要告诉我" and
-    "We're a US startup. …" say where the asker is or goes; "江苏省2024年……规模有多大？" is about
-    Jiangsu. A sentence with a first-person word is the asker's situation.
+    "我们在国内做出来一种新的电池结构，想直接先去美国申请专利。……国知局最晚多久要告诉我",
+    "We're a US startup. …" and "German SME here. …" say who the asker is or where they go;
+    "江苏省2024年……规模有多大？" is about Jiangsu. Only questions count (a sentence ending in a
+    question mark, or the unpunctuated end), and none with a first-person word.
     """
-    return [s for s in _SENTENCES.split(question) if s.strip() and not _FIRST_PERSON.search(s)]
+    sentences = [s.strip() for s in _SENTENCES.split(question) if s.strip()]
+    return [
+        s
+        for n, s in enumerate(sentences)
+        if (s.endswith(("？", "?")) or (n == len(sentences) - 1 and not _SENTENCE_END.search(s[-1])))
+        and not _FIRST_PERSON.search(s)
+    ]
 
 
 def _in_a_question(text: str, at: int) -> bool:

@@ -29,6 +29,9 @@ def test_sentences_about_the_asker_are_not_what_a_figure_must_be_about() -> None
         "What is the deadline for the national phase?"
     ]
     assert topic_sentences("江苏省的规模有多大？比重是多少？") == ["江苏省的规模有多大？", "比重是多少？"]
+    assert topic_sentences("German SME here. How long is the limitation period?") == [
+        "How long is the limitation period?"
+    ]
     assert topic_sentences("2024年我国的转化率是多少？") == ["2024年我国的转化率是多少？"]  # 我国 is the country
 
 
