@@ -15,7 +15,7 @@ from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.schema import Hit
 from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, gives, topic_sentences
-from qa.search.places import places_in
+from qa.search.places import english_places_in, places_in
 from qa.search.query import Query, understand
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
@@ -164,14 +164,15 @@ class Abstention:
         return best
 
     def names(self, question: str) -> list[str]:
-        """What a figure the question asks for must be about, lowercased: the places (江苏, 深圳), the
+        """What a figure the question asks for must be about, lowercased: the places (江苏, 深圳, Hefei), the
         acronyms the documents use (GDP) and the rate asked of (转化率) in its sentences that are not
         about the asker (:func:`topic_sentences`).
 
         An acronym the documents never use (CNIPA) is the asker's word for something they name otherwise."""
         about = " ".join(topic_sentences(question))
         acronyms = [a for a in re.findall(_ACRONYM, about) if all(map(self.scorer.known, self.scorer.tokenizer(a)))]
-        return [name.lower() for name in [*places_in(self.scorer.tokenizer(about)), *acronyms, *_RATE.findall(about)]]
+        places = [*places_in(self.scorer.tokenizer(about)), *english_places_in(about)]
+        return [name.lower() for name in [*places, *acronyms, *_RATE.findall(about)]]
 
     def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
         """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""

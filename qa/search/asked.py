@@ -33,7 +33,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|(?:金|数|总)额(?:是|为|有)?多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
             r"多少(?:补偿|赔偿|报酬|奖金|工资|费用|罚款)|补偿.{0,6}多少|"
-            r"how much (?:money|is the|are the|does|do|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)|"
+            r"how much (?:money|is the|are the|does|do|did|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)|"
             r"how much (?:\w+ ){0,2}(?:money|cash|compensation|damages|fines?|fees?|bonus|reward|prize)\b",
             re.I,
         ),
@@ -80,6 +80,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _SENTENCES = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+")
+_CLAUSES = re.compile(r"[，,]")
 _FIRST_PERSON = re.compile(r"我(?!国)|咱|本人|\b(?:I|I'm|I've|I'd|me|my|we|We|we're|We're|our|Our|us)\b")
 # A comparison: answered in parts, one per side, and retrieved so that every side is in the top passages.
 COMPARE = re.compile(
@@ -120,20 +121,22 @@ def asked_quantities(question: str) -> list[str]:
 
 
 def topic_sentences(question: str) -> list[str]:
-    """The sentences of ``question`` that ask and are not about the asker: what a figure must be about.
+    """The parts of ``question`` that ask and are not about the asker: what a figure must be about.
 
     "我们在国内做出来一种新的电池结构，想直接先去美国申请专利。……国知局最晚多久要告诉我",
     "We're a US startup. …" and "German SME here. …" say who the asker is or where they go;
-    "江苏省2024年……规模有多大？" is about Jiangsu. Only questions count (a sentence ending in a
-    question mark, or the unpunctuated end), and none with a first-person word.
+    "江苏省2024年……规模有多大？" is about Jiangsu, and so is "我在深圳做专利代理，想问下深圳市……资助多少钱？"
+    after its first clause. Only questions count (a sentence ending in a question mark, or the
+    unpunctuated end), and of them only the clauses without a first-person word.
     """
     sentences = [s.strip() for s in _SENTENCES.split(question) if s.strip()]
-    return [
+    asking = [
         s
         for n, s in enumerate(sentences)
-        if (s.endswith(("？", "?")) or (n == len(sentences) - 1 and not _SENTENCE_END.search(s[-1])))
-        and not _FIRST_PERSON.search(s)
+        if s.endswith(("？", "?")) or (n == len(sentences) - 1 and not _SENTENCE_END.search(s[-1]))
     ]
+    clauses = [c.strip() for s in asking for c in _CLAUSES.split(s)]
+    return [c for c in clauses if c and not _FIRST_PERSON.search(c)]
 
 
 def _in_a_question(text: str, at: int) -> bool:

@@ -1,56 +1,100 @@
-"""Places a Chinese question names (江苏省, 深圳, 美国), from jieba's own dictionary.
+"""Places a question names (江苏省, 深圳, 美国; Hefei, Guangdong), from jieba's and CC-CEDICT's dictionaries.
 
 A figure about one place does not answer a question about another: "江苏省2024年……比重是多少"
 was answered with the national figures of the paper, because the sentence stating a
 percentage shared every other word of the question. Abstention asks that the sentence
-stating an asked-for number also name the place the asking clause names
-(:meth:`qa.answers.abstention.Abstention.quantity_support`).
+stating an asked-for number also name the place the question asks about
+(:meth:`qa.answers.abstention.Abstention.quantity_support`), and that "哪几个省份" be
+answered by passages that name places.
 
-jieba's dictionary tags each word with its part of speech; ``ns`` marks place names. The
-tags are noisy (深度 and 维度 are "places"), so only words CC-CEDICT knows solely as
-proper names are kept. The tags are read from the dictionary file itself (jieba's ``posseg`` would load its
-``marshal`` cache from the temporary folder, which qa never reads, see
-:mod:`qa.search.tokenize`), once, on the first question that asks for a number.
+A place is a word CC-CEDICT knows only as a proper name (capitalised pinyin) and that
+either jieba's dictionary tags as a place (``ns``: 美国, 日本) or CC-CEDICT describes as
+one ("Hefei, capital of Anhui Province": jieba tags 合肥 a common noun). Either alone is
+noisy: jieba tags 深度, 维度 and 之日起 as places. jieba's tags are read from its dictionary
+file (its ``posseg`` would load a ``marshal`` cache from the temporary folder, which qa never
+reads, see :mod:`qa.search.tokenize`). Read once, on the first question that needs them
+(servers load them at start, :meth:`qa.search.retrieval.Retriever.prepare`), about half a second.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.search.crosslingual import cedict_entries
 
-# Tagged ns by jieba but not places, or places every document here is about: a number about
-# 中国 is stated as 我国 / 全国 without naming it.
-_NOT_NAMES = frozenset(
-    {"东西", "城市", "中国", "中华人民共和国", "国内", "国外", "境内", "境外", "全国", "各地", "地方"}
-)
+# Places every document here is about: a number about 中国 is stated as 我国 / 全国 without naming it.
+_NOT_NAMES = frozenset({"中国", "中华人民共和国", "中华", "华夏"})
 _LONGEST = 6  # characters: 内蒙古自治区 is the longest place worth matching
+_PLACE_GLOSS = re.compile(
+    r"\b(?:city|province|county|country|capital|prefecture|district|region|municipality|autonomous)\b", re.I
+)
+_NAME = re.compile(r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*")
+_MIN_ENGLISH = 4  # letters: shorter romanised names (An, He, Ba) are English words or syllables
+
+
+@dataclass(frozen=True)
+class Places:
+    """The Chinese place names, and their English names as CC-CEDICT writes them (Hefei, Xi'an)."""
+
+    chinese: frozenset[str]
+    english: frozenset[str]
+
 
 _lock = threading.Lock()
-_names: frozenset[str] | None = None
+_places: Places | None = None
+
+
+def places() -> Places:
+    """The place names, read once (see the module docstring)."""
+    global _places
+    with _lock:
+        if _places is None:
+            _places = _read()
+        return _places
 
 
 def place_names() -> frozenset[str]:
-    """Every word of two or more characters that jieba's dictionary tags as a place (``ns``) and
-    CC-CEDICT knows only as a proper name: jieba also tags 深度, 维度, 伦理 and 之日起 as places."""
-    global _names
-    with _lock:
-        if _names is None:
-            import jieba
+    """The Chinese place names (see the module docstring)."""
+    return places().chinese
 
-            names = set()
-            with jieba.Tokenizer().get_dict_file() as lines:  # the packaged dict.txt: "word frequency tag"
-                for line in lines:
-                    parts = line.decode("utf-8").split()
-                    if len(parts) == 3 and parts[2] == "ns" and 2 <= len(parts[0]) <= _LONGEST:
-                        names.add(parts[0])
-            common: set[str] = set()
-            proper: set[str] = set()
-            for word, is_proper, _ in cedict_entries(names):
-                (proper if is_proper else common).add(word)
-            _names = frozenset(proper - common - _NOT_NAMES)
-        return _names
+
+def _read() -> Places:
+    import jieba
+
+    tagged = set()
+    with jieba.Tokenizer().get_dict_file() as lines:  # the packaged dict.txt: "word frequency tag"
+        for line in lines:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3 and parts[2] == "ns" and 2 <= len(parts[0]) <= _LONGEST:
+                tagged.add(parts[0])
+    common: set[str] = set()
+    glosses: dict[str, list[str]] = {}
+    for word, is_proper, gloss in cedict_entries(_Short()):
+        if is_proper:
+            glosses.setdefault(word, []).extend(gloss)
+        else:
+            common.add(word)
+    chinese = {
+        word
+        for word, gloss in glosses.items()
+        if word not in common and (word in tagged or any(_PLACE_GLOSS.search(g) for g in gloss))
+    } - _NOT_NAMES
+    english = set()
+    for word in chinese:
+        name = _NAME.match(glosses[word][0]) if glosses[word] else None
+        if name and len(name.group()) >= _MIN_ENGLISH and name.group() not in ("China", "Chinese"):
+            english.add(name.group())
+    return Places(frozenset(chinese), frozenset(english))
+
+
+class _Short:
+    """Every word of two to six characters (what :func:`cedict_entries` is asked for)."""
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and 2 <= len(word) <= _LONGEST
 
 
 def places_in(words: Sequence[str]) -> list[str]:
@@ -59,3 +103,27 @@ def places_in(words: Sequence[str]) -> list[str]:
     of a longer word (大城 of 大城市, which search-mode segmentation also yields) is not named."""
     names = place_names()
     return list(dict.fromkeys(w for w in words if w in names and not any(w in o and w != o for o in words)))
+
+
+_AROUND = frozenset({"In", "The", "At", "From", "For", "To", "Of"})  # may come before a name in a capitalised run
+_KIND = frozenset({"City", "Province", "Municipality", "District", "County", "Region", "Area"})  # may follow it
+
+
+def english_places_in(text: str) -> list[str]:
+    """The places an English text names, by their English names (Hefei, Xi'an, Hefei Municipality).
+
+    A run of capitalised words is a place only as a whole, give or take a leading "In" or
+    "The" and a trailing "City" or "Province": Jinping is a county, but "Xi Jinping" is not it.
+    """
+    names = places().english
+    found = []
+    for match in _NAME.finditer(text):
+        words = re.sub(r"['’]s\b", "", match.group()).split()
+        while words and words[0] in _AROUND:
+            words = words[1:]
+        while words and words[-1] in _KIND:
+            words = words[:-1]
+        name = " ".join(words)
+        if name in names:
+            found.append(name)
+    return list(dict.fromkeys(found))

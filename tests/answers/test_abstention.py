@@ -7,7 +7,7 @@ import pytest
 from qa import Assistant
 from qa.schema import Hit
 from qa.search.asked import topic_sentences
-from qa.search.places import place_names, places_in
+from qa.search.places import english_places_in, place_names, places_in
 
 
 def _passage(text: str, translation: str) -> Hit:
@@ -21,10 +21,16 @@ def test_places_are_proper_names_that_jieba_tags_as_places() -> None:
     assert not {"深度", "维度", "东西", "伦理", "中国"} & names
     assert places_in(["江苏", "省", "研发", "深度"]) == ["江苏"]
     assert places_in(["特大", "大城", "城市", "大城市"]) == []  # 大城 only as part of 大城市
+    assert {"合肥", "成都"} <= names  # jieba tags them common nouns; CC-CEDICT says "capital of Anhui Province"
+    text = "How much did Hefei Municipality spend? In Shenzhen, Xi Jinping said China's GDP grew."
+    assert english_places_in(text) == ["Hefei", "Shenzhen"]  # Jinping is a county, but not here
 
 
 def test_sentences_about_the_asker_are_not_what_a_figure_must_be_about() -> None:
-    assert topic_sentences("我在杭州一家公司上班，离职后多久内的发明还算公司的？") == []
+    assert topic_sentences("我在杭州一家公司上班，离职后多久内的发明还算公司的？") == ["离职后多久内的发明还算公司的？"]
+    assert topic_sentences("我在深圳做专利代理，想问下深圳市对每件专利资助多少钱？") == [
+        "想问下深圳市对每件专利资助多少钱？"
+    ]
     assert topic_sentences("We're a US startup. What is the deadline for the national phase?") == [
         "What is the deadline for the national phase?"
     ]
@@ -47,6 +53,11 @@ def test_sentences_about_the_asker_are_not_what_a_figure_must_be_about() -> None
             "2024年我国高校科技成果的转化率是百分之多少？",
             ("2024年高校科技成果转化率为百分之十。", "In 2024 the conversion rate of university results was 10%."),
             ("2024年基础研究经费占比升至6.91%。", "In 2024 basic research rose to 6.91% of R&D spending."),
+        ),
+        (
+            "I'm moving there for a job. How much money did Hefei spend on R&D in 2024?",
+            ("2024年合肥市研发经费达400亿元。", "In 2024 Hefei's R&D spending reached 40 billion yuan."),
+            ("2024年我国研发经费达3.6万亿元。", "In 2024 China's R&D spending reached 3.6 trillion yuan."),
         ),
         (
             "What percentage of GDP did R&D spending reach in 2024?",
