@@ -27,7 +27,16 @@ from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.answers.citing import article_mark, document_label
 from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
-from qa.answers.sentences import Asked, Sentence, aligned, choose, on_one_scale, short_units, whole_units
+from qa.answers.sentences import (
+    Asked,
+    Sentence,
+    aligned,
+    choose,
+    on_one_scale,
+    short_units,
+    whole_units,
+    with_runner_up,
+)
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Citation, Hit
 from qa.search.asked import (
@@ -150,7 +159,10 @@ class ExtractiveAnswerer(TextScorer):
             limit, extra = 3, 1
         if referenced and _WHOLE_UNIT.search(question):
             limit = 10  # quote the article (or section) it names, in order, not just its best sentences
-        chosen = whole_units(choose(candidates, limit=limit), candidates, limit + extra)
+        chosen = choose(candidates, limit=limit)
+        if not (asked.kinds and "count" not in asked.kinds):  # a figure's clause is the answer, and short
+            chosen = with_runner_up(chosen, candidates)
+        chosen = whole_units(chosen, candidates, limit + extra + 1)
         if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))

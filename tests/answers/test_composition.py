@@ -1,0 +1,26 @@
+"""How an answer is put together from the scored sentences of the top passages."""
+
+from __future__ import annotations
+
+from qa.answers.sentences import Sentence, choose, with_runner_up
+from qa.schema import Hit
+
+
+def _sentences(hit: Hit, rank: int, scores: list[float]) -> list[Sentence]:
+    return [
+        Sentence(hit, rank, i, f"{hit.chunk_id} 第{i}句说了一件事。", None, score) for i, score in enumerate(scores)
+    ]
+
+
+def test_the_second_passage_is_quoted_when_the_first_took_every_place() -> None:
+    first = Hit("paper/2.1", "paper", "2.1", "…", None, 1.0, 1)
+    second = Hit("paper/3-(1)", "paper", "3 (1)", "…", None, 0.9, 2)
+    candidates = _sentences(first, 0, [0.9, 0.8, 0.7, 0.6]) + _sentences(second, 1, [0.3, 0.5])
+    chosen = choose(candidates, limit=3)
+    assert {s.rank for s in chosen} == {0}
+    more = with_runner_up(chosen, candidates)
+    assert len(more) == 4 and more[-1].hit is second and more[-1].position == 1  # its best sentence
+    # already quoted, or no second passage: nothing added
+    assert with_runner_up(choose(candidates, limit=6), candidates) == choose(candidates, limit=6)
+    only = _sentences(first, 0, [0.9, 0.8])
+    assert with_runner_up(choose(only, limit=1), only) == choose(only, limit=1)
