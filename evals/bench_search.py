@@ -3,8 +3,9 @@
     python evals/bench_search.py [--runs 5]
 
 cold: wall time of a fresh `qa search` process (index already built), best and median of runs;
-warm: `Assistant.search` in one process, p50/p95 over the fixed question set, per mode; then
-warm `Assistant.ask` (search + answer, the default mode) p50/p95 over the fixed and the natural set.
+warm: in one process, `Assistant.ask` (search + answer, the default mode) p50/p95 over the fixed and
+the natural set, each question asked once; then `Assistant.search` over the fixed set per mode,
+the tokenizer's remembered texts dropped before each mode (a question's first time is what counts).
 """
 
 from __future__ import annotations
@@ -37,21 +38,11 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         print(f"cold qa search ({question[:24]}…): best {min(times):.2f} s, median {statistics.median(times):.2f} s")
     assistant = Assistant(log=lambda _: None)
-    questions = [q.question for q in load_questions(ROOT / "evals" / "questions.jsonl").questions]
-    for mode in ("bm25", "dense", "hybrid"):
-        assistant.search(questions[0], mode=mode)
-        ms = []
-        for q in questions:
-            start = time.perf_counter()
-            assistant.search(q, k=10, mode=mode)
-            ms.append((time.perf_counter() - start) * 1000)
-        ms.sort()
-        print(
-            f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
-        )
+    # Asked first, each question once, after a warm-up question from neither set: a question asked
+    # before in the process would find its own words already segmented (the tokenizer remembers texts).
+    assistant.ask("What does the paper say about integrating science and industry?")
     for name in ("questions", "natural"):
         asked = [q.question for q in load_questions(ROOT / "evals" / f"{name}.jsonl").questions]
-        assistant.ask(asked[0])
         ms = []
         for q in asked:
             start = time.perf_counter()
@@ -60,6 +51,19 @@ def main() -> None:
         ms.sort()
         print(
             f"warm ask ({name}.jsonl): p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
+        )
+    questions = [q.question for q in load_questions(ROOT / "evals" / "questions.jsonl").questions]
+    for mode in ("bm25", "dense", "hybrid"):
+        assistant.search(questions[0], mode=mode)
+        assistant.index.tokenizer.forget()  # the asks above and the modes before segmented these questions
+        ms = []
+        for q in questions:
+            start = time.perf_counter()
+            assistant.search(q, k=10, mode=mode)
+            ms.append((time.perf_counter() - start) * 1000)
+        ms.sort()
+        print(
+            f"warm search {mode:>6}: p50 {ms[len(ms) // 2]:.1f} ms, p95 {ms[int(len(ms) * 0.95)]:.1f} ms ({len(ms)} questions)"
         )
 
 

@@ -10,6 +10,7 @@ read as a shorter term inside it) and checks aligned translations.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,11 @@ class Glossary:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
         self._by_zh = {t.zh: t for t in terms}
-        self._max = max((len(t.zh) for t in terms), default=0)
+        # Longest first: at each place the regex engine takes the first alternative that matches, so
+        # the scan is leftmost-longest as a hand-written loop would be, in C (English answers look up
+        # every quoted sentence's terms; the loop took 0.2 ms a sentence, about 8% of a question's time).
+        longest_first = sorted(self._by_zh, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -84,16 +89,10 @@ class Glossary:
 
     def find(self, text: str) -> Iterator[tuple[int, Term]]:
         """Glossary terms in ``text``, scanning left to right, longest match first."""
-        i = 0
-        while i < len(text):
-            for size in range(min(self._max, len(text) - i), 0, -1):
-                term = self._by_zh.get(text[i : i + size])
-                if term is not None:
-                    yield i, term
-                    i += size
-                    break
-            else:
-                i += 1
+        if self._pattern is None:
+            return
+        for match in self._pattern.finditer(text):
+            yield match.start(), self._by_zh[match.group()]
 
     def violations(self, doc: Document) -> list[Violation]:
         """Terms in a translated Chinese segment whose English rendering is absent from its translation."""

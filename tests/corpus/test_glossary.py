@@ -61,3 +61,13 @@ def test_malformed_glossary_names_the_line(tmp_path: Path) -> None:
     path.write_text("wrong header\n", encoding="utf-8")
     with pytest.raises(CorpusError, match="header must be"):
         Glossary.load(path)
+
+
+def test_terms_are_found_left_to_right_longest_first_without_overlap() -> None:
+    from qa.corpus.glossary import Term
+
+    terms = [Term("科技成果", "S&T achievement", (), "", ""), Term("科技成果转化", "transformation", (), "", "")]
+    terms.append(Term("成果转化", "results transfer", (), "", ""))
+    found = [(at, t.zh) for at, t in Glossary(terms).find("科技成果转化和成果转化，科技成果")]
+    assert found == [(0, "科技成果转化"), (7, "成果转化"), (12, "科技成果")]
+    assert list(Glossary([]).find("科技成果")) == []

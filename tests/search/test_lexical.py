@@ -56,3 +56,12 @@ def test_possessives_and_contractions_are_their_base_words() -> None:
     for casual in ("whats the reward", "what's the reward", "dont the reward", "don't the reward"):
         assert tokenize(casual) == tokenize("the reward"), casual
     assert tokenize("can't") == tokenize("can") and tokenize("won't") == tokenize("will")
+
+
+def test_remembered_segmentations_are_handed_out_as_copies() -> None:
+    tokenizer = Tokenizer()
+    first = tokenizer("科技成果转化 patents")
+    first.append("changed")
+    assert tokenizer("科技成果转化 patents") == first[:-1] and "changed" not in tokenizer("科技成果转化 patents")
+    tokenizer.forget()
+    assert tokenizer("科技成果转化 patents") == first[:-1]
