@@ -231,9 +231,7 @@ class TorchE5:
 
         for layer in range(int(self.config["layers"])):
             p = f"l{layer}."
-            q = heads(self._linear(x, p + "q"))
-            k = heads(self._linear(x, p + "k"))
-            v = heads(self._linear(x, p + "v"))
+            q, k, v = (heads(t) for t in self._qkv(x, p))
             context = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
             context = context.transpose(1, 2).reshape(batch, length, H)
             x = F.layer_norm(x + self._linear(context, p + "ao"), (H,), w[p + "aln.w"], w[p + "aln.b"], eps)
@@ -243,6 +241,9 @@ class TorchE5:
 
     def _words(self, ids: Any) -> Any:
         return self._w["emb.word"][ids]
+
+    def _qkv(self, x: Any, prefix: str) -> tuple[Any, Any, Any]:
+        return self._linear(x, prefix + "q"), self._linear(x, prefix + "k"), self._linear(x, prefix + "v")
 
     def _linear(self, x: Any, name: str) -> Any:
         import torch.nn.functional as F
@@ -278,14 +279,24 @@ class QueryE5(TorchE5):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch marks its quantised tensor type deprecated; torch 2.13 is pinned
             for layer in range(int(self.config["layers"])):
-                for part in LINEARS:
-                    name = f"l{layer}.{part}"
-                    weight = self._w[name + ".w"].contiguous()
+                p = f"l{layer}."
+                # q, k and v read the same input: one product of their stacked rows instead of three
+                # (each int8 product quantises its input anew): 28 -> 24 ms a question on an AVX2 core
+                stacked = {
+                    "qkv": (
+                        torch.cat([self._w[f"{p}{n}.w"] for n in "qkv"]),
+                        torch.cat([self._w[f"{p}{n}.b"] for n in "qkv"]),
+                    ),
+                    **{n: (self._w[f"{p}{n}.w"], self._w[f"{p}{n}.b"]) for n in LINEARS if n not in "qkv"},
+                }
+                for part, (weight, bias) in stacked.items():
+                    weight = weight.contiguous()
                     scales = (weight.abs().amax(dim=1) / 127.0).clamp_min(1e-12).double()
                     zeros = torch.zeros(weight.shape[0], dtype=torch.long)
                     q = torch.quantize_per_channel(weight, scales, zeros, 0, torch.qint8)
-                    self._packed[name] = torch.ops.quantized.linear_prepack(q, self._w[name + ".b"])
-                    del self._w[name + ".w"]
+                    self._packed[p + part] = torch.ops.quantized.linear_prepack(q, bias)
+                for part in LINEARS:
+                    del self._w[f"{p}{part}.w"]
 
     def embed_query(self, text: str) -> np.ndarray:
         vector: np.ndarray = self._embed([f"query: {text}"], 1)[0]
@@ -298,6 +309,15 @@ class QueryE5(TorchE5):
         blocks = self._blocks["emb.word"][unique]
         rows = _dequantise(blocks.tobytes(), len(unique), blocks.shape[1] * QK)
         return torch.from_numpy(rows)[torch.from_numpy(inverse.reshape(ids.shape))]
+
+    def _qkv(self, x: Any, prefix: str) -> tuple[Any, Any, Any]:
+        import torch
+
+        packed = self._packed.get(prefix + "qkv")
+        if packed is None:
+            return super()._qkv(x, prefix)
+        q, k, v = torch.ops.quantized.linear_dynamic(x, packed).chunk(3, dim=-1)
+        return q, k, v
 
     def _linear(self, x: Any, name: str) -> Any:
         import torch
