@@ -49,7 +49,9 @@ class Signals:
     that none of the top passages states; ``quantity_support``: for such a question, how
     much of what it asks about (IDF-weighted coverage of its focus) the best sentence
     stating such a number shares — "how many national technology transfer centres" met only by
-    "16 items" of something else scores near 0 (None when it asks for no quantity);
+    "16 items" of something else scores near 0 (None when it asks for no quantity), and only
+    sentences that name what the question asks the figure of count (:meth:`Abstention.names`);
+    ``place_missing``: it asks which places (哪几个省份, which cities) and no top passage names one;
     ``referenced``: it names a passage that exists.
     """
 
@@ -60,7 +62,7 @@ class Signals:
     quantity_missing: bool
     quantity_support: float | None = None
     untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
-    place_missing: bool = False  # it asks which places (哪几个省份, which cities) and no top passage names one
+    place_missing: bool = False
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:

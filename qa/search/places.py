@@ -13,7 +13,7 @@ one ("Hefei, capital of Anhui Province": jieba tags 合肥 a common noun). Eithe
 noisy: jieba tags 深度, 维度 and 之日起 as places. jieba's tags are read from its dictionary
 file (its ``posseg`` would load a ``marshal`` cache from the temporary folder, which qa never
 reads, see :mod:`qa.search.tokenize`). Read once, on the first question that needs them
-(servers load them at start, :meth:`qa.search.retrieval.Retriever.prepare`), about half a second.
+(servers load them at start, :meth:`qa.search.retrieval.Retriever.prepare`), about a second.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ class Retriever:
         the model file) would compete with the opening for the interpreter and the cores; the first
         question waits for whatever is left of it instead.
         Servers call it (:meth:`qa.assistant.Assistant.warm_up`); otherwise the first question does.
-        The place names abstention checks figures against (:mod:`qa.search.places`, ~0.5 s) load too.
+        The place names abstention checks figures against (:mod:`qa.search.places`, about a second) load too.
         """
         threading.Thread(target=place_names, name="qa-places", daemon=True).start()
         side = self.index.multilingual
