@@ -29,7 +29,8 @@ _ORDINALS = {
 _ORD = "|".join(_ORDINALS)
 
 PROPOSAL_ZH = re.compile(
-    r"第([一二三四五六七八九十\d]{1,3})(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|(?:政策)?建议\s*[（(]([1-9]\d?)[）)]"
+    r"第\s*[（(]?([一二三四五六七八九十\d]{1,3})[）)]?\s*(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|"
+    r"(?:政策)?建议\s*[（(]([1-9]\d?)[）)]"
 )
 PROPOSAL_EN = re.compile(
     rf"\b(?:({_ORD})\s+(?:policy\s+)?(?:proposal|recommendation)s?|(?:proposal|recommendation)\s*(?:no\.\s*)?\(?([1-9]\d?)\)?(?![\d.]))",

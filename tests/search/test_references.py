@@ -64,6 +64,7 @@ def test_query_translation_uses_the_glossary_then_the_dictionary(real_corpus: Pa
     [
         ("文章除了历史、理论、实践这三条逻辑以外，第四条“文化逻辑”具体是怎么论述的？", "logic 4"),
         ("What's the fifth trend of integration the paper names?", "trend 5"),
+        ("中科院那篇文章的第（7）条政策建议具体讲的是什么？", "proposal (7)"),  # the number in brackets
         ("商标法规定注册商标的有效期是几年？", "document 《商标法》"),
         ("《中华人民共和国著作权法》对软件保护多少年？", "document 《中华人民共和国著作权法》"),
         ("Under China's Copyright Law, how long is software protected?", "document Copyright Law"),
@@ -85,6 +86,7 @@ def test_what_the_corpus_lacks_dangles(
     "question",
     [
         "第二条逻辑讲了什么？",  # the paper's theory logic, §1.2
+        "第（4）条政策建议如何处理专利？",
         "What is the third trend of integration?",
         "马克思在《资本论》里是怎样揭示生产力本质的？",  # a book the paper cites, not a law
         "What does the Science and Technology Progress Law say about failure?",
