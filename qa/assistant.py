@@ -335,8 +335,10 @@ class Assistant:
         speller = self._speller
         if speller is None:
             chunks = self.chunks
+            lexical = self.index.lexical
             speller = Speller(
-                t for c in chunks for t in (c.translation, c.section_en, c.text if c.lang == "en" else None) if t
+                (t for c in chunks for t in (c.translation, c.section_en, c.text if c.lang == "en" else None) if t),
+                lambda word: lexical.idf(word) > 0,
             )
             self._speller = speller
         return speller

@@ -11,7 +11,11 @@ them and an in-scope question is declined. A word is corrected only when
 - a word of the documents is within one edit (two for long words; a swap of neighbouring
   letters is one edit), the most frequent such word winning.
 
-Chinese is left alone: a wrong character is usually another real word.
+Chinese: a wrong character is usually another real word, so only the classic slips between
+characters that sound alike (做/作, 在/再, 侯/候, …) are mended, and only where the slip leaves a
+string the documents never use and the other character makes one of their words: "全国科技工做者日"
+(declined: 工做者 counted as an unknown word) reads 工作者. A character the documents use as typed
+is never changed.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from qa.search.tokenize import stem
 
@@ -28,10 +32,20 @@ MIN_LENGTH = 6  # shorter words are corrected never: one edit turns "snow" into 
 TWO_EDITS = 9  # from this length a word may be two edits off ("univeristies")
 
 
-class Speller:
-    """Corrects a question's English typos to the documents' words (see the module docstring)."""
+# Characters often typed for one another (same or near sound): each -> what it may have been meant as.
+_SLIPS: dict[str, str] = {
+    "做": "作", "作": "做", "在": "再", "再": "在", "侯": "候", "候": "侯", "帐": "账", "账": "帐",
+    "象": "像", "像": "象", "已": "以", "以": "已", "即": "既", "既": "即", "须": "需", "需": "须",
+    "形": "型", "型": "形", "订": "定", "定": "订", "付": "副", "副": "付", "带": "代", "代": "带",
+}  # fmt: skip
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 
-    def __init__(self, english_texts: Iterable[str]) -> None:
+
+class Speller:
+    """Corrects a question's English typos and Chinese slips to the documents' words (see the module docstring)."""
+
+    def __init__(self, english_texts: Iterable[str], chinese_word: Callable[[str], bool] | None = None) -> None:
+        self._chinese_word = chinese_word  # whether the documents use this Chinese word
         counts: Counter[str] = Counter()
         for text in english_texts:
             counts.update(w.lower() for w in _WORD.findall(text))
@@ -42,10 +56,34 @@ class Speller:
         self._closest = functools.lru_cache(maxsize=10_000)(self._search)
 
     def correct(self, text: str) -> str:
-        """``text`` with each misspelt English word replaced by the documents' word (case as the document's)."""
+        """``text`` with each misspelt English word replaced by the documents' word (case as the document's),
+        and each Chinese slip mended."""
+        if self._chinese_word is not None:
+            text = _CJK.sub(lambda m: self._mend(m.group(0)), text)
         if not _WORD.search(text):
             return text
         return _WORD.sub(lambda m: self._word(m.group(0)), text)
+
+    def _mend(self, run: str) -> str:
+        """A run of Chinese with each slip (see ``_SLIPS``) mended where a word of two to four characters
+        around it is one of the documents' only with the other character."""
+        known = self._chinese_word
+        assert known is not None
+        chars = list(run)
+        for i, char in enumerate(chars):
+            other = _SLIPS.get(char)
+            if other is None:
+                continue
+            around = [
+                (start, "".join(chars[start : start + size]))
+                for size in (4, 3, 2)
+                for start in range(max(0, i - size + 1), min(i, len(chars) - size) + 1)
+            ]
+            if any(known(word) for _, word in around):
+                continue  # part of a word the documents use as typed
+            if any(known(word[: i - start] + other + word[i - start + 1 :]) for start, word in around):
+                chars[i] = other
+        return "".join(chars)
 
     def _word(self, word: str) -> str:
         lower = word.lower()

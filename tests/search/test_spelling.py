@@ -33,3 +33,19 @@ def test_the_assistant_searches_the_corrected_question(assistant: Assistant) -> 
     query = assistant.understand("How long does a utility modle patent last, acording to the Patent Law?")
     assert "according" in query.text and "acording" not in query.text
     assert query.original.endswith("acording to the Patent Law?")  # what the user typed is kept
+
+
+def test_chinese_slips_are_mended_only_towards_the_documents_words() -> None:
+    words = {"工作者", "工作", "时候", "作出", "再次", "申请"}
+    speller = Speller(DOCS, words.__contains__)
+    assert speller.correct("全国科技工做者日是哪天？") == "全国科技工作者日是哪天？"
+    assert speller.correct("做实验的时侯") == "做实验的时候"
+    # a character in a word the documents use as typed, or with no document word to become, stays
+    for text in ("专利权人作出的声明", "再次申请", "在家做饭"):
+        assert speller.correct(text) == text
+
+
+def test_the_assistant_understands_a_chinese_slip(assistant: Assistant) -> None:
+    answer = assistant.ask("全国科技工做者日是几月几号啊？哪部法律规定的")
+    assert not answer.abstained and "5月30日" in answer.text
+    assert assistant.understand("全国科技工做者日是几月几号啊？").original.startswith("全国科技工做者日")
