@@ -8,12 +8,12 @@ the thresholds calibrated on them together, per language (evals/calibrate_absten
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
-from qa.schema import Hit
+from qa.schema import Document, Hit
 from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, gives, topic_sentences
 from qa.search.places import english_places_in, places_in
 from qa.search.query import Query, understand
@@ -111,8 +111,12 @@ class Abstention:
         scorer: TextScorer,
         limits: dict[str, Limits] | None = None,
         min_similarity: float | dict[str, float] | None = None,
+        years: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.scorer = scorer
+        # The years a document is known by (its date, its number 国办发〔2021〕26号, its title): "2021年科技成果
+        # 评价意见" names the document by its year, and every passage of it is of that year.
+        self.years = years or {}
         self.limits = dict(limits or LIMITS)
         # Also decline when no passage's embedding is at least this similar to the question's.
         # Cosine scales differ between models, so this is set per model (the Assistant uses the
@@ -157,7 +161,8 @@ class Abstention:
             for source, translation in zip(sources, translations, strict=True):
                 if not any(gives(source, kind) for kind in kinds):
                     continue
-                if years and not years & set(YEAR.findall(f"{hit.section}\n{source}")):
+                stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
+                if years and not years & stated:
                     continue  # "in 2023" is not answered by the figure for 2024
                 around = f"{hit.section}\n{source}\n{translation or ''}".lower()
                 if not all(name in around for name in names):
@@ -199,12 +204,13 @@ class Abstention:
             return 0.0
         texts = [both(h) for h in top]
         best = max(self.scorer.coverage(set(self.scorer.tokens(question)), t) for t in texts)
+        dated = " ".join(y for h in top for y in self.years.get(h.doc_id, ()))
         chinese = self.scorer.translate(question)
         if chinese:
             zh_tokens = set(self.scorer.tokens(" ".join(chinese)))
             best = max(best, max(self.scorer.coverage(zh_tokens, t) for t in texts))
         best *= self.scorer.known_weight(question)
-        joined = " ".join(texts).lower()
+        joined = f"{' '.join(texts)} {dated}".lower()
         missing = [
             s
             for s in _SPECIFIC.findall(question)
@@ -222,6 +228,16 @@ class Abstention:
             return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
         return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
+
+
+def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
+    """Each document's years: of its date, its number and its titles (see :class:`Abstention`)."""
+    years = {}
+    for doc in docs:
+        meta = doc.meta
+        known = " ".join(str(meta.get(key) or "") for key in ("date", "doc_number", "title_zh", "title_en", "title"))
+        years[doc.id] = frozenset(YEAR.findall(known))
+    return years
 
 
 def both(hit: Hit) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
+from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_years
 from qa.answers.citing import article_mark, document_label
 from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
@@ -94,7 +94,8 @@ class ExtractiveAnswerer(TextScorer):
         self.glossary = glossary
         # Whether to answer at all: thresholds per language, and the embedding floor for models
         # somebody calibrated (qa.answers.abstention).
-        self.abstention = Abstention(self, limits, min_similarity)
+        years = document_years(structure.docs.values()) if structure is not None else {}
+        self.abstention = Abstention(self, limits, min_similarity, years)
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
@@ -162,7 +163,8 @@ class ExtractiveAnswerer(TextScorer):
         chosen = choose(candidates, limit=limit)
         if not (asked.kinds and "count" not in asked.kinds):  # a figure's clause is the answer, and short
             chosen = with_runner_up(chosen, candidates)
-        chosen = whole_units(chosen, candidates, limit + extra + 1)
+            extra += 1
+        chosen = whole_units(chosen, candidates, limit + extra)
         if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))

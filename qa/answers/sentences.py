@@ -141,6 +141,9 @@ def choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
     return reading_order(chosen)
 
 
+RUNNER_UP_LENGTH = 10  # characters (normalised) a runner-up sentence has at least
+
+
 def with_runner_up(chosen: list[Sentence], candidates: list[Sentence]) -> list[Sentence]:
     """The chosen sentences and, when none of them is from the second passage, that passage's best one.
 
@@ -152,7 +155,8 @@ def with_runner_up(chosen: list[Sentence], candidates: list[Sentence]) -> list[S
     """
     if any(s.rank == 1 for s in chosen):
         return chosen
-    second = [c for c in candidates if c.rank == 1 and len(norm(c.source)) >= 4]
+    # a sentence that says something: not a run-in heading such as "（一）指导思想。"
+    second = [c for c in candidates if c.rank == 1 and len(norm(c.source)) >= RUNNER_UP_LENGTH]
     if not second:
         return chosen
     return [*chosen, max(second, key=lambda c: (c.score, -c.position))]

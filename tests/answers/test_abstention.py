@@ -104,3 +104,13 @@ def test_which_places_is_answered_only_by_passages_that_name_places(assistant: A
     assert abstention.signals(query, [unnamed]).place_missing
     assert abstention.signals(query, [unnamed]).declines(limits, None)
     assert not abstention.signals(query, [named]).place_missing
+
+
+def test_a_document_named_by_its_year_answers_for_that_year(assistant: Assistant) -> None:
+    """ "2021年科技成果评价意见" names the opinion by the year of its number (国办发〔2021〕26号), which
+    no passage repeats: the year must not make its passages look like another year's."""
+    answer = assistant.ask("2021年科技成果评价意见要求评价科技成果的哪几种价值？")
+    assert not answer.abstained and "科学、技术、经济、社会、文化价值" in answer.text
+    abstention = assistant.answerer.abstention
+    assert "2021" in abstention.years["evaluation-opinion"]
+    assert "2021" not in abstention.years["patent-law"]
