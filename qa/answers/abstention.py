@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.schema import Document, Hit
-from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, gives, topic_sentences
-from qa.search.places import english_places_in, places_in
+from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, figures_wanted, gives, topic_sentences
+from qa.search.places import chinese_names, english_places_in, places_in
 from qa.search.query import Query, understand
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
@@ -63,13 +63,14 @@ class Signals:
     quantity_support: float | None = None
     untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
     place_missing: bool = False
+    figure_elsewhere: bool = False
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:
             return False  # the question names a passage that exists (专利法第五十条, Article 45)
         if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
             return True
-        if limits.check_quantity and (self.quantity_missing or self.place_missing):
+        if limits.check_quantity and (self.quantity_missing or self.place_missing or self.figure_elsewhere):
             return True
         quantity_support = self.quantity_support
         if limits.check_quantity and quantity_support is not None and quantity_support < limits.min_quantity_support:
@@ -112,11 +113,15 @@ class Abstention:
         limits: dict[str, Limits] | None = None,
         min_similarity: float | dict[str, float] | None = None,
         years: dict[str, frozenset[str]] | None = None,
+        titles: str = "",
     ) -> None:
         self.scorer = scorer
         # The years a document is known by (its date, its number 国办发〔2021〕26号, its title): "2021年科技成果
         # 评价意见" names the document by its year, and every passage of it is of that year.
         self.years = years or {}
+        # The documents' titles and short titles: an acronym in them ("the CAS paper") names a document,
+        # not what a figure is about.
+        self.titles = titles
         self.limits = dict(limits or LIMITS)
         # Also decline when no passage's embedding is at least this similar to the question's.
         # Cosine scales differ between models, so this is set per model (the Assistant uses the
@@ -147,7 +152,26 @@ class Abstention:
             untranslated_lead=untranslated_lead,
             place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
             and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
+            figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
         )
+
+    def figure_elsewhere(self, focus: str, hits: Sequence[Hit]) -> bool:
+        """A vague "多少 / how much" about a place, an acronym, a rate or a year that no sentence stating
+        a number in ``hits`` is about: "论文中提到苏州2023年的研发投入是多少" met by 2024's national figures."""
+        if not figures_wanted(focus):
+            return False
+        names, years = self.names(focus), set(YEAR.findall(focus))
+        if not names and not years:
+            return False
+        for hit in hits:
+            _, sources, translations = aligned(hit)
+            for source, translation in zip(sources, translations, strict=True):
+                if not gives(source, "number"):
+                    continue
+                stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
+                if (not years or years & stated) and _about(names, hit, source, translation):
+                    return False
+        return True
 
     def quantity_support(self, focus: str, hits: Sequence[Hit], kinds: Sequence[str]) -> float:
         """The most of the question's focus (IDF-weighted, with its translation) that a sentence
@@ -164,22 +188,28 @@ class Abstention:
                 stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
                 if years and not years & stated:
                     continue  # "in 2023" is not answered by the figure for 2024
-                around = f"{hit.section}\n{source}\n{translation or ''}".lower()
-                if not all(name in around for name in names):
+                if not _about(names, hit, source, translation):
                     continue  # Jiangsu's share is not the national one; a share of GDP is not a share of R&D spending
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best
 
-    def names(self, question: str) -> list[str]:
-        """What a figure the question asks for must be about, lowercased: the places (江苏, 深圳, Hefei), the
-        acronyms the documents use (GDP) and the rate asked of (转化率) in its sentences that are not
-        about the asker (:func:`topic_sentences`).
+    def names(self, question: str) -> list[Name]:
+        """What a figure the question asks for must be about: the places (江苏, 深圳, Hefei), the acronyms
+        the documents use (GDP) and the rate asked of (转化率) in its sentences that are not about the
+        asker (:func:`topic_sentences`).
 
-        An acronym the documents never use (CNIPA) is the asker's word for something they name otherwise."""
+        An acronym the documents never use (CNIPA) is the asker's word for something they name
+        otherwise; one in their titles ("the CAS paper") names a document."""
         about = " ".join(topic_sentences(question))
-        acronyms = [a for a in re.findall(_ACRONYM, about) if all(map(self.scorer.known, self.scorer.tokenizer(a)))]
-        places = [*places_in(self.scorer.tokenizer(about)), *english_places_in(about)]
-        return [name.lower() for name in [*places, *acronyms, *_RATE.findall(about)]]
+        acronyms = [
+            Name((a.lower(),), english_only=True)
+            for a in re.findall(_ACRONYM, about)
+            if all(map(self.scorer.known, self.scorer.tokenizer(a)))
+            and not re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", self.titles)
+        ]
+        places = [Name((p,)) for p in places_in(self.scorer.tokenizer(about))]
+        places += [Name((e.lower(), *chinese_names(e))) for e in english_places_in(about)]
+        return [*places, *acronyms, *(Name((r,)) for r in _RATE.findall(about))]
 
     def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
         """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""
@@ -228,6 +258,30 @@ class Abstention:
             return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
         return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
+
+
+@dataclass(frozen=True)
+class Name:
+    """Something a figure must be about, in the forms a sentence may name it by (Hefei, 合肥), lowercased.
+
+    ``english_only``: only an English text can name it (an acronym), so a sentence with no
+    English (a document the user added) is not held to it."""
+
+    forms: tuple[str, ...]
+    english_only: bool = False
+
+
+def _about(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
+    """Whether the sentence (with its section path and translation) names each of ``names``."""
+    around = f"{hit.section}\n{source}\n{translation or ''}".lower()
+    english = bool(translation) or hit.lang == "en"
+    return all(any(f in around for f in name.forms) or (name.english_only and not english) for name in names)
+
+
+def document_titles(docs: Iterable[Document]) -> str:
+    """All the documents' titles and short titles, one per line (see :class:`Abstention`)."""
+    keys = ("title_zh", "title_en", "title", "short_title_zh", "short_title_en", "title_en_official")
+    return "\n".join(str(doc.meta.get(key) or "") for doc in docs for key in keys)
 
 
 def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:

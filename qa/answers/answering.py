@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_years
+from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
 from qa.answers.citing import article_mark, document_label
 from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
@@ -94,8 +94,8 @@ class ExtractiveAnswerer(TextScorer):
         self.glossary = glossary
         # Whether to answer at all: thresholds per language, and the embedding floor for models
         # somebody calibrated (qa.answers.abstention).
-        years = document_years(structure.docs.values()) if structure is not None else {}
-        self.abstention = Abstention(self, limits, min_similarity, years)
+        docs = list(structure.docs.values()) if structure is not None else []
+        self.abstention = Abstention(self, limits, min_similarity, document_years(docs), document_titles(docs))
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).

@@ -41,6 +41,7 @@ class Places:
 
     chinese: frozenset[str]
     english: frozenset[str]
+    chinese_of: dict[str, tuple[str, ...]]  # an English name -> the Chinese names it glosses
 
 
 _lock = threading.Lock()
@@ -82,12 +83,19 @@ def _read() -> Places:
         for word, gloss in glosses.items()
         if word not in common and (word in tagged or any(_PLACE_GLOSS.search(g) for g in gloss))
     } - _NOT_NAMES
-    english = set()
+    chinese_of: dict[str, list[str]] = {}
     for word in chinese:
         name = _NAME.match(glosses[word][0]) if glosses[word] else None
         if name and len(name.group()) >= _MIN_ENGLISH and name.group() not in ("China", "Chinese"):
-            english.add(name.group())
-    return Places(frozenset(chinese), frozenset(english))
+            chinese_of.setdefault(name.group(), []).append(word)
+    return Places(
+        frozenset(chinese), frozenset(chinese_of), {name: tuple(sorted(words)) for name, words in chinese_of.items()}
+    )
+
+
+def chinese_names(english: str) -> tuple[str, ...]:
+    """The Chinese place names an English one glosses (Hefei -> 合肥), for a text with no English."""
+    return places().chinese_of.get(english, ())
 
 
 class _Short:

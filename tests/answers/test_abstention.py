@@ -114,3 +114,26 @@ def test_a_document_named_by_its_year_answers_for_that_year(assistant: Assistant
     abstention = assistant.answerer.abstention
     assert "2021" in abstention.years["evaluation-opinion"]
     assert "2021" not in abstention.years["patent-law"]
+
+
+def test_a_vague_how_much_about_another_place_or_year_is_declined(assistant: Assistant) -> None:
+    """No unit asked ("是多少"), but a place and a year: 2024's national figures do not answer it."""
+    assert assistant.ask("论文中提到苏州2023年的研发投入是多少？").abstained
+    assert not assistant.ask("论文里2024年我国的研发经费是多少？").abstained
+    # "the CAS paper" names the document (its short title says CAS), not what the figure is about
+    answer = assistant.ask("According to the CAS paper, how big was China's core AI industry in 2024?")
+    assert not answer.abstained
+
+
+def test_a_passage_with_no_english_is_held_only_to_what_chinese_can_name(assistant: Assistant) -> None:
+    """An added law has no translation: "SMEs" cannot appear in it, Hefei can (as 合肥)."""
+    abstention = assistant.answerer.abstention
+    limits = abstention.limits["en"]
+    untranslated = Hit(
+        "law/art-1", "law", "第一条", "预留给中小企业的份额不低于百分之六十。", None, 1.0, 1, scores={"dense": 0.9}
+    )
+    query = assistant.understand("What minimum percentage of procurement is reserved for SMEs?")
+    assert not abstention.signals(query, [untranslated]).declines(limits, None)
+    hefei = Hit("law/art-2", "law", "第二条", "2024年合肥市研发经费达400亿元。", None, 1.0, 1, scores={"dense": 0.9})
+    query = assistant.understand("How much money did Hefei spend on R&D in 2024?")
+    assert not abstention.signals(query, [hefei]).declines(limits, None)
