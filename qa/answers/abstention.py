@@ -169,7 +169,7 @@ class Abstention:
                 if not gives(source, "number"):
                     continue
                 stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
-                if (not years or years & stated) and _about(names, hit, source, translation):
+                if (not years or years & stated) and names_met(names, hit, source, translation):
                     return False
         return True
 
@@ -188,7 +188,7 @@ class Abstention:
                 stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
                 if years and not years & stated:
                     continue  # "in 2023" is not answered by the figure for 2024
-                if not _about(names, hit, source, translation):
+                if not names_met(names, hit, source, translation):
                     continue  # Jiangsu's share is not the national one; a share of GDP is not a share of R&D spending
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best
@@ -271,7 +271,7 @@ class Name:
     english_only: bool = False
 
 
-def _about(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
+def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
     """Whether the sentence (with its section path and translation) names each of ``names``."""
     around = f"{hit.section}\n{source}\n{translation or ''}".lower()
     english = bool(translation) or hit.lang == "en"

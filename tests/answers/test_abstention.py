@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa import Assistant
+from qa.answers.abstention import names_met
 from qa.schema import Hit
 from qa.search.asked import topic_sentences
 from qa.search.places import english_places_in, place_names, places_in
@@ -128,12 +129,14 @@ def test_a_vague_how_much_about_another_place_or_year_is_declined(assistant: Ass
 def test_a_passage_with_no_english_is_held_only_to_what_chinese_can_name(assistant: Assistant) -> None:
     """An added law has no translation: "SMEs" cannot appear in it, Hefei can (as 合肥)."""
     abstention = assistant.answerer.abstention
-    limits = abstention.limits["en"]
-    untranslated = Hit(
-        "law/art-1", "law", "第一条", "预留给中小企业的份额不低于百分之六十。", None, 1.0, 1, scores={"dense": 0.9}
-    )
-    query = assistant.understand("What minimum percentage of procurement is reserved for SMEs?")
-    assert not abstention.signals(query, [untranslated]).declines(limits, None)
-    hefei = Hit("law/art-2", "law", "第二条", "2024年合肥市研发经费达400亿元。", None, 1.0, 1, scores={"dense": 0.9})
-    query = assistant.understand("How much money did Hefei spend on R&D in 2024?")
-    assert not abstention.signals(query, [hefei]).declines(limits, None)
+    smes = abstention.names("What percentage of procurement is reserved for SMEs?")
+    assert [(n.forms, n.english_only) for n in smes] == [(("smes",), True)]
+    law = Hit("law/art-1", "law", "第一条", "预留给中小企业的份额不低于百分之六十。", None, 1.0, 1)
+    assert names_met(smes, law, law.text, None)  # nothing English to name them in
+    assert not names_met(smes, law, law.text, "At least 60% is reserved.")  # English could have
+    assert names_met(smes, law, law.text, "At least 60% is reserved for SMEs.")
+    hefei = abstention.names("How much money did Hefei spend on R&D in 2024?")
+    assert any({"hefei", "合肥"} <= set(n.forms) for n in hefei)
+    city = Hit("law/art-2", "law", "第二条", "2024年合肥市研发经费达400亿元。", None, 1.0, 1)
+    assert names_met(hefei, city, city.text, None)
+    assert not names_met(hefei, city, "2024年全国研发经费达400亿元。", None)
