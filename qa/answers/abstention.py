@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.schema import Document, Hit
-from qa.search.asked import ASKS_FOR_PLACES, asked_quantities, figures_wanted, gives, topic_sentences
-from qa.search.places import chinese_names, english_places_in, places_in
+from qa.search.asked import ASKS_FOR_PLACES, MENTIONS, asked_quantities, figures_wanted, gives, topic_sentences
+from qa.search.places import chinese_names, english_places_in, places_in, proper_names_in
 from qa.search.query import Query, understand
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
@@ -64,11 +64,14 @@ class Signals:
     untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
     place_missing: bool = False
     figure_elsewhere: bool = False
+    mention_missing: bool = False
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:
             return False  # the question names a passage that exists (专利法第五十条, Article 45)
         if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
+            return True
+        if self.mention_missing:
             return True
         if limits.check_quantity and (self.quantity_missing or self.place_missing or self.figure_elsewhere):
             return True
@@ -153,7 +156,24 @@ class Abstention:
             place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
             and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
             figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
+            mention_missing=bool(self.unmentioned(query.focus)),
         )
+
+    def unmentioned(self, question: str) -> list[str]:
+        """The names a "does it mention X" question asks about that no passage contains: 华为 and
+        清华大学 in "论文有没有提到华为或者清华大学的案例", Huawei in "What does the paper say about Huawei's…"."""
+        found = MENTIONS.search(question)
+        if found is None:
+            return []
+        after = question[found.end() :]
+        words = self.scorer.tokenizer(after)
+        chinese = [w for w in proper_names_in(after, words) if not all(map(self.scorer.idf, self.scorer.tokenizer(w)))]
+        english = [
+            w
+            for w in re.findall(r"(?<![A-Za-z0-9])[A-Z][a-z]+(?=(?:['’]s)?(?![A-Za-z]))", after)
+            if not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
+        ]
+        return [*chinese, *english]
 
     def figure_elsewhere(self, focus: str, hits: Sequence[Hit]) -> bool:
         """A vague "多少 / how much" about a place, an acronym, a rate or a year that no sentence stating
@@ -249,15 +269,20 @@ class Abstention:
         return best * (0.5 if missing else 1.0)
 
     @staticmethod
-    def decline_text(hits: Sequence[Hit], lang: str) -> str:
-        """The plain decline, naming the nearest topic the documents do cover."""
+    def decline_text(hits: Sequence[Hit], lang: str, unmentioned: Sequence[str] = ()) -> str:
+        """The plain decline, naming the nearest topic the documents do cover (and, for "does it mention
+        X", that no passage names X)."""
+        text = ABSTAIN_TEXT[lang]
+        if unmentioned:
+            names = "、".join(f"“{n}”" for n in unmentioned) if lang == "zh" else ", ".join(unmentioned)
+            text += f"文档中没有提到{names}。" if lang == "zh" else f" No passage mentions {names}."
         if not hits:
-            return ABSTAIN_TEXT[lang]
+            return text
         top = hits[0]
         if lang == "zh":
-            return f"{ABSTAIN_TEXT[lang]}最接近的内容在《{top.doc_title}》{top.section}。"
+            return f"{text}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
-        return f"{ABSTAIN_TEXT[lang]} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
+        return f"{text} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,8 @@ class ExtractiveAnswerer(TextScorer):
             counted = self._list_answer(question, q_tokens, list(hits), lang, counted_only=True) if hits else None
             if counted is not None:
                 return counted
-            return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
+            text = Abstention.decline_text(hits, lang, self.abstention.unmentioned(query.focus))
+            return Answer(question, text, lang, True, (), tuple(hits))
         broad = bool(_BROAD.search(question))
         asked = self.asked(query, lang)
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]

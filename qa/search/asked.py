@@ -93,6 +93,12 @@ ASKS_FOR_PLACES = re.compile(
     r"哪(?:几|些|一)?(?:个|座)?(?:省份|省|城市|国家)|\b(?:which|what) (?:provinces?|cities|city|countries|country)\b",
     re.I,
 )
+# "论文有没有提到华为…", "Does the paper mention Huawei…": what follows asks whether the documents name it.
+MENTIONS = re.compile(
+    r"(?:有没有|是否|有无|提没提|讲没讲|说没说)(?:提到|提及|讲到|说到|谈到|涉及|点名)|提到了?(?:哪些|什么)?"
+    r"|\b(?:mention(?:s|ed)?|say anything about|says? about|said about|talk about|refer to|cite)\b",
+    re.I,
+)
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})
 # ...unless the question asks for exactly that: "what keywords…", "参考文献有哪些", "who wrote it".

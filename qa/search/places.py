@@ -42,6 +42,7 @@ class Places:
     chinese: frozenset[str]
     english: frozenset[str]
     chinese_of: dict[str, tuple[str, ...]]  # an English name -> the Chinese names it glosses
+    proper: frozenset[str]  # every word CC-CEDICT knows only as a proper name: places, firms, people (华为, 清华大学)
 
 
 _lock = threading.Lock()
@@ -89,7 +90,10 @@ def _read() -> Places:
         if name and len(name.group()) >= _MIN_ENGLISH and name.group() not in ("China", "Chinese"):
             chinese_of.setdefault(name.group(), []).append(word)
     return Places(
-        frozenset(chinese), frozenset(chinese_of), {name: tuple(sorted(words)) for name, words in chinese_of.items()}
+        frozenset(chinese),
+        frozenset(chinese_of),
+        {name: tuple(sorted(words)) for name, words in chinese_of.items()},
+        frozenset(w for w in glosses if w not in common),
     )
 
 
@@ -103,6 +107,20 @@ class _Short:
 
     def __contains__(self, word: object) -> bool:
         return isinstance(word, str) and 2 <= len(word) <= _LONGEST
+
+
+def proper_names_in(text: str, words: Sequence[str]) -> list[str]:
+    """The proper names among ``text``'s words (places, firms, universities, people: 华为, 清华大学),
+    each the longest such name starting where it stands (search-mode segmentation gives 清华 of 清华大学)."""
+    names = places().proper
+    found = []
+    for word in words:
+        if word not in names or any(word in other and word != other for other in words):
+            continue
+        at = text.find(word)
+        longest = max((text[at : at + size] for size in range(len(word), 9) if text[at : at + size] in names), key=len)
+        found.append(longest)
+    return list(dict.fromkeys(found))
 
 
 def places_in(words: Sequence[str]) -> list[str]:

@@ -140,3 +140,18 @@ def test_a_passage_with_no_english_is_held_only_to_what_chinese_can_name(assista
     city = Hit("law/art-2", "law", "第二条", "2024年合肥市研发经费达400亿元。", None, 1.0, 1)
     assert names_met(hefei, city, city.text, None)
     assert not names_met(hefei, city, "2024年全国研发经费达400亿元。", None)
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("论文有没有提到华为或者清华大学的案例？", ["华为", "清华大学"]),
+        ("What does the paper say about Huawei's R&D spending?", ["Huawei"]),
+    ],
+)
+def test_does_it_mention_a_name_no_passage_has_is_answered_no(
+    assistant: Assistant, question: str, missing: list[str]
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and all(name in answer.text for name in missing)
+    assert not assistant.ask("论文有没有提到北京怀柔的科学中心？").abstained  # it does
