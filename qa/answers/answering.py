@@ -13,7 +13,7 @@ exact substring by construction. The answerer
 
 English answers quote the English translation and add the original Chinese of
 the glossary's terms in parentheses; a passage with no translation is quoted in
-Chinese, and the answer says so.
+Chinese, and the answer says so (:mod:`qa.answers.writing` writes the answer down).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
-from qa.answers.citing import article_mark, document_label
+from qa.answers.citing import document_label
 from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import (
@@ -37,8 +37,9 @@ from qa.answers.sentences import (
     whole_units,
     with_runner_up,
 )
+from qa.answers.writing import AnswerWriter
 from qa.corpus.glossary import Glossary
-from qa.schema import Answer, Chunk, Citation, Hit
+from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
@@ -46,7 +47,6 @@ from qa.search.asked import (
     figures_wanted,
     gives,
     is_heading,
-    set_apart_footnotes,
 )
 from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
@@ -54,7 +54,6 @@ from qa.search.references import Dangling
 from qa.search.tokenize import Tokenizer
 from qa.text import detect_language, norm
 
-UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
 # "what does Article 45 say", "第二十四条规定了什么": the question is about the whole unit it names
 _WHOLE_UNIT = re.compile(
     r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
@@ -92,6 +91,7 @@ class ExtractiveAnswerer(TextScorer):
         super().__init__(tokenizer, idf, translate, chunks)
         self.structure = structure
         self.glossary = glossary
+        self.writer = AnswerWriter(glossary)
         # Whether to answer at all: thresholds per language, and the embedding floor for models
         # somebody calibrated (qa.answers.abstention).
         docs = list(structure.docs.values()) if structure is not None else []
@@ -171,12 +171,12 @@ class ExtractiveAnswerer(TextScorer):
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
         if len(documents) == 1:
             groups = [[(s.hit, s.source, s.translation)] for s in chosen]
-            return self._assemble(question, lang, groups, hits)
+            return self.writer.assemble(question, lang, groups, hits)
         # From several documents, each document's quotes under its name, on a line of their own: run
         # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
         groups = [[(s.hit, s.source, s.translation) for s in chosen if s.hit.doc_id == d] for d in documents]
         labels = [document_label(group[0][0], lang) for group in groups]
-        return self._assemble(question, lang, groups, hits, labels=labels)
+        return self.writer.assemble(question, lang, groups, hits, labels=labels)
 
     def _compare(
         self,
@@ -218,7 +218,7 @@ class ExtractiveAnswerer(TextScorer):
         if len(groups) < 2:
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
-        return self._assemble(question, lang, groups, hits, intro=intro, labels=labels)
+        return self.writer.assemble(question, lang, groups, hits, intro=intro, labels=labels)
 
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)
@@ -251,7 +251,7 @@ class ExtractiveAnswerer(TextScorer):
             groups.append(group)
         title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
-        return self._assemble(question, lang, groups, hits, intro=intro, articles=False)
+        return self.writer.assemble(question, lang, groups, hits, intro=intro, articles=False)
 
     def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
         """The passage's sentences scored against the question (``headings``: heading lines too)."""
@@ -327,106 +327,6 @@ class ExtractiveAnswerer(TextScorer):
                     self._sentence_vectors.clear()
                 self._sentence_vectors.update(zip(missing, vectors, strict=True))
         return [float(self._sentence_vectors[t] @ vector) for t in texts]
-
-    # -- writing the answer -----------------------------------------------------------
-
-    def _assemble(
-        self,
-        question: str,
-        lang: str,
-        groups: list[list[tuple[Hit, str, str | None]]],
-        hits: Sequence[Hit],
-        *,
-        intro: str | None = None,
-        labels: Sequence[str] = (),
-        articles: bool = True,
-    ) -> Answer:
-        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item;
-        with ``labels`` and no intro, each group is a line of its own under its label.
-
-        ``articles``: a quote from the middle of a law article that is the first from that article
-        is preceded by the article's number, "（第七十一条）" / "(Article 71)": without it, a clause
-        quoted after another article's text reads as that article's (a trial user's damages answer).
-        A list's items are numbered under their article's heading already (``articles=False``).
-        """
-        citations: list[Citation] = []
-        lines: list[str] = []
-        untranslated = False
-        annotated: set[str] = set()
-        seen: set[str] = set()
-        for group in groups:
-            shown_group = []
-            for hit, source, translation in group:
-                mark = article_mark(hit, source, lang) if articles and hit.chunk_id not in seen else ""
-                seen.add(hit.chunk_id)
-                quote, quote_lang, other, shown = source, hit.lang, translation, source
-                if lang == "en" and hit.lang != "en":
-                    if translation:
-                        quote, quote_lang, other = translation, "en", source
-                        shown = self._annotate(translation, source, annotated)
-                    else:
-                        untranslated = True
-                n = len(citations) + 1
-                citations.append(
-                    Citation(
-                        n,
-                        hit.chunk_id,
-                        hit.doc_id,
-                        hit.section,
-                        quote,
-                        quote_lang,
-                        other,
-                        hit.section_en,
-                        hit.doc_title,
-                    )
-                )
-                shown_group.append(f"{mark}{set_apart_footnotes(shown)} [{n}]")
-            line = ("" if lang == "zh" else " ").join(shown_group)
-            if len(labels) > len(lines):
-                line = f"{labels[len(lines)]}{'：' if lang == 'zh' else ': '}{line}"
-            lines.append(line)
-        if intro is not None:
-            text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
-        else:
-            text = ("\n" if labels else "" if lang == "zh" else " ").join(lines)
-        notes = (UNTRANSLATED_NOTE,) if untranslated else ()
-        if untranslated:
-            text = f"{UNTRANSLATED_NOTE}\n{text}"
-        sources = {hit.chunk_id: hit for group in groups for hit, _, _ in group}
-        return Answer(question, text, lang, False, tuple(citations), tuple(hits), notes, tuple(sources.values()))
-
-    def _annotate(self, english: str, chinese: str, done: set[str]) -> str:
-        """The English sentence with the original Chinese after each glossary term's first use.
-
-        Longer renderings go first and a shorter one never lands inside a longer one:
-        "service S&T achievement (职务科技成果)", not "service S&T achievement (科技成果) (职务科技成果)".
-        """
-        if self.glossary is None:
-            return english
-        terms = {term.zh: term for _, term in self.glossary.find(chinese) if term.zh not in done}
-        ordered = sorted(terms.values(), key=lambda t: -max((len(r) for r in t.renderings), default=0))
-        out = english
-        taken: list[tuple[int, int]] = []  # spans of ``out`` already annotated
-        for term in ordered:
-            for rendering in sorted(term.renderings, key=len, reverse=True):
-                pattern = rf"(?<![A-Za-z]){re.escape(rendering)}[A-Za-z]*"  # whole words: "tensions"
-                match = next(
-                    (
-                        m
-                        for m in re.finditer(pattern, out, re.I)
-                        if all(m.end() <= a or m.start() >= b for a, b in taken)
-                    ),
-                    None,
-                )
-                if match is None or f"({term.zh})" in out:
-                    continue
-                note = f" ({term.zh})"
-                out = f"{out[: match.end()]}{note}{out[match.end() :]}"
-                taken = [(a + len(note), b + len(note)) if a >= match.end() else (a, b) for a, b in taken]
-                taken.append((match.start(), match.end() + len(note)))
-                done.add(term.zh)
-                break
-        return out
 
 
 def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
