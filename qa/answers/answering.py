@@ -25,7 +25,7 @@ import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
 from qa.answers.citing import document_label
-from qa.answers.lists import Structure, choose_list, explanation_of, list_intent
+from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import (
     Asked,
@@ -242,6 +242,9 @@ class ExtractiveAnswerer(TextScorer):
             return None
         listing, items = found
         groups = []
+        lead = lead_in(items[0])
+        if lead is not None:  # the sentence that says what the items are for, quoted after the heading
+            groups.append([(_hit_for(items[0].chunk, hits), *lead)])
         for item in items:
             hit = _hit_for(item.chunk, hits)
             group = [(hit, item.text, item.translation)]
@@ -251,7 +254,9 @@ class ExtractiveAnswerer(TextScorer):
             groups.append(group)
         title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
-        return self.writer.assemble(question, lang, groups, hits, intro=intro, articles=False)
+        if lead is not None and (lead[1] if lang == "en" and lead[1] else lead[0]).startswith(title):
+            intro = ""  # "第二十四条 申请专利的发明创造……：" names the article itself
+        return self.writer.assemble(question, lang, groups, hits, intro=intro, articles=False, lead=lead is not None)
 
     def _sentences(self, hit: Hit, rank: int, asked: Asked, *, headings: bool = False) -> list[Sentence]:
         """The passage's sentences scored against the question (``headings``: heading lines too)."""

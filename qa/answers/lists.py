@@ -215,6 +215,21 @@ def choose_list(
     return (best[1], best[2]) if best else None
 
 
+def lead_in(first: Item) -> tuple[str, str | None] | None:
+    """The sentence that introduces a list, right before its first item and ending in "：" — with
+    the part of the question a list alone drops: "申请专利的发明创造在申请日以前**六个月内**，有下列
+    情形之一的，不丧失新颖性：" before Article 24's four cases (a trial user asked "多久内…有哪些情形")."""
+    chunk = first.chunk
+    start = chunk.text.find(first.text)
+    if start <= 0:
+        return None
+    spans, sources, translations = aligned_text(chunk.text, chunk.lang, chunk.translation)
+    before = [i for i, (a, b) in enumerate(spans) if b <= start]
+    if not before or not sources[before[-1]].rstrip().endswith(("：", ":")):
+        return None
+    return sources[before[-1]], translations[before[-1]]
+
+
 def explanation_of(item: Item) -> tuple[str, str | None] | None:
     """For a short run-in heading such as （1）统域部署。, the sentence after it that explains it.
 

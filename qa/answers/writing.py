@@ -36,9 +36,11 @@ class AnswerWriter:
         intro: str | None = None,
         labels: Sequence[str] = (),
         articles: bool = True,
+        lead: bool = False,
     ) -> Answer:
-        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item;
-        with ``labels`` and no intro, each group is a line of its own under its label.
+        """Cite every quote with its own marker; with ``intro``, each group is a numbered list item
+        (``lead``: but the first, the list's lead-in, follows the intro); with ``labels`` and no intro,
+        each group is a line of its own under its label.
 
         ``articles``: a quote from the middle of a law article that is the first from that article
         is preceded by the article's number, "（第七十一条）" / "(Article 71)": without it, a clause
@@ -82,7 +84,8 @@ class AnswerWriter:
                 line = f"{labels[len(lines)]}{'：' if lang == 'zh' else ': '}{line}"
             lines.append(line)
         if intro is not None:
-            text = intro + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
+            first = f"{'' if lang == 'zh' or not intro else ' '}{lines.pop(0)}" if lead and lines else ""
+            text = intro + first + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
         else:
             text = ("\n" if labels else "" if lang == "zh" else " ").join(lines)
         notes = (UNTRANSLATED_NOTE,) if untranslated else ()

@@ -466,9 +466,17 @@ def test_quotes_from_several_documents_are_labelled_with_each_documents_name(ass
 
 def test_an_articles_short_clauses_are_listed_once_each(assistant: Assistant) -> None:
     answer = assistant.ask("科技成果持有者可以通过哪些方式转化成果？")
-    quotes = [c.quote for c in answer.citations]
+    lead, *quotes = [c.quote for c in answer.citations]
+    assert lead.startswith("第十六条") and lead.endswith("：")  # the lead-in says what the items are
     assert len(quotes) == 6 and len(set(quotes)) == 6  # (一)…(六), not each followed by the next one again
     assert all(q.startswith(f"（{n}）") for q, n in zip(quotes, "一二三四五六", strict=True))
+
+
+def test_a_list_keeps_the_lead_in_that_carries_what_the_question_asks(assistant: Assistant) -> None:
+    """"多久内…有哪些情形": the four cases alone drop the six months, which the lead-in states."""
+    answer = assistant.ask("發明專利申請在申請日前多久內公開不喪失新穎性？有哪些情形？")
+    assert "六个月内" in answer.citations[0].quote and len(answer.citations) == 5
+    assert answer.text.startswith("第二十四条") and "\n1. （一）" in answer.text
 
 
 def test_a_clause_from_inside_an_article_is_shown_with_the_articles_number(assistant: Assistant) -> None:
