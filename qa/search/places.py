@@ -118,8 +118,8 @@ def proper_names_in(text: str, words: Sequence[str]) -> list[str]:
         if word not in names or any(word in other and word != other for other in words):
             continue
         at = text.find(word)
-        longest = max((text[at : at + size] for size in range(len(word), 9) if text[at : at + size] in names), key=len)
-        found.append(longest)
+        longer = (text[at : at + n] for n in range(len(word) + 1, 9) if at >= 0 and text[at : at + n] in names)
+        found.append(max(longer, key=len, default=word))  # the word itself when the text has no longer name
     return list(dict.fromkeys(found))
 
 

@@ -8,7 +8,7 @@ from qa import Assistant
 from qa.answers.abstention import names_met
 from qa.schema import Hit
 from qa.search.asked import topic_sentences
-from qa.search.places import english_places_in, place_names, places_in
+from qa.search.places import english_places_in, place_names, places_in, proper_names_in
 
 
 def _passage(text: str, translation: str) -> Hit:
@@ -22,6 +22,8 @@ def test_places_are_proper_names_that_jieba_tags_as_places() -> None:
     assert not {"深度", "维度", "东西", "伦理", "中国"} & names
     assert places_in(["江苏", "省", "研发", "深度"]) == ["江苏"]
     assert places_in(["特大", "大城", "城市", "大城市"]) == []  # 大城 only as part of 大城市
+    assert proper_names_in("华为或者清华大学", ["华为", "清华", "大学"]) == ["华为", "清华大学"]
+    assert proper_names_in("xyz", ["华为"]) == ["华为"]  # a word the text does not hold as typed: itself
     assert {"合肥", "成都"} <= names  # jieba tags them common nouns; CC-CEDICT says "capital of Anhui Province"
     text = "How much did Hefei Municipality spend? In Shenzhen, Xi Jinping said China's GDP grew."
     assert english_places_in(text) == ["Hefei", "Shenzhen"]  # Jinping is a county, but not here
