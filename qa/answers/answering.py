@@ -164,7 +164,7 @@ class ExtractiveAnswerer(TextScorer):
         chosen = choose(candidates, limit=limit)
         if not (asked.kinds and "count" not in asked.kinds):  # a figure's clause is the answer, and short
             chosen = with_runner_up(chosen, candidates)
-            extra += 1
+            extra += 2
         chosen = whole_units(chosen, candidates, limit + extra)
         if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))

@@ -473,7 +473,7 @@ def test_an_articles_short_clauses_are_listed_once_each(assistant: Assistant) ->
 
 
 def test_a_list_keeps_the_lead_in_that_carries_what_the_question_asks(assistant: Assistant) -> None:
-    """"多久内…有哪些情形": the four cases alone drop the six months, which the lead-in states."""
+    """ "多久内…有哪些情形": the four cases alone drop the six months, which the lead-in states."""
     answer = assistant.ask("發明專利申請在申請日前多久內公開不喪失新穎性？有哪些情形？")
     assert "六个月内" in answer.citations[0].quote and len(answer.citations) == 5
     assert answer.text.startswith("第二十四条") and "\n1. （一）" in answer.text

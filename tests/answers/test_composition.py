@@ -24,3 +24,14 @@ def test_the_second_passage_is_quoted_when_the_first_took_every_place() -> None:
     assert with_runner_up(choose(candidates, limit=6), candidates) == choose(candidates, limit=6)
     only = _sentences(first, 0, [0.9, 0.8])
     assert with_runner_up(choose(only, limit=1), only) == choose(only, limit=1)
+
+
+def test_the_third_passage_is_quoted_only_when_nearly_as_good_as_what_was_chosen() -> None:
+    first = Hit("paper/2.1", "paper", "2.1", "…", None, 1.0, 1)
+    second = Hit("paper/3-(1)", "paper", "3 (1)", "…", None, 0.9, 2)
+    third = Hit("paper/3-(4)", "paper", "3 (4)", "…", None, 0.8, 3)
+    chosen_part = _sentences(first, 0, [0.9, 0.8, 0.7])
+    close = chosen_part + _sentences(second, 1, [0.3]) + _sentences(third, 2, [0.6])  # 0.6 >= 0.8 * 0.7
+    far = chosen_part + _sentences(second, 1, [0.3]) + _sentences(third, 2, [0.5])
+    assert [s.hit for s in with_runner_up(choose(close, limit=3), close)][-2:] == [second, third]
+    assert [s.hit for s in with_runner_up(choose(far, limit=3), far)][-1] is second
