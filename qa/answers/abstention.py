@@ -52,6 +52,9 @@ class Signals:
     "16 items" of something else scores near 0 (None when it asks for no quantity), and only
     sentences that name what the question asks the figure of count (:meth:`Abstention.names`);
     ``place_missing``: it asks which places (哪几个省份, which cities) and no top passage names one;
+    ``figure_elsewhere``: a vague "是多少" about a place, acronym, rate or year that no number-stating
+    sentence names (:meth:`Abstention.figure_elsewhere`); ``mention_missing``: "does it mention X"
+    for an X no passage contains (:meth:`Abstention.unmentioned`);
     ``referenced``: it names a passage that exists.
     """
 
