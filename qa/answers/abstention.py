@@ -148,13 +148,15 @@ class Abstention:
         if "count" in kinds and _NAMES_THEM.search(query.focus):
             kinds.append("items")  # "how many centres does it name": the listed names answer it
         top = [both(h) for h in hits[:3]]
+        measured = [kind for kind in kinds if kind != "date"]
         return Signals(
             referenced=any("ref" in h.ranks for h in hits[:5]),
             support=max(self.support(form, hits) for form in forms),
             unknown=min(self.scorer.unknown_share(form) for form in forms),
             similarity=max(similarities) if similarities and not untranslated_lead else None,
             quantity_missing=bool(kinds) and not any(gives(t, kind) for t in top for kind in kinds),
-            quantity_support=self.quantity_support(query.focus, hits[:3], kinds) if kinds else None,
+            # a dateline shares no word with "when was it issued": it is about the document, not the question
+            quantity_support=self.quantity_support(query.focus, hits[:3], measured) if measured else None,
             untranslated_lead=untranslated_lead,
             place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
             and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),

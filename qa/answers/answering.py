@@ -43,6 +43,7 @@ from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
+    DATELINES,
     NOT_ANSWERS,
     figures_wanted,
     gives,
@@ -147,6 +148,14 @@ class ExtractiveAnswerer(TextScorer):
         listed = self._list_answer(question, q_tokens, list(hits), lang)
         if listed is not None:
             return listed
+        if "date" in asked.kinds:  # "when was it issued": the document's dateline, under its name
+            dated = next((h for h in pool if self._dates(h)), None)
+            if dated is not None:
+                _, sources, translations = aligned(dated)
+                group = [
+                    (dated, source, translation) for source, translation in zip(sources, translations, strict=True)
+                ]
+                return self.writer.assemble(question, lang, [group], hits, labels=[document_label(dated, lang)])
         pool = (referenced or pool)[:5]
         asked = on_one_scale(asked, pool)
         candidates = [s for rank, hit in enumerate(pool) for s in self._sentences(hit, rank, asked)]
@@ -219,6 +228,11 @@ class ExtractiveAnswerer(TextScorer):
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
         return self.writer.assemble(question, lang, groups, hits, intro=intro, labels=labels)
+
+    def _dates(self, hit: Hit) -> bool:
+        """Whether the passage is a document's dateline (题注, 落款, the paper's profile) stating a date."""
+        chunk = self.chunks.get(hit.chunk_id)
+        return chunk is not None and chunk.kind in DATELINES and gives(hit.text, "date")
 
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)

@@ -63,6 +63,21 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
     ),
+    # "When was the opinion issued?", "哪一年由哪个部门发布的": a document's date, which its dateline or
+    # signature states (a front-matter passage, quoted for such a question: ASKS_FOR_FRONT_MATTER)
+    "date": (
+        re.compile(
+            r"(?:什么时候|何时|哪一?年|哪天|几月几[日号])(?:由[^，。？]{0,10})?(?:发布|印发|出台|颁布|发的|出的|签发|成文)|"
+            r"(?:发布|印发|出台|颁布|成文|签发)(?:的)?(?:时间|日期|年份)|"
+            r"\bwhen (?:was|were|did)\b.{0,80}?\b(?:issued?|published?|released?|signed|adopted|promulgated)\b|"
+            r"\b(?:issue|publication|release|signing) date\b|\bon what date\b|\bin what year\b",
+            re.I,
+        ),
+        re.compile(
+            r"\d{4}年\d{1,2}月\d{1,2}日|\b(?:January|February|March|April|May|June|July|August|September|October|"
+            r"November|December) \d{1,2}, \d{4}\b"
+        ),
+    ),
     # "哪几个方面 / 哪几档": answered by the items themselves, listed (A、B、C), numbered ①② or （一）, or counted
     "items": (
         re.compile(r"哪几|哪些方面"),
@@ -99,11 +114,14 @@ MENTIONS = re.compile(
     r"|\b(?:mention(?:s|ed)?|say anything about|says? about|said about|talk about|refer to|cite)\b",
     re.I,
 )
+# Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
+DATELINES = frozenset({"signature", "history", "profile"})
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})
 # ...unless the question asks for exactly that: "what keywords…", "参考文献有哪些", "who wrote it".
 ASKS_FOR_FRONT_MATTER = re.compile(
-    r"关键词|关键字|参考文献|引用了哪些|作者|落款|发布日期|keywords?|bibliograph|references? list|cited works|authors?|signed|dated",
+    r"关键词|关键字|参考文献|引用了哪些|作者|落款|发布日期|keywords?|bibliograph|references? list|cited works|authors?|signed|dated|"
+    + QUANTITIES["date"][0].pattern,
     re.I,
 )
 # The paper's own footnote markers ("…工业革命[6]。"): not our citations.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.search.asked import COMPARE, asked_quantities, gives
+from qa.search.asked import COMPARE, DATELINES, asked_quantities, gives
 from qa.search.embedding import Embedder
 from qa.search.fusion import DOCUMENT_DEPTH, Ranked, by_document, fuse, split_by_translation
 from qa.search.index import SearchIndex
@@ -338,6 +338,9 @@ class Retriever:
             if kinds:
                 legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
                 weights["asked"] = w.asked
+            if "date" in kinds:  # "when was the opinion issued": its dateline, which no word of the question matches
+                legs["dated"] = [(i, 1.0) for i in self._datelines(first, named)]
+                weights["dated"] = w.reference
             if named:
                 legs["named"] = self._named_leg(first, named, text, e5)
                 weights["named"] = w.named
@@ -348,7 +351,24 @@ class Retriever:
             ranked = by_document(ranked, self.index.chunks, w.document, DOCUMENT_DEPTH)
         if query is not None and COMPARE.search(query.text):
             ranked = self._every_side(ranked, named)
+        if legs.get("dated"):  # the document's dateline answers "when was it issued": first, the rest in order
+            dated = {i for i, _ in legs["dated"]}
+            ranked = [r for r in ranked if r.index in dated] + [r for r in ranked if r.index not in dated]
         return ranked[:k]
+
+    def _datelines(self, first: list[Ranked], named: list[str]) -> list[int]:
+        """The dated front matter (a dateline, a signature, the paper's profile) of the documents the
+        question names, else of the best candidates' documents."""
+        chunks = self.index.chunks
+        docs = named or list(dict.fromkeys(chunks[r.index].doc_id for r in first[:3]))
+        assert self.references is not None
+        by_doc = self.references.positions(chunks)
+        return [
+            i
+            for doc_id in docs
+            for i in by_doc.get(doc_id, ())
+            if chunks[i].kind in DATELINES and self._gives(i, ["date"])
+        ]
 
     def _named_leg(
         self, first: list[Ranked], named: list[str], question: str, e5: Future[E5Search] | None

@@ -495,3 +495,22 @@ def test_a_counted_list_the_structure_holds_is_answered_though_the_embedding_fin
     answer = assistant.ask(question)  # declined by the signals, answered by the section's four points
     assert not answer.abstained and answer.text.startswith("1.3 实践逻辑") and "（共4项）" in answer.text
     assert assistant.ask("实践逻辑部分讲了哪七个方面？").abstained  # no list of seven: still declined
+
+
+@pytest.mark.parametrize(
+    ("question", "date"),
+    [
+        ("When was the factor-market opinion issued?", "March 30, 2020"),
+        ("要素市场化配置意见是什么时候印发的？", "2020年3月30日"),
+        ("科技成果评价的那份意见是哪一年由哪个部门发布的？", "2021年7月16日"),
+    ],
+)
+def test_when_a_document_was_issued_is_answered_from_its_dateline(
+    assistant: Assistant, question: str, date: str
+) -> None:
+    """A trial user's "When was … issued?" got the opinion's closing section; its dateline has the date."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and date in answer.text
+    assert answer.citations[0].chunk_id.endswith(("/history-1", "/signature"))
+    if question.startswith("科技成果评价"):
+        assert "国务院办公厅" in answer.text  # the signature names the issuer, not the preamble's 经国务院同意
