@@ -34,8 +34,9 @@ from qa.evaluation.questions import load_questions  # noqa: E402
 from qa.search.embedding import StaticEmbedder  # noqa: E402
 from qa.search.lexical import LexicalIndex  # noqa: E402
 from qa.search.records import passage_text  # noqa: E402
-from qa.search.retrieval import DEPTH, FusionWeights, fuse  # noqa: E402
+from qa.search.retrieval import DEPTH, fuse  # noqa: E402
 from qa.search.static_model import OfflineModelBuilder  # noqa: E402
+from qa.search.weights import FusionWeights  # noqa: E402
 
 
 def score(questions, rankings, chunks) -> dict[str, tuple[float, float]]:  # type: ignore[no-untyped-def]

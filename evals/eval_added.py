@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation.harness import evaluate  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402
-from qa.search.retrieval import FusionWeights  # noqa: E402
+from qa.search.weights import FusionWeights  # noqa: E402
 
 DOCS = ROOT / "evals" / "added-docs"
 METRICS = ("hit@5", "mrr", "key_point_coverage", "false_abstention", "abstention_accuracy")

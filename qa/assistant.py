@@ -54,10 +54,11 @@ from qa.search.overlay import drop_overlay, plan
 from qa.search.query import Query, understand
 from qa.search.records import document_hash
 from qa.search.references import ReferenceResolver
-from qa.search.retrieval import MODES, FusionWeights, Retriever
+from qa.search.retrieval import MODES, Retriever
 from qa.search.spelling import Speller
 from qa.search.static_model import OfflineModelBuilder
 from qa.search.tokenize import fingerprint as tokenizer_fingerprint
+from qa.search.weights import FusionWeights
 from qa.text import check_question
 
 __all__ = ["MODES", "Assistant"]

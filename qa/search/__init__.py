@@ -17,8 +17,10 @@ writes outside the index root, and never composes an answer.
     multilingual  multilingual-e5 for passages nobody translated; centring: its questions less the mean question
     index         the index folder: build, load, verify
     query         what a question says (script, focus, thesaurus terms)
-    asked         what a question asks for (a figure, a comparison, a list)
+    asked         what a question asks for (a figure, a date, a comparison, a list); places: place
+                  and other proper names, what a figure must be about
     references    §2.3, 第二十四条, proposal (4) resolved to passages; versions: "按2017年修正的…";
                   section_names: "前瞻性与实践性", "源头融合" read from the paper's headings
-    retrieval     the legs, run and fused (fusion: RRF, the document prior; scoped: inside named documents)
+    retrieval     the legs, run and fused (weights: each leg's weight and why; fusion: RRF, the document
+                  prior; scoped: inside named documents)
 """

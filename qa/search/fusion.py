@@ -83,7 +83,7 @@ def split_by_translation(
     ``joint``: each keeps its places in the whole ranking (the other group's are held by
     index -1, which :func:`fuse` skips), so the first untranslated passage after twenty
     shipped ones counts as 21st, not 1st. Used for e5, which reads both groups in Chinese
-    (see :class:`qa.search.retrieval.FusionWeights`).
+    (see :class:`qa.search.weights.FusionWeights`).
     """
     translated: list[tuple[int, float]] = []
     only: list[tuple[int, float]] = []

@@ -10,7 +10,8 @@ import pytest
 
 from qa import Assistant
 from qa.search.index import FILES, IndexCorruptError, SearchIndex
-from qa.search.retrieval import FusionWeights, fuse
+from qa.search.retrieval import fuse
+from qa.search.weights import FusionWeights
 from qa.text import MAX_QUESTION_CHARS, QuestionError
 
 
