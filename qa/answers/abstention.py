@@ -193,8 +193,7 @@ class Abstention:
             for source, translation in zip(sources, translations, strict=True):
                 if not gives(source, "number"):
                     continue
-                stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
-                if (not years or years & stated) and names_met(names, hit, source, translation):
+                if self._of_asked(hit, source, translation, years, names):
                     return False
         return True
 
@@ -210,13 +209,17 @@ class Abstention:
             for source, translation in zip(sources, translations, strict=True):
                 if not any(gives(source, kind) for kind in kinds):
                     continue
-                stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
-                if years and not years & stated:
-                    continue  # "in 2023" is not answered by the figure for 2024
-                if not names_met(names, hit, source, translation):
-                    continue  # Jiangsu's share is not the national one; a share of GDP is not a share of R&D spending
+                if not self._of_asked(hit, source, translation, years, names):
+                    continue
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
         return best
+
+    def _of_asked(self, hit: Hit, source: str, translation: str | None, years: set[str], names: Sequence[Name]) -> bool:
+        """Whether a sentence stating a figure is of a year the question asks about (its own, its
+        section's or its document's: "in 2023" is not answered by the figure for 2024) and names what
+        the question asks it of (Jiangsu's share is not the national one)."""
+        stated = set(YEAR.findall(f"{hit.section}\n{source}")) | self.years.get(hit.doc_id, frozenset())
+        return (not years or bool(years & stated)) and names_met(names, hit, source, translation)
 
     def names(self, question: str) -> list[Name]:
         """What a figure the question asks for must be about: the places (江苏, 深圳, Hefei), the acronyms

@@ -43,7 +43,6 @@ from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
-    DATELINES,
     NOT_ANSWERS,
     figures_wanted,
     gives,
@@ -149,7 +148,7 @@ class ExtractiveAnswerer(TextScorer):
         if listed is not None:
             return listed
         if "date" in asked.kinds:  # "when was it issued": the document's dateline, under its name
-            dated = next((h for h in pool if self._dates(h)), None)
+            dated = next((h for h in pool if "dated" in h.ranks), None)  # retrieval found its dateline
             if dated is not None:
                 _, sources, translations = aligned(dated)
                 group = [
@@ -228,11 +227,6 @@ class ExtractiveAnswerer(TextScorer):
             return None
         intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
         return self.writer.assemble(question, lang, groups, hits, intro=intro, labels=labels)
-
-    def _dates(self, hit: Hit) -> bool:
-        """Whether the passage is a document's dateline (题注, 落款, the paper's profile) stating a date."""
-        chunk = self.chunks.get(hit.chunk_id)
-        return chunk is not None and chunk.kind in DATELINES and gives(hit.text, "date")
 
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)

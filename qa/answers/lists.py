@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.answers.sentences import aligned_text
-from qa.corpus.chunking import align_sentences
 from qa.corpus.documents import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
-from qa.text import sentence_spans, zh_number
+from qa.text import zh_number
 
 _ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
 _EN_COUNT = re.compile(r"(?<![\d.])\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![\d.])", re.I)
@@ -238,22 +237,15 @@ def explanation_of(item: Item) -> tuple[str, str | None] | None:
     """
     if len(item.text) > 16 or item.text.rstrip().endswith(("；", ";", "，", ",", "：", ":")):
         return None
-    text = item.chunk.text
-    start = text.find(item.text)
+    chunk = item.chunk
+    start = chunk.text.find(item.text)
     if start < 0:
         return None
-    after = [(a, b) for a, b in sentence_spans(text, item.chunk.lang) if a >= start + len(item.text)]
+    spans, sources, translations = aligned_text(chunk.text, chunk.lang, chunk.translation)
+    after = [i for i, (a, _) in enumerate(spans) if a >= start + len(item.text)]
     if not after:
         return None
-    source = text[after[0][0] : after[0][1]]
+    source = sources[after[0]]
     if _NUMBERED.match(source) or re.match(r"\s*[（(]\d+[）)]", source):
         return None  # the next item, not an explanation
-    translation = None
-    if item.chunk.translation:
-        spans = sentence_spans(text, item.chunk.lang)
-        t_spans = sentence_spans(item.chunk.translation, "en")
-        mapping = align_sentences([text[a:b] for a, b in spans], [item.chunk.translation[a:b] for a, b in t_spans])
-        owned = mapping[spans.index(after[0])]
-        if owned:
-            translation = item.chunk.translation[t_spans[owned[0]][0] : t_spans[owned[-1]][1]]
-    return source, translation
+    return source, translations[after[0]]

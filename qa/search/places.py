@@ -114,11 +114,11 @@ def proper_names_in(text: str, words: Sequence[str]) -> list[str]:
     each the longest such name starting where it stands (search-mode segmentation gives 清华 of 清华大学)."""
     names = places().proper
     found = []
-    for word in words:
-        if word not in names or any(word in other and word != other for other in words):
-            continue
+    for word in _standalone(words, names):
         at = text.find(word)
-        longer = (text[at : at + n] for n in range(len(word) + 1, 9) if at >= 0 and text[at : at + n] in names)
+        longer = (
+            text[at : at + n] for n in range(len(word) + 1, _LONGEST + 1) if at >= 0 and text[at : at + n] in names
+        )
         found.append(max(longer, key=len, default=word))  # the word itself when the text has no longer name
     return list(dict.fromkeys(found))
 
@@ -127,8 +127,12 @@ def places_in(words: Sequence[str]) -> list[str]:
     """The places among a question's words (as :class:`qa.search.tokenize.Tokenizer` segments it:
     whole words, never characters across two, so 执法国家 never names 法国). A place that is only part
     of a longer word (大城 of 大城市, which search-mode segmentation also yields) is not named."""
-    names = place_names()
-    return list(dict.fromkeys(w for w in words if w in names and not any(w in o and w != o for o in words)))
+    return list(dict.fromkeys(_standalone(words, place_names())))
+
+
+def _standalone(words: Sequence[str], names: frozenset[str]) -> list[str]:
+    """The ``words`` in ``names`` that are not only part of a longer word among them."""
+    return [w for w in words if w in names and not any(w in other and w != other for other in words)]
 
 
 _AROUND = frozenset({"In", "The", "At", "From", "For", "To", "Of"})  # may come before a name in a capitalised run
