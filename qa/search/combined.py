@@ -154,6 +154,9 @@ def compose(base: SearchIndex, overlay: Overlay) -> SearchIndex:
     vectors = CombinedVectors(base.faiss_index, overlay.embeddings, position, int((~keep).sum()))
     lexical = CombinedLexical(base.lexical, overlay.lexical, kept, overlay.tokenizer)
     side = _sides(base.multilingual, overlay.multilingual, position, len(chunks) - len(overlay.chunks))
+    glossed = None
+    if base.glossed is not None:
+        glossed = CombinedLexical(base.glossed, overlay.glossed, kept, overlay.tokenizer)
     documents = [
         d for d in base.manifest.get("documents", []) if d not in removed and d not in overlay.meta["documents"]
     ]
@@ -173,6 +176,7 @@ def compose(base: SearchIndex, overlay: Overlay) -> SearchIndex:
         overlay.translator,
         overlay.tokenizer,
         side,
+        glossed,  # type: ignore[arg-type]  # as lexical
     )
 
 

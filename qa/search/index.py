@@ -6,6 +6,7 @@
     embeddings.npy    normalised float32 passage vectors (loaded with allow_pickle=False)
     vectors.faiss     the FAISS index over those vectors (inner product)
     bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
+    gloss/            the same over the English glosses of untranslated passages (qa.search.gloss)
     translator.json   the English→Chinese query translation map
     jieba.dict        the corpus's words for jieba (loads in milliseconds, not half a second)
     reader_questions.jsonl  the reader questions each chunk was indexed with (qa.corpus.readers)
@@ -38,6 +39,7 @@ from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
+from qa.search.gloss import glossed_index
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
@@ -51,7 +53,7 @@ from qa.search.records import (
 )
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 8  # 8: acronyms (ID, US) kept apart from stop words; 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
+INDEX_FORMAT = 9  # 9: English glosses of untranslated passages; 8: acronyms (ID, US) kept apart from stop words; 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 # Above this many chunks an approximate (HNSW) index is used. Measured on the archive's 74,441
@@ -59,9 +61,16 @@ RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline mode
 # 0.59 ms with 99.4% of the exact top 10, built in 17 s. Exact search grows with the corpus
 # (about 2.7 ms at 20,000), so HNSW takes over there.
 FLAT_LIMIT = 20_000
+LEXICAL_PARTS = ("bm25", "gloss")  # BM25 over the passages, and over their English glosses
 FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 KNOWN_ENTRIES = frozenset(
-    {*FILES, *MULTILINGUAL_FILES, "manifest.json", "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)}
+    {
+        *FILES,
+        *MULTILINGUAL_FILES,
+        "manifest.json",
+        *(f"{part}/{name}" for part in LEXICAL_PARTS for name in LexicalIndex.FILES),
+        *LEXICAL_PARTS,
+    }
 )  # everything an index folder may hold
 
 
@@ -116,8 +125,10 @@ class SearchIndex:
         translator: QueryTranslator,
         tokenizer: Tokenizer,
         multilingual: MultilingualSide | None = None,
+        glossed: LexicalIndex | None = None,
     ) -> None:
         self.folder = folder
+        self.glossed = glossed  # BM25 over untranslated passages' English glosses (None: an index without them)
         self.multilingual = multilingual
         self.tokenizer = tokenizer
         self.manifest = manifest
@@ -163,6 +174,7 @@ class SearchIndex:
             write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words)
             tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
             lexical = LexicalIndex(tokenizer).index(chunks, asked)
+            glossed = glossed_index(chunks, tokenizer)
             translator = QueryTranslator.build([c.text for c in chunks], glossary, tokenizer)
             side = None
             if multilingual is not None:
@@ -181,6 +193,7 @@ class SearchIndex:
 
             faiss.write_index(faiss_index, str(tmp / "vectors.faiss"))
             lexical.save(tmp / "bm25")
+            glossed.save(tmp / "gloss")
             translator.save(tmp / "translator.json")
             manifest = {
                 "format": INDEX_FORMAT,
@@ -202,7 +215,7 @@ class SearchIndex:
             if side is not None:
                 side.finished()
             tokenizer.dictionary = folder / "jieba.dict"
-            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer, side)
+            return cls(folder, manifest, chunks, vectors, faiss_index, lexical, translator, tokenizer, side, glossed)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
 
@@ -229,6 +242,8 @@ class SearchIndex:
             raise IndexCorruptError(f"{folder / 'manifest.json'} has no file checksums; {fix}")
         for name in sorted({*FILES, *files}):
             path = folder / name
+            if name not in KNOWN_ENTRIES:  # a damaged manifest (one flipped bit makes "bm25/data.csc" "bm25/data/csc")
+                raise IndexCorruptError(f"{folder / 'manifest.json'} names {name!r}, no file of a qa index; {fix}")
             if ".." in Path(name).parts or not path.is_file():
                 raise IndexCorruptError(f"{path} is missing; {fix}")
             if name not in files:
@@ -275,13 +290,17 @@ class SearchIndex:
             tokenizer("双螺旋结构 test")  # jieba reads its dictionary lazily: read it now, where a fault is named
         with reading(folder / "bm25", fix):
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
+        with reading(folder / "gloss", fix):
+            glossed = LexicalIndex.load(folder / "gloss", tokenizer)
+            if glossed.size != len(chunks):
+                raise ValueError(f"{glossed.size} glosses for {len(chunks)} chunks")
         with reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
         side = None
         if "multilingual.npy" in files or "multilingual.json" in files:
             with reading(folder / "multilingual.npy|json", fix):
                 side = MultilingualSide.load(folder, len(chunks))
-        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer, side)
+        return cls(folder, manifest, chunks, embeddings, faiss_index, lexical, translator, tokenizer, side, glossed)
 
     # -- searching ----------------------------------------------------------------
 

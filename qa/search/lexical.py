@@ -65,21 +65,32 @@ class LexicalIndex:
         shorter average (or that of both), an added law's articles lost to the paper's
         long sections: added-set MRR zh 0.634 (0.670), against 0.682 this way.
         """
-        import bm25s
-
         texts = [self.document_text(c) for c in chunks]
         if extra is not None:
             texts = ["\n".join([t, *more]) for t, more in zip(texts, extra, strict=True)]
-        corpus = [self.tokenizer(t) or ["<empty>"] for t in texts]
-        lengths = [len(tokens) for tokens in corpus]
+        return self.index_texts(texts, extends=extends)
+
+    def index_texts(
+        self, texts: Sequence[str], *, extends: LexicalIndex | None = None, skip_empty: bool = False
+    ) -> LexicalIndex:
+        """Index one text per passage (:meth:`index` makes them from chunks; ``extends`` as there).
+
+        ``skip_empty``: a passage with no text is an empty row that does not count in the average
+        length (:mod:`qa.search.gloss`, where most rows of a shipped corpus are empty).
+        """
+        import bm25s
+
+        corpus = [self.tokenizer(t) or ([] if skip_empty else ["<empty>"]) for t in texts]
+        lengths = [len(tokens) for tokens in corpus if tokens or not skip_empty]
         self.avgdl = float(np.mean(lengths)) if lengths else 0.0
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        if extends is None:
+        if extends is None and not skip_empty:
             bm25.index(corpus, show_progress=False)
         else:
-            bm25.vocab_dict, bm25.scores = score_matrix(corpus, self.k1, self.b, extends.avgdl)
+            against = extends.avgdl if extends is not None and extends.avgdl > 0 else self.avgdl
+            bm25.vocab_dict, bm25.scores = score_matrix(corpus, self.k1, self.b, against)
             bm25.nonoccurrence_array, bm25.unique_token_ids_set = None, set(bm25.vocab_dict.values())
-        self._bm25, self._size = bm25, len(chunks)
+        self._bm25, self._size = bm25, len(texts)
         matrix = bm25.scores
         self._vocab = dict(bm25.vocab_dict)
         self._matrix = (matrix["data"], matrix["indices"], matrix["indptr"])

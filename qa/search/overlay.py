@@ -9,6 +9,7 @@ changes afterwards goes into ``indexes/<name>.added/``, a folder of the same pla
                       out, which base it extends, file checksums
     chunks.jsonl      the added passages;  embeddings.npy, multilingual.npy|json: their vectors
     bm25/             BM25 over the added passages only (searched with the whole's IDF)
+    gloss/            the same over their English glosses (qa.search.gloss)
     jieba.dict        the base's dictionary plus the words the added documents bring
     translator.json   the query translator for the base's and the added documents' words
 
@@ -36,18 +37,21 @@ from qa.folders import building_folder, check_replaceable, swap_in, written_by_q
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator, word_counts
 from qa.search.embedding import Embedder
-from qa.search.index import IndexCorruptError, SearchIndex, reading
+from qa.search.gloss import glossed_index
+from qa.search.index import LEXICAL_PARTS, IndexCorruptError, SearchIndex, reading
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
 from qa.search.records import file_digest, multilingual_side, passage_vectors, read_chunk, write_chunks
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-OVERLAY_FORMAT = 1
+OVERLAY_FORMAT = 2  # 2: gloss/
 SUFFIX = ".added"  # indexes/<name>.added/ (index names cannot contain a dot, so it never collides)
 MIN_LIMIT, MAX_LIMIT = 2_000, 4_000  # passages an overlay may hold before the whole index is rebuilt
 FILES = ("overlay.json", "chunks.jsonl", "embeddings.npy", "jieba.dict", "translator.json")
-KNOWN_ENTRIES = frozenset({*FILES, *MULTILINGUAL_FILES, "bm25", *(f"bm25/{name}" for name in LexicalIndex.FILES)})
+KNOWN_ENTRIES = frozenset(
+    {*FILES, *MULTILINGUAL_FILES, *LEXICAL_PARTS, *(f"{p}/{n}" for p in LEXICAL_PARTS for n in LexicalIndex.FILES)}
+)
 
 
 def overlay_folder(index_folder: Path) -> Path:
@@ -110,9 +114,11 @@ class Overlay:
         tokenizer: Tokenizer,
         translator: QueryTranslator,
         multilingual: MultilingualSide | None,
+        glossed: LexicalIndex | None = None,
     ) -> None:
         self.folder, self.meta, self.chunks, self.embeddings = folder, meta, chunks, embeddings
         self.lexical, self.tokenizer, self.translator, self.multilingual = lexical, tokenizer, translator, multilingual
+        self.glossed = glossed
 
     @property
     def removed(self) -> frozenset[str]:
@@ -160,6 +166,7 @@ class Overlay:
             write_compact_dictionary(lexical_texts, tmp / "jieba.dict", user_words, base=base.folder / "jieba.dict")
             tokenizer = Tokenizer(user_words, dictionary=tmp / "jieba.dict")
             lexical = LexicalIndex(tokenizer).index(chunks, extends=base.lexical) if chunks else None
+            glossed = glossed_index(chunks, tokenizer, extends=base.glossed) if chunks else None
             counts = Counter(base.translator.counts) + word_counts((c.text for c in chunks), tokenizer)
             translator = QueryTranslator.from_counts(counts, glossary)
             side = None
@@ -170,6 +177,8 @@ class Overlay:
             np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
             if lexical is not None:
                 lexical.save(tmp / "bm25")
+            if glossed is not None:
+                glossed.save(tmp / "gloss")
             translator.save(tmp / "translator.json")
             meta = {
                 "format": OVERLAY_FORMAT,
@@ -186,7 +195,7 @@ class Overlay:
             if side is not None:
                 side.finished()
             tokenizer.dictionary = folder / "jieba.dict"
-            return cls(folder, meta, chunks, vectors, lexical, tokenizer, translator, side)
+            return cls(folder, meta, chunks, vectors, lexical, tokenizer, translator, side, glossed)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # only ever our own temporary folder
 
@@ -216,17 +225,21 @@ class Overlay:
         with reading(folder / "jieba.dict", fix):
             tokenizer = Tokenizer(user_words, dictionary=folder / "jieba.dict")
             tokenizer("双螺旋结构 test")
-        lexical = None
+        lexical = glossed = None
         if chunks:
             with reading(folder / "bm25", fix):
                 lexical = LexicalIndex.load(folder / "bm25", tokenizer)
+            with reading(folder / "gloss", fix):
+                glossed = LexicalIndex.load(folder / "gloss", tokenizer)
+                if glossed.size != len(chunks):
+                    raise ValueError(f"{glossed.size} glosses for {len(chunks)} chunks")
         with reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
         side = None
         if "multilingual.npy" in files:
             with reading(folder / "multilingual.npy|json", fix):
                 side = MultilingualSide.load(folder, len(chunks))
-        return cls(folder, meta, chunks, vectors, lexical, tokenizer, translator, side)
+        return cls(folder, meta, chunks, vectors, lexical, tokenizer, translator, side, glossed)
 
 
 def is_overlay(folder: Path) -> bool:

@@ -80,7 +80,8 @@ class Retriever:
 
     def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
         """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),
-        references, and for an English question BM25 on its word-by-word Chinese translation.
+        references, and for an English question BM25 on its word-by-word Chinese translation and on
+        the untranslated passages' English glosses (:mod:`qa.search.gloss`).
 
         English questions do not take thesaurus terms: measured on both question sets, they
         added nothing to the translation leg and the reader questions (evals/README.md)."""
@@ -103,6 +104,10 @@ class Retriever:
                 legs["bm25_zh"] = translated
                 if only:
                     legs["bm25_zh_only"] = only
+            if self.index.glossed is not None:  # the untranslated passages, read through their English glosses
+                glossed = [(r.index, r.score) for r in self.index.glossed.retrieve(question, DEPTH)]
+                if glossed:
+                    legs["bm25_glossed"] = glossed
         return legs
 
     def _full_score(self, text: str) -> float:
@@ -212,6 +217,7 @@ class Retriever:
             "bm25": w.lexical,
             "bm25_zh": w.translated,
             "bm25_zh_only": w.untranslated,
+            "bm25_glossed": w.glossed,
             "ref": w.reference,
             "section": w.section,
             "dense": w.dense if mode == "hybrid" else 0.0,

@@ -166,6 +166,12 @@ INDEX_CASES = [
         "bm25/params.index.json",
         "bm25/vocab.index.json",
         "bm25/qa_lexical.json",
+        "gloss/data.csc.index.npy",
+        "gloss/indices.csc.index.npy",
+        "gloss/indptr.csc.index.npy",
+        "gloss/params.index.json",
+        "gloss/vocab.index.json",
+        "gloss/qa_lexical.json",
         "multilingual.npy",
         "multilingual.json",
     )

@@ -144,6 +144,8 @@ def test_truncated_file_is_named_with_the_fix(built: Assistant, victim: str) -> 
         "bm25/params.index.json",
         "bm25/vocab.index.json",
         "bm25/qa_lexical.json",
+        "gloss/data.csc.index.npy",
+        "gloss/qa_lexical.json",
         "jieba.dict",
         "translator.json",
     ],
