@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
 from qa.search.section_names import section_names
-from qa.search.titles import LAW_EN, TitleMatcher, laws_named, name_words, short_title
+from qa.search.titles import LAW_EN, RULES_EN, TitleMatcher, laws_named, name_words, short_title
 from qa.search.versions import of_the_year, version_year
 from qa.text import zh_number
 
@@ -150,11 +150,12 @@ class ReferenceResolver:
                 named.add(alias)
             if hit and doc_id not in found:
                 found.append(doc_id)
-        for m in LAW_EN.finditer(text):
-            titled = self.titled(m.group(1))
-            found.extend(d for d in titled if d not in found)
-            if titled:
-                text = text.replace(m.group(1), " ")
+        for pattern in (LAW_EN, *RULES_EN):
+            for m in pattern.finditer(text):
+                titled = self.titled(m.group(1))
+                found.extend(d for d in titled if d not in found)
+                if titled:
+                    text = text.replace(m.group(1), " ")
         found = of_the_year(found, question, self._years, {d: self.titles[d][0] for d in found})
         return tuple(found), text
 

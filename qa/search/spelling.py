@@ -39,6 +39,9 @@ _SLIPS: dict[str, str] = {
     "形": "型", "型": "形", "订": "定", "定": "订", "付": "副", "副": "付", "带": "代", "代": "带",
 }  # fmt: skip
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+# English prefixes that make a new word of a known one (see Speller._derived)
+# (not in-, im-, co-: "inovation" is in+ovation, "imformation" im+formation, "comission" co+mission, all slips)
+_PREFIXES = ("re", "un", "non", "dis", "pre", "sub", "inter", "over", "under", "counter", "anti")
 
 
 class Speller:
@@ -94,7 +97,7 @@ class Speller:
 
     def _search(self, word: str) -> str:
         english = english_words()
-        if not english or word in english or stem(word) in english:
+        if not english or word in english or stem(word) in english or self._derived(word, english):
             return word  # a real word (or, without the dictionary, no way to tell): left as typed
         from rapidfuzz import process
         from rapidfuzz.distance import OSA
@@ -105,6 +108,16 @@ class Speller:
             return word
         best = min(score for _, score, _ in found)
         return max((w for w, score, _ in found if score == best), key=lambda w: (self._counts[w], w))
+
+    def _derived(self, word: str, english: frozenset[str]) -> bool:
+        """A known word with a prefix: "reconsideration" (行政复议, which the dictionary glosses as "to
+        reconsider") is not a slip for "consideration", nor "nonexclusive" for "exclusive"."""
+        for prefix in _PREFIXES:
+            rest = word[len(prefix) :]
+            known = rest in english or stem(rest) in english or rest in self._counts or stem(rest) in self._stems
+            if word.startswith(prefix) and len(rest) >= MIN_LENGTH - 1 and known:
+                return True
+        return False
 
     def prepare(self) -> None:
         """Read the dictionary now (servers, before the first question) rather than in the first typo's question."""

@@ -28,9 +28,20 @@ COMMON_LAWS = re.compile(
     r"保守国家秘密法|政府采购法|招标投标法|反外国制裁法|生物安全法|农业技术推广法|职业教育法|预算法"
 )
 LAW_EN = re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Law|Act|Code|law))\b")
+# A regulation or rule named by its kind first ("the Measures for the Administration of Drug Imports",
+# "Regulations on the Protection of Layout-Designs") or last ("the Dairy Quality and Safety Regulations"):
+# most of the archive's 1,500 texts are 条例, 办法 and 规定, not 法. Matched against titles only, never
+# counted as a law the corpus lacks (laws_named): "the Regulations" of a shipped text go by other names.
+RULES_EN = (
+    re.compile(
+        r"\b((?:Measures|Regulations|Provisions|Rules)\s+(?:for|on|of|concerning|governing)\s+(?:the\s+)?"
+        r"[A-Z][\w&'’-]*(?:\s+(?:(?:and|of|on|for|the|in|to)\s+)*[A-Z][\w&'’-]*)*)"
+    ),
+    re.compile(r"\b((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|on|for|the)\s+)*){1,6}(?:Regulations|Measures|Provisions))\b"),
+)  # the first form first: "Under the Measures for …" is not a name ending in Measures
 _FILLER = frozenset({
     "law", "act", "code", "of", "the", "and", "on", "for", "china", "china's", "chinese", "prc",
-    "people's", "republic", "national", "state",
+    "people's", "republic", "national", "state", "measures", "regulations", "provisions", "rules",
 })  # fmt: skip
 _POSSESSIVE = re.compile(
     r"^(?:(?:Under|According\s+to|In|By|Per|Does|Do|Did|Is|Are|What|How|Which|Why|When|Where|Can|If|Has|"

@@ -24,6 +24,12 @@ def test_real_words_short_words_and_chinese_stay_as_typed() -> None:
     assert speller.correct("Is the modle techy?") == "Is the modle techy?"  # too short to tell a slip
 
 
+def test_a_known_word_with_a_prefix_is_not_a_slip_but_a_slip_that_looks_like_one_is() -> None:
+    speller = Speller([*DOCS, "consideration of the law; innovation and information; commission"])
+    assert speller.correct("the Administrative Reconsideration Law") == "the Administrative Reconsideration Law"
+    assert speller.correct("inovation, imformation, comission") == "innovation, information, commission"
+
+
 def test_without_the_dictionary_nothing_is_corrected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spelling, "english_words", lambda: frozenset())
     assert spelling.Speller(DOCS).correct("univeristies") == "univeristies"

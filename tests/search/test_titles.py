@@ -55,3 +55,17 @@ def test_an_added_law_is_named_by_its_chinese_title_too(real_corpus: Path) -> No
     assert resolver.documents_named("按照电力法，电力企业在什么情况下不承担赔偿责任？")[0] == ["power-law"]
     assert resolver.documents_named("《中华人民共和国电力法》第六十条讲什么？")[0] == ["power-law"]
     assert resolver.documents_named("专利法第十五条讲什么？")[0] == ["patent-law"]  # the shipped aliases still work
+
+
+def test_a_regulation_named_by_its_kind_first_or_last_is_found(real_corpus: Path) -> None:
+    docs = load_corpus(real_corpus)
+    imports = replace(docs[0], id="drug-imports", meta={"title": "药品进口管理办法"})
+    dairy = replace(docs[0], id="dairy", meta={"title": "乳品质量安全监督管理条例"})
+    resolver = ReferenceResolver([*docs, imports, dairy])
+    named = resolver.documents_named(
+        "Under the Measures for the Administration of Drug Imports, which drugs are tested?"
+    )
+    assert named[0] == ["drug-imports"] and "Drug Imports" not in named[1]
+    assert resolver.documents_named("What do China's Dairy Quality and Safety Regulations require?")[0] == ["dairy"]
+    # never a law the corpus lacks: the shipped corpus's own regulations go by other names
+    assert ReferenceResolver(docs).laws_missing("What do the Regulations on Trade Secrets say?") == []
