@@ -239,6 +239,7 @@ class Assistant:
         assert self._retriever is not None
         self._retriever.prepare()
         self._spelling().prepare()
+        self.answerer.prepare()
 
     def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
         """All documents' reader questions; bad lines are skipped with one message each."""

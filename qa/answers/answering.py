@@ -19,6 +19,7 @@ Chinese, and the answer says so (:mod:`qa.answers.writing` writes the answer dow
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -31,6 +32,7 @@ from qa.answers.sentences import (
     Asked,
     Sentence,
     aligned,
+    aligned_text,
     choose,
     on_one_scale,
     short_units,
@@ -69,6 +71,7 @@ _BROAD = re.compile(
 
 
 SEMANTIC = {"zh": 0.0, "en": 0.5}  # weight of a sentence's embedding similarity in its score
+PREPARE_LIMIT = 5_000  # passages whose sentences ExtractiveAnswerer.prepare embeds ahead of the questions
 
 
 class ExtractiveAnswerer(TextScorer):
@@ -275,7 +278,7 @@ class ExtractiveAnswerer(TextScorer):
         units = short_units(hit.text, spans)
         path = f"{hit.section}\n{hit.section_en or ''}"
         context = self.coverage(asked.tokens, path)
-        texts = [src + "\n" + (translations[i] or "") for i, src in enumerate(sources)]
+        texts = _scored_texts(sources, translations)
         closeness = self._closeness(asked.vector, texts)
         # A passage nobody translated can only match an English question's Chinese translation: scored
         # against all the question's words, its sentences could reach half of a translated one's fit.
@@ -331,15 +334,52 @@ class ExtractiveAnswerer(TextScorer):
         """Cosine of each sentence (with its translation) to the question: meaning where the words differ."""
         if vector is None or not texts:
             return [0.0] * len(texts)
+        vectors = self._embedded(texts)
+        return [float(v @ vector) for v in vectors]
+
+    def _embedded(self, texts: list[str]) -> list[np.ndarray]:
+        """The sentences' vectors, embedding (and remembering) those not met before."""
         assert self.embedder is not None
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]
+        known = self._sentence_vectors
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             vectors = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
             with self._words_lock:
-                if len(self._sentence_vectors) > 100_000:
-                    self._sentence_vectors.clear()
-                self._sentence_vectors.update(zip(missing, vectors, strict=True))
-        return [float(self._sentence_vectors[t] @ vector) for t in texts]
+                if len(known) > 100_000:
+                    known.clear()
+                known.update(zip(missing, vectors, strict=True))
+            fresh = dict(zip(missing, vectors, strict=True))  # whatever another thread cleared meanwhile
+            return [known.get(t, fresh.get(t)) for t in texts]  # type: ignore[misc]
+        return [known[t] for t in texts]
+
+    def prepare(self) -> threading.Thread | None:
+        """Embed every passage's sentences now, in another thread (servers call it at start-up); the thread.
+
+        A sentence is embedded the first time a question meets it, about 0.4 ms each here: the
+        first questions met a few dozen new ones each, most of a slow answer's time. The shipped
+        corpus has about 2,100; past :data:`PREPARE_LIMIT` passages they are left to the questions.
+        """
+        if self.embedder is None or not any(w > 0 for w in self.semantic.values()) or len(self.chunks) > PREPARE_LIMIT:
+            return None
+        chunks = list(self.chunks.values())
+
+        def embed() -> None:
+            for start in range(0, len(chunks), 64):
+                texts = [
+                    t
+                    for c in chunks[start : start + 64]
+                    for t in _scored_texts(*aligned_text(c.text, c.lang, c.translation)[1:])
+                ]
+                self._embedded(texts)
+
+        thread = threading.Thread(target=embed, name="qa-sentences", daemon=True)
+        thread.start()
+        return thread
+
+
+def _scored_texts(sources: Sequence[str], translations: Sequence[str | None]) -> list[str]:
+    """What a sentence's meaning is measured on: it and its aligned translation."""
+    return [src + "\n" + (tr or "") for src, tr in zip(sources, translations, strict=True)]
 
 
 def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:

@@ -103,7 +103,13 @@ class StaticEmbedder:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, encoding in enumerate(self.tokenizer.encode_batch(texts, add_special_tokens=False)):
+        # one text (a question) through encode: encode_batch hands even one to its thread pool, 0.45 ms
+        # against 0.07 ms a question here (2 cores)
+        if len(texts) == 1:
+            encodings = [self.tokenizer.encode(texts[0], add_special_tokens=False)]
+        else:
+            encodings = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        for i, encoding in enumerate(encodings):
             if encoding.ids:
                 out[i] = self.weights[encoding.ids].mean(axis=0)
         return _normalise(out)

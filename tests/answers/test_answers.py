@@ -514,3 +514,25 @@ def test_when_a_document_was_issued_is_answered_from_its_dateline(
     assert answer.citations[0].chunk_id.endswith(("/history-1", "/signature"))
     if question.startswith("科技成果评价"):
         assert "国务院办公厅" in answer.text  # the signature names the issuer, not the preamble's 经国务院同意
+
+
+def test_prepared_sentences_are_not_embedded_again_by_questions(tiny_corpus: Path, tmp_path: Path) -> None:
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    a.build()
+    answerer = a.answerer
+    thread = answerer.prepare()
+    assert thread is not None
+    thread.join(timeout=60)
+    assert len(answerer._sentence_vectors) >= len(a.chunks)  # every passage has at least one sentence
+    embedder = answerer.embedder
+    assert embedder is not None
+    calls: list[int] = []
+    original = embedder.embed_passages
+
+    def counting(texts: list[str], **kwargs: object) -> object:
+        calls.append(len(texts))
+        return original(texts)
+
+    embedder.embed_passages = counting  # type: ignore[method-assign]
+    answer = a.ask("What do S&T innovation and industrial innovation form?")
+    assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
