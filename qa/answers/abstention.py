@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.schema import Document, Hit
-from qa.search.asked import ASKS_FOR_PLACES, MENTIONS, asked_quantities, figures_wanted, gives, topic_sentences
-from qa.search.places import chinese_names, english_places_in, places_in, proper_names_in
+from qa.search.asked import (
+    ASKS_FOR_NAMES,
+    ASKS_FOR_PLACES,
+    MENTIONS,
+    UNIVERSITIES,
+    asked_quantities,
+    figures_wanted,
+    gives,
+    topic_sentences,
+)
+from qa.search.places import chinese_names, english_places_in, organisations_in, places_in, proper_names_in
 from qa.search.query import Query, understand
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
@@ -52,6 +61,8 @@ class Signals:
     "16 items" of something else scores near 0 (None when it asks for no quantity), and only
     sentences that name what the question asks the figure of count (:meth:`Abstention.names`);
     ``place_missing``: it asks which places (哪几个省份, which cities) and no top passage names one;
+    ``names_missing``: it asks for firms or universities by name (举了哪几家企业, "which companies, by
+    name") and no top passage names one (:func:`qa.search.places.organisations_in`);
     ``figure_elsewhere``: a vague "是多少" about a place, acronym, rate or year that no number-stating
     sentence names (:meth:`Abstention.figure_elsewhere`); ``mention_missing``: "does it mention X"
     for an X no passage contains (:meth:`Abstention.unmentioned`);
@@ -66,6 +77,7 @@ class Signals:
     quantity_support: float | None = None
     untranslated_lead: bool = False  # the best passage has no translation (a document the user added)
     place_missing: bool = False
+    names_missing: bool = False
     figure_elsewhere: bool = False
     mention_missing: bool = False
 
@@ -76,7 +88,8 @@ class Signals:
             return True
         if self.mention_missing:
             return True
-        if limits.check_quantity and (self.quantity_missing or self.place_missing or self.figure_elsewhere):
+        wanted = self.quantity_missing or self.place_missing or self.names_missing or self.figure_elsewhere
+        if limits.check_quantity and wanted:
             return True
         quantity_support = self.quantity_support
         if limits.check_quantity and quantity_support is not None and quantity_support < limits.min_quantity_support:
@@ -160,8 +173,20 @@ class Abstention:
             untranslated_lead=untranslated_lead,
             place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
             and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
+            names_missing=self.names_missing(query.focus, hits[:3]),
             figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
             mention_missing=bool(self.unmentioned(query.focus)),
+        )
+
+    def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
+        """It asks which firms or universities, by name, and none of ``hits`` names one."""
+        asked = ASKS_FOR_NAMES.search(focus)
+        if asked is None:
+            return False
+        universities = bool(UNIVERSITIES.search(asked.group()))
+        return not any(
+            organisations_in(h.text, self.scorer.tokenizer(h.text), h.translation or "", universities=universities)
+            for h in hits
         )
 
     def unmentioned(self, question: str) -> list[str]:

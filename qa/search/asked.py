@@ -108,6 +108,18 @@ ASKS_FOR_PLACES = re.compile(
     r"哪(?:几|些|一)?(?:个|座)?(?:省份|省|城市|国家)|\b(?:which|what) (?:provinces?|cities|city|countries|country)\b",
     re.I,
 )
+# "举了哪几家企业当例子", "哪些高校入选了…能列几所吗", "Which companies took part, by name?": it asks for the
+# names of firms or universities, which only a passage that names some can answer. Narrower than "哪些企业"
+# or "which companies", which mostly ask what kinds ("哪些企业可以享受…").
+ASKS_FOR_NAMES = re.compile(
+    r"哪(?:几|一)?家(?:具体的?)?(?:中国)?(?:企业|公司|厂商|银行)|具体(?:是)?哪(?:些|几)(?:家|所)?(?:企业|公司|高校|大学)"
+    r"|哪(?:几|些)所(?:高校|大学)|哪几所|列(?:几|一些)(?:家|所)|(?:企业|公司|高校|大学)的?(?:名字|名称)"
+    r"|\bby name\b|\bname (?:the|any|some|a few) (?:companies|firms|universities)\b"
+    r"|\b(?:which|what) (?:specific |particular )?(?:companies|firms|universities|university)\b"
+    r"(?=.*\b(?:named?|cited?|cites|mention(?:s|ed)?|singles? out|singled out|holds? up|took part|as (?:an )?examples?)\b)",
+    re.I,
+)
+UNIVERSITIES = re.compile(r"高校|大学|所|universit", re.I)  # in an ASKS_FOR_NAMES match: which names it wants
 # "论文有没有提到华为…", "Does the paper mention Huawei…": what follows asks whether the documents name it.
 MENTIONS = re.compile(
     r"(?:有没有|是否|有无|提没提|讲没讲|说没说)(?:提到|提及|讲到|说到|谈到|涉及|点名)|提到了?(?:哪些|什么)?"

@@ -123,6 +123,23 @@ def proper_names_in(text: str, words: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_NOT_FIRMS = re.compile(r"(?:院|部|委|局|厅|府|会|署|办|中心|政府)$")  # 中国科学院, 国务院: bodies, not firms
+_UNIVERSITY = re.compile(r"大学$|(?<!科)学院$")  # 北京大学, 外交学院; not 中国科学院
+_ENGLISH_UNIVERSITY = re.compile(r"\bUniversity\b|\bInstitute of Technology\b")
+
+
+def organisations_in(text: str, words: Sequence[str], translation: str = "", *, universities: bool) -> list[str]:
+    """The firms (华为, 谷歌) or, with ``universities``, the universities (清华大学) a passage names:
+    proper names that are no place, and no government body or academy (国务院, 中国科学院)."""
+    if universities and _ENGLISH_UNIVERSITY.search(translation):
+        return [m.group() for m in _ENGLISH_UNIVERSITY.finditer(translation)]
+    chinese = set(place_names())
+    names = [n for n in proper_names_in(text, words) if n not in chinese and n not in _NOT_NAMES]
+    if universities:
+        return [n for n in names if _UNIVERSITY.search(n)]
+    return [n for n in names if not _NOT_FIRMS.search(n) and not _UNIVERSITY.search(n)]
+
+
 def places_in(words: Sequence[str]) -> list[str]:
     """The places among a question's words (as :class:`qa.search.tokenize.Tokenizer` segments it:
     whole words, never characters across two, so 执法国家 never names 法国). A place that is only part

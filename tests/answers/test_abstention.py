@@ -109,6 +109,41 @@ def test_which_places_is_answered_only_by_passages_that_name_places(assistant: A
     assert not abstention.signals(query, [named]).place_missing
 
 
+@pytest.mark.parametrize(
+    ("question", "universities"),
+    [
+        ("讲新能源汽车的时候，举了哪几家具体的中国企业当例子？", False),
+        ("哪些高校入选了试点？能列几所吗", True),
+        ("The paper says CAS gets enterprises to intervene early. Which companies took part, by name?", False),
+    ],
+)
+def test_firms_or_universities_by_name_are_answered_only_by_passages_that_name_some(
+    assistant: Assistant, question: str, universities: bool
+) -> None:
+    abstention = assistant.answerer.abstention
+    query = assistant.understand(question)
+    limits = abstention.limits[query.lang]
+    unnamed = _passage(
+        "中国科学院推动企业在国务院部署的重大科技任务中早期介入，新能源汽车企业和高校联合攻关。",
+        "CAS gets enterprises to intervene early in major tasks; car makers and universities work together.",
+    )
+    if universities:
+        named = _passage("清华大学等高校入选试点。", "Tsinghua University and others were chosen.")
+    else:
+        named = _passage("华为、比亚迪等企业早期介入。", "Huawei, BYD and others intervened early.")
+    assert abstention.signals(query, [unnamed]).names_missing  # bodies (中国科学院, 国务院) are not firms
+    assert abstention.signals(query, [unnamed]).declines(limits, None)
+    assert not abstention.signals(query, [named]).names_missing
+
+
+@pytest.mark.parametrize(
+    "question", ["哪些企业可以享受税收优惠？", "Which companies can get the tax break?", "哪些所得可以免税？"]
+)
+def test_asking_what_kinds_of_firms_is_not_asking_for_names(assistant: Assistant, question: str) -> None:
+    unnamed = _passage("高新技术企业可以享受税收优惠。", "High-tech enterprises may enjoy tax incentives.")
+    assert not assistant.answerer.abstention.signals(assistant.understand(question), [unnamed]).names_missing
+
+
 def test_a_document_named_by_its_year_answers_for_that_year(assistant: Assistant) -> None:
     """ "2021年科技成果评价意见" names the opinion by the year of its number (国办发〔2021〕26号), which
     no passage repeats: the year must not make its passages look like another year's."""
