@@ -88,7 +88,11 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     ),
     # any figure at all, for "多少 / what number" questions that name no unit (see :func:`figures_wanted`)
     "number": (
-        re.compile(r"多少|几年|百分之|比例|金额|how (?:much|many|long)|percent|share|amount|\bterm\b", re.I),
+        re.compile(
+            r"多少|几年|百分之|比例|金额|有多大|how (?:much|many|long)|percent|share|amount|\bterm\b|"
+            r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget)\b",
+            re.I,
+        ),
         re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项|元|倍|次|位|%)|百分之", re.I),
     ),
 }

@@ -10,7 +10,7 @@ import pytest
 from qa import Assistant
 from qa.corpus.thesaurus import LEGAL, Thesaurus
 from qa.evaluation.questions import load_questions
-from qa.search.asked import asked_quantities, gives, is_heading, set_apart_footnotes
+from qa.search.asked import asked_quantities, figures_wanted, gives, is_heading, set_apart_footnotes
 from qa.search.query import focus_of, simplified, understand
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -308,3 +308,17 @@ def test_how_many_years_months_or_days_asks_for_a_period_not_a_count() -> None:
     assert asked_quantities("优先权期限是多少个月？") == ["period"]  # not also "how many (things)"
     assert asked_quantities("几个月内必须答复？") == ["period"]
     assert asked_quantities("有多少个技术转移中心？") == ["count"]
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("What's Beijing's current minimum wage under the 2020 factor-market opinion?", True),
+        ("What was the total volume of IP pledge financing in 2024?", True),
+        ("江苏省2024年相关产业的规模有多大？", True),
+        ("Does that kind of bonus count against the total wage limit?", False),  # yes or no, not a figure
+        ("What does the paper say about wages and talent?", False),
+    ],
+)
+def test_a_figure_is_wanted_when_a_question_asks_what_a_wage_volume_or_size_is(question: str, wanted: bool) -> None:
+    assert bool(figures_wanted(question)) is wanted
