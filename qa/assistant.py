@@ -13,7 +13,6 @@ corpus or the settings changed.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import threading
@@ -23,41 +22,23 @@ from pathlib import Path
 from typing import Any
 
 from qa.answers.answering import ExtractiveAnswerer
-from qa.answers.lists import Structure
-from qa.config import corpus_dir, glossary_path, project_home, user_corpus_dir
+from qa.config import corpus_dir, project_home, user_corpus_dir
 from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
-from qa.corpus.documents import corpus_hash, load_corpus
 from qa.corpus.formats import FormatError
-from qa.corpus.glossary import Glossary
 from qa.corpus.library import AddedDocument, AddResult, Library, expand_paths
-from qa.corpus.readers import ReaderQuestion, load_corpus_questions
-from qa.corpus.thesaurus import LEGAL as LEGAL_THESAURUS
 from qa.corpus.thesaurus import Thesaurus
-from qa.folders import check_replaceable
-from qa.heap import collector_paused, collector_resumed
+from qa.heap import collector_paused
+from qa.opening import Project, open_project
 from qa.progress import note, progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
-from qa.search.combined import with_overlay
-from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
+from qa.search.embedding import ModelChoice
 from qa.search.index import (
     SearchIndex,
-    Settings,
-    build_lock,
     check_index_name,
-    is_qa_index,
-    stale_reason,
 )
-from qa.search.model_recipe import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
-from qa.search.model_recipe import MODEL_NAME, record, recorded, training_inputs
-from qa.search.multilingual import load_multilingual
-from qa.search.overlay import drop_overlay, plan
 from qa.search.query import Query, understand
-from qa.search.records import document_hash
-from qa.search.references import ReferenceResolver
 from qa.search.retrieval import MODES, Retriever
 from qa.search.spelling import Speller
-from qa.search.static_model import OfflineModelBuilder
-from qa.search.tokenize import fingerprint as tokenizer_fingerprint
 from qa.search.weights import FusionWeights
 from qa.text import check_question
 
@@ -128,105 +109,28 @@ class Assistant:
     def _open(self, *, force: bool, progress: bool, reload: bool = False) -> SearchIndex:
         if self._index is not None and not force and not reload:
             return self._index
-        shipped = load_corpus(self.corpus_path)
-        docs = shipped + (self.library.load() if self.library else [])
-        gloss_file = glossary_path(self.corpus_path)
-        glossary = Glossary.load(gloss_file) if gloss_file.exists() else None
-        user_words = [t.zh for t in glossary.terms] if glossary else []
-        # parsed only when a model or index is built: an up-to-date start does not need them
-        reader = functools.cache(lambda: self._reader_questions(docs))
-        choice = resolve_model(self.model_setting)
-        # asked for by name (--model, QA_MODEL): say so every time; the default: once per index root
-        explicit = self.model_setting is not None or bool(os.environ.get("QA_MODEL"))
-        announce(choice, None if explicit else self.index_root / ".offline-notice")
-        # One build at a time per index root: a second process waits, then finds the index
-        # (and the offline model) current and loads it instead of building it again.
-        digest = corpus_hash(self.corpus_path)  # the shipped corpus; added documents are compared one by one
-        with build_lock(self.index_root, self.log):
-            # The offline model is trained on the shipped corpus only: adding a document must not retrain it.
-            embedder = self._embedder(choice, shipped, glossary, reader, digest, force=force)
-            # Untranslated passages (documents the user added) need a pretrained multilingual encoder to be
-            # found from English; a hub model such as multilingual-e5 already is one.
-            multilingual = load_multilingual() if choice.source == "offline" else None
-            settings = Settings(
-                model={
-                    "requested": choice.requested,
-                    "source": choice.source,
-                    "name": embedder.name,
-                    "revision": embedder.revision,
-                    "dim": embedder.dim,
-                },
-                chunker=self.chunker.settings,
-                tokenizer=tokenizer_fingerprint(),
-                multilingual=f"{multilingual.name}; {multilingual.layout}" if multilingual else "",
-            )
-            folder = self.index_root / self.index_name
-            manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one
-            reason = (
-                "it was asked for"
-                if force
-                else "there is none yet"
-                if manifest is None
-                else stale_reason(manifest, digest, settings)
-            )
-            hashes = {d.id: document_hash(d) for d in docs}
-            index: SearchIndex | None = None
-            if reason is None and manifest is not None:
-                want = plan(manifest, docs, hashes, {d.id for d in shipped})
-                reason = want.rebuild
-                if reason is None:
-                    base = SearchIndex.load(folder, manifest, user_words)
-                    index = base
-                    if want.added or want.removed:
-                        collector_resumed()  # embedding new passages makes garbage
-                        index, reason = with_overlay(
-                            base, want, hashes, self.chunker, embedder, glossary, user_words, multilingual, self.log
-                        )
-                    else:
-                        drop_overlay(folder)  # what it held was removed again: the base alone is current
-            if index is None:
-                collector_resumed()  # a build makes garbage
-                check_replaceable(folder, is_qa_index, "an index")
-                self.log(f"building the index in {folder} because {reason}")
-                index = SearchIndex.build(
-                    folder,
-                    docs,
-                    glossary,
-                    self.chunker,
-                    embedder,
-                    settings,
-                    digest,
-                    user_words,
-                    reader(),
-                    multilingual=multilingual,
-                    progress=progress,
-                    log=self.log,
-                )
-                drop_overlay(folder)  # everything is in the new base now
-        docs_by_id = {d.id: d for d in docs}
-        thesaurus = Thesaurus.load(self.corpus_path / "thesaurus.tsv").extended(Thesaurus.load(LEGAL_THESAURUS))
-        retriever = Retriever(index, embedder, self.weights, ReferenceResolver(docs), multilingual)
-        answerer = ExtractiveAnswerer(
-            index.tokenizer,
-            index.lexical.idf,
-            structure=Structure(docs_by_id, index.chunks),
-            chunks={c.id: c for c in index.chunks},
-            glossary=glossary,
-            translate=index.translator.translate,
-            min_similarity=OFFLINE_MIN_SIMILARITY if choice.source == "offline" else None,
-            embedder=embedder,
+        project = Project(
+            self.corpus_path,
+            self.library,
+            self.model_setting,
+            self.index_root,
+            self.index_name,
+            self.chunker,
+            self.weights,
+            self.log,
         )
+        opened = open_project(project, force=force, progress=progress)
         # Everything a question uses is built first and then replaced together (not while half-built).
         self._docs, self._thesaurus, self._index, self._retriever, self._answerer, self._speller = (
-            docs_by_id,
-            thesaurus,
-            index,
-            retriever,
-            answerer,
+            opened.docs,
+            opened.thesaurus,
+            opened.index,
+            opened.retriever,
+            opened.answerer,
             None,  # made from this index's English on the first question (qa/search/spelling.py)
         )
-        self.model_choice = choice
-        return index
+        self.model_choice = opened.model_choice
+        return opened.index
 
     def warm_up(self) -> None:
         """Open the index, then start loading in the background what questions will need.
@@ -240,52 +144,6 @@ class Assistant:
         self._retriever.prepare()
         self._spelling().prepare()
         self.answerer.prepare()
-
-    def _reader_questions(self, docs: list[Document]) -> list[ReaderQuestion]:
-        """All documents' reader questions; bad lines are skipped with one message each."""
-        out: list[ReaderQuestion] = []
-        for found in load_corpus_questions(self.corpus_path, docs):
-            for error in found.errors:
-                self.log(f"{error} (skipped; `qa corpus check` lists every problem)")
-            out.extend(found.questions)
-        return out
-
-    def _embedder(
-        self,
-        choice: ModelChoice,
-        docs: list[Document],
-        glossary: Glossary | None,
-        reader: Callable[[], list[ReaderQuestion]],
-        digest: str,
-        *,
-        force: bool,
-    ) -> Embedder:
-        if choice.source == "offline":
-            folder = self.index_root / "models" / MODEL_NAME
-            # The model's training fingerprint hashes every shipped segment and reader question (0.4 s a
-            # start); the corpus files' digest decides the same, so a match recorded for it is enough.
-            inputs = training_inputs(digest, self.chunker.settings)
-            if not force and recorded(folder, "inputs") == inputs:
-                try:
-                    return load_embedder(choice, folder)
-                except EmbeddingError:
-                    pass  # checked again below, and retrained if need be
-            builder = OfflineModelBuilder(docs, glossary, reader_questions=reader(), chunker=self.chunker)
-            trained = force or recorded(folder, "fingerprint") != builder.fingerprint()
-            if trained:
-                self.log(f"training the offline embedding model in {folder} (about two and a half minutes)")
-                builder.build(folder)
-            try:
-                embedder = load_embedder(choice, folder)
-            except EmbeddingError as exc:  # a deleted or damaged file: train it again rather than stop
-                if trained:
-                    raise
-                self.log(f"the offline model cannot be read ({exc}); training it again in {folder}")
-                builder.build(folder)
-                embedder = load_embedder(choice, folder)
-            record(folder, "inputs", inputs)
-            return embedder
-        return load_embedder(choice)
 
     # -- the API ------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.search": 2,
     "qa.answers": 3,
     "qa.assistant": 4,
+    "qa.opening": 4,
     "qa.evaluation": 5,
     "qa.cli": 6,
     "qa.cli_documents": 6,
