@@ -26,6 +26,7 @@ from qa.search.asked import (
 )
 from qa.search.places import chinese_names, english_places_in, organisations_in, places_in, proper_names_in
 from qa.search.query import Query, understand
+from qa.search.tokenize import EN_STOPWORDS
 from qa.text import YEAR, YEAR_PATTERN, detect_language
 
 ABSTAIN_TEXT = {
@@ -201,7 +202,8 @@ class Abstention:
         english = [
             w
             for w in re.findall(r"(?<![A-Za-z0-9])[A-Z][a-z]+(?=(?:['’]s)?(?![A-Za-z]))", after)
-            if not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
+            # a capital that only opens a sentence ("… results. Do they say the same?") names nothing
+            if w.lower() not in EN_STOPWORDS and not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
         ]
         return [*chinese, *english]
 

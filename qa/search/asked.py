@@ -34,7 +34,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"多少钱|多少元|多少万|多少亿|几倍|多少倍|what multiple|how many times|(?:金|数|总)额(?:是|为|有)?多少|奖金.{0,8}多少|罚款.{0,8}多少|罚.{0,4}多少|赔.{0,6}多少|"
             r"多少(?:补偿|赔偿|报酬|奖金|工资|费用|罚款)|补偿.{0,6}多少|"
             r"how much (?:money|is the|are the|does|do|did|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)|"
-            r"how much (?:\w+ ){0,2}(?:money|cash|compensation|damages|fines?|fees?|bonus|reward|prize)\b",
+            r"how much (?:\w+ ){0,2}(?:money|cash|compensation|damages|fines?|fees?|bonus|reward|prize)\b|"
+            r"\bwhat(?:'s|’s| is| are| was| were)? (?:\w+ ){0,4}(?:fees?|fines?|price|cost)\b(?! (?:of|for) (?:the )?(?:paper|law))",
             re.I,
         ),
         re.compile(rf"{_NUM}\s*(?:万|亿)?元|\b\d[\d,]*\s*yuan\b|RMB\s*\d|{_NUM}\s*倍|\b\w+ times\b", re.I),
@@ -90,7 +91,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"多少|几年|百分之|比例|金额|有多大|how (?:much|many|long)|percent|share|amount|\bterm\b|"
-            r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget)\b",
+            r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget)\b|"
+            r"\b(?:what|which) figures?\b",
             re.I,
         ),
         re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项|元|倍|次|位|%)|百分之", re.I),

@@ -7,7 +7,7 @@ import pytest
 from qa import Assistant
 from qa.answers.abstention import names_met
 from qa.schema import Hit
-from qa.search.asked import topic_sentences
+from qa.search.asked import figures_wanted, topic_sentences
 from qa.search.places import english_places_in, place_names, places_in, proper_names_in
 
 
@@ -192,3 +192,23 @@ def test_does_it_mention_a_name_no_passage_has_is_answered_no(
     answer = assistant.ask(question)
     assert answer.abstained and all(name in answer.text for name in missing)
     assert not assistant.ask("论文有没有提到北京怀柔的科学中心？").abstained  # it does
+
+
+def test_a_capital_that_opens_a_sentence_is_no_unmentioned_name(assistant: Assistant) -> None:
+    abstention = assistant.answerer.abstention
+    question = "Both laws talk about giving researchers rights over their results. Do they say the same thing?"
+    assert abstention.unmentioned(question) == []
+    assert abstention.unmentioned("Does the paper talk about Huawei? Do they say so?") == ["Huawei"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("What's the annual fee for year 5 of a Chinese invention patent?", ["money"]),
+        ("what fines does the opinion set for illegal data trading", ["money"]),
+        ("What figure does the paper give for China's R&D spending in 2019?", ["number"]),
+        ("What does the paper say about the cost of innovation?", []),
+    ],
+)
+def test_asking_what_a_fee_fine_or_figure_is_asks_for_a_figure(question: str, kinds: list[str]) -> None:
+    assert figures_wanted(question) == kinds
