@@ -101,7 +101,7 @@ def run_probe(home: Path, questions: Path, laws: list[str]) -> None:
     assistant = Assistant(index_root=home / "indexes", library=home / "user-corpus", log=lambda _: None)
     assistant.build()
     cold = time.perf_counter() - started
-    assistant.warm_up()  # as `qa serve` does once the index is open
+    assistant.warm_up(wait=True)  # as `qa serve` does once the index is open; loaded before the warm timings
     pool = [q for name in ("questions", "natural") for q in load_questions(ROOT / "evals" / f"{name}.jsonl").questions]
     wanted = set(laws)
     archive = (

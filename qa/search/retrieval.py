@@ -11,7 +11,7 @@ explained.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -64,7 +64,7 @@ class Retriever:
         self.multilingual = multilingual
         self._given: dict[tuple[int, str], bool] = {}
 
-    def prepare(self) -> None:
+    def prepare(self) -> list[Callable[[], object]]:
         """Start loading, in the background, what questions will need: the fast e5 question engine.
 
         Called once the index is open, not while it opens: the loader (importing torch, reading
@@ -73,10 +73,14 @@ class Retriever:
         Servers call it (:meth:`qa.assistant.Assistant.warm_up`); otherwise the first question does.
         The place names abstention checks figures against (:mod:`qa.search.places`, about a second) load too.
         """
-        threading.Thread(target=place_names, name="qa-places", daemon=True).start()
+        places = threading.Thread(target=place_names, name="qa-places", daemon=True)
+        places.start()
+        waits: list[Callable[[], object]] = [places.join]  # what a caller may wait for (a benchmark does)
         side = self.index.multilingual
         if self.multilingual is not None and side is not None and side.needed:
             self.multilingual.prepare()
+            waits.append(self.multilingual.ready)
+        return waits
 
     def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
         """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),

@@ -536,3 +536,9 @@ def test_prepared_sentences_are_not_embedded_again_by_questions(tiny_corpus: Pat
     embedder.embed_passages = counting  # type: ignore[method-assign]
     answer = a.ask("What do S&T innovation and industrial innovation form?")
     assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
+
+
+def test_warming_up_and_waiting_leaves_every_sentence_embedded(tiny_corpus: Path, tmp_path: Path) -> None:
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    a.warm_up(wait=True)
+    assert len(a.answerer._sentence_vectors) >= len(a.chunks)
