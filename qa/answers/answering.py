@@ -341,16 +341,16 @@ class ExtractiveAnswerer(TextScorer):
         """The sentences' vectors, embedding (and remembering) those not met before."""
         assert self.embedder is not None
         known = self._sentence_vectors
-        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        have = {t: v for t in dict.fromkeys(texts) if (v := known.get(t)) is not None}  # another thread may clear it
+        missing = [t for t in dict.fromkeys(texts) if t not in have]
         if missing:
             vectors = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
+            have.update(zip(missing, vectors, strict=True))
             with self._words_lock:
                 if len(known) > 100_000:
                     known.clear()
                 known.update(zip(missing, vectors, strict=True))
-            fresh = dict(zip(missing, vectors, strict=True))  # whatever another thread cleared meanwhile
-            return [known.get(t, fresh.get(t)) for t in texts]  # type: ignore[misc]
-        return [known[t] for t in texts]
+        return [have[t] for t in texts]
 
     def prepare(self) -> threading.Thread | None:
         """Embed every passage's sentences now, in another thread (servers call it at start-up); the thread.

@@ -114,8 +114,9 @@ class Speller:
         reconsider") is not a slip for "consideration", nor "nonexclusive" for "exclusive"."""
         for prefix in _PREFIXES:
             rest = word[len(prefix) :]
-            known = rest in english or stem(rest) in english or rest in self._counts or stem(rest) in self._stems
-            if word.startswith(prefix) and len(rest) >= MIN_LENGTH - 1 and known:
+            if not word.startswith(prefix) or len(rest) < MIN_LENGTH - 1:
+                continue
+            if rest in english or stem(rest) in english or rest in self._counts or stem(rest) in self._stems:
                 return True
         return False
 

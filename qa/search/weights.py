@@ -79,7 +79,7 @@ class FusionWeights:
     English questions 0.37 -> 0.42 (commit 47a192f, the probe of evals/bench_scale.py).
     The untranslated passages' English glosses (:mod:`qa.search.gloss`) are a second lexical witness
     for them, from the documents' side (``glossed``, leg ``bm25_glossed``): on the shipped corpus
-    and 60 laws of the archive, English hit@5 0.70 -> 0.80 and MRR 0.588 -> 0.633 at 0.5; 1.0 gave
+    and 60 laws of the archive, English hit@5 0.70 -> 0.80 and MRR 0.588 -> 0.630 at 0.5; 1.0 gave
     0.783 / 0.621, 0.7 0.767 / 0.605, 0.3 0.783 / 0.632 (``python evals/bench_scale.py --probe``).
     In a library (once the user has added documents) the hard part is often which document:
     ``document`` adds to each passage that share of the first one's score in proportion to
