@@ -93,7 +93,10 @@ class Signals:
         if limits.check_quantity and wanted:
             return True
         quantity_support = self.quantity_support
-        if limits.check_quantity and quantity_support is not None and quantity_support < limits.min_quantity_support:
+        floor = limits.min_quantity_support
+        if self.untranslated_lead and limits.min_quantity_support_untranslated is not None:
+            floor = limits.min_quantity_support_untranslated
+        if limits.check_quantity and quantity_support is not None and quantity_support < floor:
             return True  # a number is stated, but about something else
         relaxed = limits.max_unknown_untranslated
         max_unknown = relaxed if self.untranslated_lead and relaxed is not None else limits.max_unknown
@@ -115,13 +118,19 @@ class Limits:
     # the added laws two out-of-scope questions of the fixed set were answered (abstention accuracy
     # 0.75 -> 0.58): English keeps its limit. The shipped corpus alone never leads with such a passage.
     max_unknown_untranslated: float | None = None  # None: max_unknown
+    # The same for the share of an English question a figure's sentence must cover: in a passage nobody
+    # translated it is read only through the question's word-by-word Chinese, which covers little of
+    # it ("What's the fine if a shop runs a rigged prize draw?" met by 第二十二条's 五万元以上五十万元以下
+    # scored 0.044). At the English floor of 0.08 the added set declined three more such questions (false
+    # abstention 0.050 -> 0.125); at 0 it keeps only the check that some passage states such a figure.
+    min_quantity_support_untranslated: float | None = None  # None: min_quantity_support
 
 
 # Calibrated on the fixed and the natural set together, per language (evals/README.md):
 # the lowest abstention-accuracy loss with false abstention <= 0.05 on both sets.
 # ``min_quantity_support``: the sentence that states an asked-for number must share this much of what
 # is asked about (English sentences are weighed with their translation, so they share more of it).
-LIMITS = {"zh": Limits(0.05, 0.30, True, 0.01, 0.45), "en": Limits(0.05, 0.35, True, 0.08)}
+LIMITS = {"zh": Limits(0.05, 0.30, True, 0.01, 0.45), "en": Limits(0.05, 0.35, True, 0.08, None, 0.0)}
 
 
 class Abstention:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa import Assistant
-from qa.answers.abstention import names_met
+from qa.answers.abstention import LIMITS, Signals, names_met
 from qa.schema import Hit
 from qa.search.asked import figures_wanted, topic_sentences
 from qa.search.places import english_places_in, place_names, places_in, proper_names_in
@@ -212,3 +212,11 @@ def test_a_capital_that_opens_a_sentence_is_no_unmentioned_name(assistant: Assis
 )
 def test_asking_what_a_fee_fine_or_figure_is_asks_for_a_figure(question: str, kinds: list[str]) -> None:
     assert figures_wanted(question) == kinds
+
+
+def test_a_figure_in_an_untranslated_passage_need_not_share_an_english_question_s_words() -> None:
+    """Read only through the question's word-by-word Chinese, an untranslated law shares little of it."""
+    stated = Signals(False, 0.2, 0.2, None, False, quantity_support=0.04, untranslated_lead=True)
+    assert not stated.declines(LIMITS["en"], None)
+    assert Signals(False, 0.2, 0.2, None, False, quantity_support=0.04).declines(LIMITS["en"], None)
+    assert Signals(False, 0.2, 0.2, None, True, untranslated_lead=True).declines(LIMITS["en"], None)  # none stated

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -540,5 +541,15 @@ def test_prepared_sentences_are_not_embedded_again_by_questions(tiny_corpus: Pat
 
 def test_warming_up_and_waiting_leaves_every_sentence_embedded(tiny_corpus: Path, tmp_path: Path) -> None:
     a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    a.build()
+    embedder = a.answerer.embedder
+    assert embedder is not None
+    original = embedder.embed_passages
+
+    def slow(texts: list[str], **kwargs: object) -> object:
+        time.sleep(0.3)  # a slow machine: without waiting, warm_up would return before this is done
+        return original(texts)
+
+    embedder.embed_passages = slow  # type: ignore[method-assign]
     a.warm_up(wait=True)
     assert len(a.answerer._sentence_vectors) >= len(a.chunks)
