@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from qa.schema import Chunk
 from qa.search.crosslingual import cedict_senses
@@ -59,3 +60,11 @@ def glossed_index(chunks: Sequence[Chunk], tokenizer: Tokenizer, extends: Lexica
     ``extends``, an index the chunks are added to, if it has any), not diluted by the empty rows.
     """
     return LexicalIndex(tokenizer).index_texts(glossed_texts(chunks, tokenizer), extends=extends, skip_empty=True)
+
+
+def load_glossed(folder: Path, tokenizer: Tokenizer, chunks: int) -> LexicalIndex:
+    """The gloss index saved in ``folder`` (``gloss/`` of an index or an overlay), one row per chunk."""
+    glossed = LexicalIndex.load(folder, tokenizer)
+    if glossed.size != chunks:
+        raise ValueError(f"{glossed.size} glosses for {chunks} chunks")
+    return glossed

@@ -39,7 +39,7 @@ from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
-from qa.search.gloss import glossed_index
+from qa.search.gloss import glossed_index, load_glossed
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
@@ -291,9 +291,7 @@ class SearchIndex:
         with reading(folder / "bm25", fix):
             lexical = LexicalIndex.load(folder / "bm25", tokenizer)
         with reading(folder / "gloss", fix):
-            glossed = LexicalIndex.load(folder / "gloss", tokenizer)
-            if glossed.size != len(chunks):
-                raise ValueError(f"{glossed.size} glosses for {len(chunks)} chunks")
+            glossed = load_glossed(folder / "gloss", tokenizer, len(chunks))
         with reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
         side = None

@@ -37,7 +37,7 @@ from qa.folders import building_folder, check_replaceable, swap_in, written_by_q
 from qa.schema import Chunk, Document
 from qa.search.crosslingual import QueryTranslator, word_counts
 from qa.search.embedding import Embedder
-from qa.search.gloss import glossed_index
+from qa.search.gloss import glossed_index, load_glossed
 from qa.search.index import LEXICAL_PARTS, IndexCorruptError, SearchIndex, reading
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
@@ -230,9 +230,7 @@ class Overlay:
             with reading(folder / "bm25", fix):
                 lexical = LexicalIndex.load(folder / "bm25", tokenizer)
             with reading(folder / "gloss", fix):
-                glossed = LexicalIndex.load(folder / "gloss", tokenizer)
-                if glossed.size != len(chunks):
-                    raise ValueError(f"{glossed.size} glosses for {len(chunks)} chunks")
+                glossed = load_glossed(folder / "gloss", tokenizer, len(chunks))
         with reading(folder / "translator.json", fix):
             translator = QueryTranslator.load(folder / "translator.json")
         side = None

@@ -133,8 +133,8 @@ def organisations_in(text: str, words: Sequence[str], translation: str = "", *, 
     proper names that are no place, and no government body or academy (国务院, 中国科学院)."""
     if universities and _ENGLISH_UNIVERSITY.search(translation):
         return [m.group() for m in _ENGLISH_UNIVERSITY.finditer(translation)]
-    chinese = set(place_names())
-    names = [n for n in proper_names_in(text, words) if n not in chinese and n not in _NOT_NAMES]
+    places = place_names()
+    names = [n for n in proper_names_in(text, words) if n not in places and n not in _NOT_NAMES]
     if universities:
         return [n for n in names if _UNIVERSITY.search(n)]
     return [n for n in names if not _NOT_FIRMS.search(n) and not _UNIVERSITY.search(n)]

@@ -517,39 +517,24 @@ def test_when_a_document_was_issued_is_answered_from_its_dateline(
         assert "国务院办公厅" in answer.text  # the signature names the issuer, not the preamble's 经国务院同意
 
 
-def test_prepared_sentences_are_not_embedded_again_by_questions(tiny_corpus: Path, tmp_path: Path) -> None:
-    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
-    a.build()
-    answerer = a.answerer
-    thread = answerer.prepare()
-    assert thread is not None
-    thread.join(timeout=60)
-    assert len(answerer._sentence_vectors) >= len(a.chunks)  # every passage has at least one sentence
-    embedder = answerer.embedder
-    assert embedder is not None
-    calls: list[int] = []
-    original = embedder.embed_passages
-
-    def counting(texts: list[str], **kwargs: object) -> object:
-        calls.append(len(texts))
-        return original(texts)
-
-    embedder.embed_passages = counting  # type: ignore[method-assign]
-    answer = a.ask("What do S&T innovation and industrial innovation form?")
-    assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
-
-
-def test_warming_up_and_waiting_leaves_every_sentence_embedded(tiny_corpus: Path, tmp_path: Path) -> None:
+def test_warm_up_embeds_every_sentence_before_returning_and_questions_reuse_them(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
     a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
     a.build()
     embedder = a.answerer.embedder
     assert embedder is not None
     original = embedder.embed_passages
+    calls: list[int] = []
 
     def slow(texts: list[str], **kwargs: object) -> object:
+        calls.append(len(texts))
         time.sleep(0.3)  # a slow machine: without waiting, warm_up would return before this is done
         return original(texts)
 
     embedder.embed_passages = slow  # type: ignore[method-assign]
     a.warm_up(wait=True)
-    assert len(a.answerer._sentence_vectors) >= len(a.chunks)
+    assert len(a.answerer._sentence_vectors) >= len(a.chunks)  # every passage has at least one sentence
+    calls.clear()
+    answer = a.ask("What do S&T innovation and industrial innovation form?")
+    assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
