@@ -85,13 +85,14 @@ def clear_leftovers(parent: Path, log: Callable[[str], None] = lambda _: None) -
         return
     for entry in entries:
         found = LEFTOVER.fullmatch(entry.name)
-        if found is None or entry.is_symlink() or not entry.is_dir() or _running(int(found["pid"])):
+        if found is None or entry.is_symlink() or not entry.is_dir() or running(int(found["pid"])):
             continue
         shutil.rmtree(entry, ignore_errors=True)
         log(f"removed {entry}, left by a build that was interrupted")
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether process ``pid`` may be running (unknown counts as running: its files are left alone)."""
     if pid == os.getpid():
         return True
     try:

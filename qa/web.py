@@ -13,13 +13,9 @@ are off, so the page makes no outside requests.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
 from qa.corpus.formats import MAX_BYTES
@@ -29,7 +25,6 @@ from qa.web_answers import (
     SOURCES_JS,
     answer_html,
     citation_reference,
-    conversation_markdown,
     escape,
     highlight,
     is_traditional,
@@ -37,6 +32,7 @@ from qa.web_answers import (
     sources_panel,
 )
 from qa.web_documents import ACCEPTED, add_uploads, documents_html, limit_text
+from qa.web_exports import export_file, sweep_stale
 
 __all__ = ["answer_html", "build_app", "highlight", "reply", "sources_html"]
 
@@ -278,38 +274,6 @@ def _turn(assistant: Any, chunks: dict[str, Chunk], question: str, answer: Answe
     }
 
 
-EXPORT_KEEP_SECONDS = 3600  # an export file is kept this long after it was written
-
-
-def export_file(turns: Any, folder: Path | None = None) -> str | None:
-    """The conversation as a Markdown file for the download button (None before the first answer).
-
-    The page writes it after every answer, so the button downloads at once. Files go to one
-    folder of this process's own (named by their content, so a conversation is written once),
-    and files older than an hour in it are removed: only files this function wrote are there.
-    """
-    turns = [t for t in (turns if isinstance(turns, list) else []) if isinstance(t, dict)]
-    if not turns:
-        return None
-    folder = folder or Path(tempfile.gettempdir()) / f"qa-exports-{os.getpid()}"
-    folder.mkdir(parents=True, exist_ok=True)
-    text = conversation_markdown(turns)
-    name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    path = folder / name / "qa-conversation.md"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    cutoff = time.time() - EXPORT_KEEP_SECONDS
-    for old in folder.glob("*/qa-conversation.md"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-                old.parent.rmdir()
-        except OSError:
-            pass  # another request removed it, or its folder is not empty: leave it
-    return str(path)
-
-
 def build_app(assistant: Any) -> Any:
     # Gradio's queue keeps its last 10,000 events and, after every event, summarises them
     # all in a pandas DataFrame: under load that cost 10% of the server's time and grew
@@ -319,6 +283,7 @@ def build_app(assistant: Any) -> Any:
     os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
     import gradio as gr
 
+    sweep_stale()  # export folders left by page processes that were killed before they could tidy up
     assistant.build()
     by_index: dict[int, dict[str, Chunk]] = {}
 

@@ -13,13 +13,13 @@ from qa.web import (
     as_text,
     element_question,
     examples_html,
-    export_file,
     reply,
     structure_elements,
     structure_html,
 )
 from qa.web_answers import answer_html, escape, highlight, sources_html, sources_panel
 from qa.web_documents import add_uploads, documents_html
+from qa.web_exports import export_file
 from tests.webserver import running_server
 
 
