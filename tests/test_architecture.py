@@ -35,6 +35,7 @@ STAGES = {  # module or subpackage -> rank
     "qa.web": 6,
     "qa.web_documents": 6,
     "qa.web_answers": 6,
+    "qa.web_exports": 6,
     "qa.langchain": 6,
     "qa.api": 6,
     "qa.agents": 6,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
+from qa.answers.subjects import subjects_missing
 from qa.schema import Document, Hit
 from qa.search.asked import (
     ASKS_FOR_NAMES,
@@ -185,7 +186,7 @@ class Abstention:
             and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
             names_missing=self.names_missing(query.focus, hits[:3]),
             figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
-            mention_missing=bool(self.unmentioned(query.focus)),
+            mention_missing=bool(self.unmentioned(query.focus) or self.subjects_missing(query.text)),
         )
 
     def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
@@ -215,6 +216,12 @@ class Abstention:
             if w.lower() not in EN_STOPWORDS and not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
         ]
         return [*chinese, *english]
+
+    def subjects_missing(self, question: str) -> list[str]:
+        """Neighbouring laws' subjects the question is about that no passage mentions (商标, "copyright";
+        :mod:`qa.answers.subjects`)."""
+        english = detect_language(question) == "en"
+        return subjects_missing(question, self.scorer.tokenizer(question), self.scorer.mentions, english)
 
     def figure_elsewhere(self, focus: str, hits: Sequence[Hit]) -> bool:
         """A vague "多少 / how much" about a place, an acronym, a rate or a year that no sentence stating

@@ -136,7 +136,8 @@ class ExtractiveAnswerer(TextScorer):
             counted = self._list_answer(question, q_tokens, list(hits), lang, counted_only=True) if hits else None
             if counted is not None:
                 return counted
-            text = Abstention.decline_text(hits, lang, self.abstention.unmentioned(query.focus))
+            missing = [*self.abstention.unmentioned(query.focus), *self.abstention.subjects_missing(query.text)]
+            text = Abstention.decline_text(hits, lang, missing)
             return Answer(question, text, lang, True, (), tuple(hits))
         broad = bool(_BROAD.search(question))
         asked = self.asked(query, lang)

@@ -52,6 +52,7 @@ class TextScorer:
         )
         self._words: frozenset[str] | None = None
         self._words_lock = threading.Lock()
+        self._mentioned: dict[str, bool] = {}
 
     def coverage(self, question_tokens: set[str], text: str) -> float:
         """Share of the question's IDF weight (words the corpus knows) found in ``text``."""
@@ -115,6 +116,23 @@ class TextScorer:
                         words.update(self.tokenizer(text))
                     self._words = frozenset(words)
         return self._words
+
+    def mentions(self, text: str) -> bool:
+        """Whether some passage contains ``text`` in its text, section path or translation (any case).
+
+        Remembered per text: at the whole law archive one look through every passage takes tens
+        of milliseconds, and a question names one or two such texts.
+        """
+        known = self._mentioned.get(text)
+        if known is None:
+            wanted = text.lower()
+            known = any(
+                wanted in part.lower()
+                for chunk in self.chunks.values()
+                for part in (chunk.text, chunk.section, chunk.translation or "", chunk.section_en or "")
+            )
+            self._mentioned[text] = known
+        return known
 
     def question_tokens(self, question: str) -> set[str]:
         """The question's words the corpus knows, with its Chinese translation's for an English question."""

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from qa import Assistant
 from qa.answers.abstention import LIMITS, Signals, names_met
+from qa.answers.subjects import subjects_missing
 from qa.schema import Hit
 from qa.search.asked import figures_wanted, topic_sentences
 from qa.search.places import english_places_in, place_names, places_in, proper_names_in
+from qa.search.tokenize import Tokenizer
 
 
 def _passage(text: str, translation: str) -> Hit:
@@ -220,3 +224,35 @@ def test_a_figure_in_an_untranslated_passage_need_not_share_an_english_question_
     assert not stated.declines(LIMITS["en"], None)
     assert Signals(False, 0.2, 0.2, None, False, quantity_support=0.04).declines(LIMITS["en"], None)
     assert Signals(False, 0.2, 0.2, None, True, untranslated_lead=True).declines(LIMITS["en"], None)  # none stated
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("注册商标的申请被驳回了，多长时间内可以申请复审？", "文档中没有提到“商标”"),  # reads like a patent question
+        (
+            "My trademark application was rejected. How long do I have to ask for a review?",
+            "No passage mentions trademark",
+        ),
+    ],
+)
+def test_a_neighbouring_law_s_subject_no_passage_mentions_is_declined(
+    assistant: Assistant, question: str, said: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and said in answer.text
+
+
+def test_a_law_subject_counts_only_as_whole_words_and_only_when_no_passage_mentions_it() -> None:
+    tokenizer = Tokenizer()
+    never: Callable[[str], bool] = lambda _: False  # noqa: E731
+    asked = "进口关税是多少？"
+    assert subjects_missing(asked, tokenizer(asked), never, english=False) == ["关税"]
+    assert (
+        subjects_missing(asked, tokenizer(asked), lambda text: text == "关税", english=False) == []
+    )  # a document has it
+    passing = "相关税费由谁承担？"  # 关税 across 相关 | 税费 is no word of the question
+    assert subjects_missing(passing, tokenizer(passing), never, english=False) == []
+    assert subjects_missing("Do trademarks expire?", ["trademark", "expire"], never, english=True) == ["trademark"]
+    held = subjects_missing("Do trademarks expire?", ["trademark"], lambda text: text == "商标", english=True)
+    assert held == []  # the documents mention 商标, so its English name is no sign either
