@@ -209,6 +209,8 @@ class Retriever:
         w = self.weights
         e5 = self._start_e5(text) if mode == "hybrid" else None
         legs = self.legs(text, mode, terms=query.terms if query else (), e5=e5)
+        if mode != "dense" and query is not None and (unnamed := self._bm25_unnamed(query)) is not None:
+            legs["bm25"] = unnamed
         query_lang = detect_language(text)
         if mode == "dense":
             return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
@@ -269,6 +271,24 @@ class Retriever:
             dated = {i for i, _ in legs["dated"]}
             ranked = [r for r in ranked if r.index in dated] + [r for r in ranked if r.index not in dated]
         return ranked[:k]
+
+    def _bm25_unnamed(self, query: Query) -> list[tuple[int, float]] | None:
+        """BM25 on a Chinese question with the names of the documents it names blanked, or None.
+
+        "科技成果评价意见里基础研究成果主要怎么评？": inside the evaluation opinion every passage is about
+        科技成果评价, so the name's words only favour the passages that repeat them (the item on who
+        evaluates, three times) over the one on basic research; the named-document leg already counts
+        the name. Fixed-set Chinese hit@5 0.943 -> 0.966, MRR 0.886 -> 0.903, natural 0.920 -> 0.933,
+        0.886 -> 0.891, nothing lower. For English it cost the natural set (hit@5 0.892 -> 0.878, key
+        points 0.805 -> 0.780): "the Patent Law" is also what the English passages are about.
+        """
+        if self.references is None or detect_language(query.text) != "zh":
+            return None
+        named, blanked = self.references.documents_named(query.text)
+        if not named or len(blanked.strip()) < 4:  # "专利法第十五条": the reference is the question
+            return None
+        own = f"{blanked} {' '.join(query.terms)}" if query.terms else blanked
+        return [(r.index, r.score) for r in self.index.lexical.retrieve(own, DEPTH)]
 
     def _datelines(self, first: list[Ranked], named: list[str]) -> list[int]:
         """The dated front matter (a dateline, a signature, the paper's profile) of the documents the

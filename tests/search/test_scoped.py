@@ -9,6 +9,7 @@ import numpy as np
 from qa import Assistant
 from qa.search.fusion import Ranked
 from qa.search.multilingual import MultilingualSide
+from qa.search.query import understand
 from qa.search.scoped import SCOPED_RRF_K, ranked_within
 
 
@@ -58,3 +59,20 @@ def test_the_named_leg_keeps_the_candidates_order_then_adds_the_documents_other_
     assert leg[1][0] == taking_effect  # of the rest, the passage that says when it takes effect
 
     assert a.retriever.references.positions(chunks)["mini-law"] == law  # the passages ranked inside it
+
+
+def test_a_named_document_s_own_words_do_not_rank_a_chinese_question_inside_it(
+    tiny_corpus: Path, tmp_path: Path
+) -> None:
+    meta = tiny_corpus / "mini-law" / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "aliases: [微型法]\n", encoding="utf-8")
+    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    retriever = a.retriever
+    named = understand("微型法规定本法自什么时候起施行？")
+    blanked = retriever._bm25_unnamed(named)
+    assert blanked is not None
+    searched = [(r.index, r.score) for r in a.index.lexical.retrieve("规定本法自什么时候起施行？", 50)]
+    assert blanked == searched  # BM25 on the question without 微型法
+    assert retriever._bm25_unnamed(understand("本法自什么时候起施行？")) is None  # names no document
+    assert retriever._bm25_unnamed(understand("微型法第三条")) is None  # the reference is the question
+    assert retriever._bm25_unnamed(understand("When does the 微型法 take effect?")) is None  # English keeps it
