@@ -142,6 +142,8 @@ class ExtractiveAnswerer(TextScorer):
         broad = bool(_BROAD.search(question))
         asked = self.asked(query, lang)
         pool = [h for h in hits if self.chunks.get(h.chunk_id) is None or self.chunks[h.chunk_id].kind != "outline"]
+        if lang == "zh" and any(h.lang != "en" for h in pool):  # the journal's English abstract repeats the Chinese
+            pool = [h for h in pool if h.lang != "en"]
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if COMPARE.search(question):  # before lists: "(1) vs (6)" compares two items, it does not list six
             pointed = referenced or [h for h in pool if "section" in h.ranks or "focus_section" in h.ranks]

@@ -538,3 +538,11 @@ def test_warm_up_embeds_every_sentence_before_returning_and_questions_reuse_them
     calls.clear()
     answer = a.ask("What do S&T innovation and industrial innovation form?")
     assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
+
+
+@pytest.mark.parametrize("question", ["這篇論文講的五對關係是哪五對？", "论文的摘要说了什么？"])
+def test_a_chinese_answer_does_not_quote_the_journal_s_english_abstract(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.citations and not answer.abstained
+    assert all(c.quote_lang == "zh" for c in answer.citations), [c.quote for c in answer.citations]
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", answer.text)  # no English sentence in the text
