@@ -49,6 +49,7 @@ from qa.search.asked import (
     figures_wanted,
     gives,
     is_heading,
+    is_run_in_heading,
 )
 from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
@@ -291,8 +292,8 @@ class ExtractiveAnswerer(TextScorer):
         own, focus = asked.chinese if untranslated and asked.chinese else (asked.tokens, asked.focus)
         out = []
         for i, src in enumerate(sources):
-            if not headings and is_heading(src, path):
-                continue  # the section path already shows it; a heading answers nothing
+            if not headings and (is_heading(src, path) or (i < len(sources) - 1 and is_run_in_heading(src))):
+                continue  # the section path already shows it, or it is an item's title: a heading answers nothing
             fit = self.match(own, texts[i])
             if focus:
                 fit = 0.4 * fit + 0.6 * self.match(focus, texts[i])

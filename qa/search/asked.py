@@ -219,3 +219,21 @@ def is_heading(sentence: str, section: str) -> bool:
     """Whether the sentence is only a heading of its passage (the section path already shows it)."""
     key = re.sub(r"\s+", "", sentence).rstrip("。.:：")
     return bool(key) and key in re.sub(r"\s+", "", section)
+
+
+# "（三）落实主体责任。", "(3) Fulfill the principal responsibility.": an item's label and a few words, no clause
+_RUN_IN = re.compile(r"[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)]\s*[^，,；;：:。.！!？?]{1,40}[。.]")
+
+
+def is_run_in_heading(sentence: str) -> bool:
+    """Whether the sentence is an item's run-in heading: its label and a short title, nothing stated.
+
+    The opinions open each item so ("（三）落实主体责任。"), and the section path shows only the label,
+    so :func:`is_heading` cannot tell; a trial user got it quoted as an answer's first sentence.
+    A Chinese title is short (at most 16 characters), an English one at most eight words.
+    """
+    key = sentence.strip()
+    if not _RUN_IN.fullmatch(key):
+        return False
+    title = re.sub(r"^[（(][^）)]*[）)]\s*", "", key).rstrip("。.")
+    return len(title.split()) <= 8 if title.isascii() else len(title) <= 16

@@ -17,6 +17,7 @@ from qa.answers.sentences import Sentence, choose, on_one_scale, short_units, wh
 from qa.corpus.documents import load_document
 from qa.evaluation.questions import load_questions
 from qa.schema import Answer, Hit
+from qa.search.asked import is_run_in_heading
 from qa.text import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -546,3 +547,16 @@ def test_a_chinese_answer_does_not_quote_the_journal_s_english_abstract(assistan
     assert answer.citations and not answer.abstained
     assert all(c.quote_lang == "zh" for c in answer.citations), [c.quote for c in answer.citations]
     assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", answer.text)  # no English sentence in the text
+
+
+def test_an_item_s_run_in_title_is_no_answer_sentence(assistant: Assistant) -> None:
+    assert is_run_in_heading("（三）落实主体责任。") and is_run_in_heading("(3) Fulfill the principal responsibility.")
+    assert not is_run_in_heading("（二）发明专利申请权；")  # a list item, not a title
+    assert not is_run_in_heading("(5) 探索建立“国家技术能力储备”，统筹失败成果、基础能力与未来导向研究。")
+    for question in (
+        "科技成果评价意见里基础研究成果主要怎么评？",
+        "deadline for evaluation bodies to revise their standards?",
+    ):
+        answer = assistant.ask(question)
+        quotes = [c.quote for c in answer.citations]
+        assert quotes and not any(is_run_in_heading(q) for q in quotes), quotes
