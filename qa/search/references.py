@@ -15,67 +15,37 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Chunk, Document
+from qa.search.reference_patterns import (
+    ABOUT_LAW,
+    ABOUT_PAPER,
+    ARTICLE_EN,
+    ARTICLE_ZH,
+    CJK,
+    COUNTED,
+    DOC_NUMBER,
+    FIGURE,
+    ITEM,
+    LEADING,
+    LOGIC_EN,
+    LOGIC_ZH,
+    PROPOSAL_EN,
+    PROPOSAL_ZH,
+    SECTION,
+    TABLE,
+    TENSION_EN,
+    TENSION_ZH,
+    TREND_EN,
+    TREND_ZH,
+    ZH_NUMERALS,
+    article_id,
+    articles_bound,
+    number,
+    number_key,
+)
 from qa.search.section_names import section_names
 from qa.search.titles import LAW_EN, RULES_EN, TitleMatcher, laws_named, name_words, short_title
 from qa.search.versions import of_the_year, version_year
 from qa.text import zh_number
-
-_ZH = "零〇一二三四五六七八九十百千两"
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
-    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8, "9th": 9, "10th": 10,
-}  # fmt: skip
-_ORD = "|".join(_ORDINALS)
-
-PROPOSAL_ZH = re.compile(
-    r"第\s*[（(]?([一二三四五六七八九十\d]{1,3})[）)]?\s*(?:条|项|个|点|方面)?(?:政策)?(?:建议|举措|对策)|"
-    r"(?:政策)?建议\s*[（(]([1-9]\d?)[）)]"
-)
-PROPOSAL_EN = re.compile(
-    rf"\b(?:({_ORD})\s+(?:policy\s+)?(?:proposal|recommendation)s?|(?:proposal|recommendation)\s*(?:no\.\s*)?\(?([1-9]\d?)\)?(?![\d.]))",
-    re.I,
-)
-TENSION_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,3})对(?:关键)?关系")
-TENSION_EN = re.compile(rf"\b({_ORD})\s+(?:key\s+)?(?:tension|relationship|relation|pair)s?\b", re.I)
-# The paper's three logics (§1.1–1.3) and four trends of integration (融合四势, §1.3 (1)–(4)):
-# "第四条“文化逻辑”" and "the fifth trend" name something it does not have.
-LOGIC_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:条|个|种|重|层)?\s*[“\"「『]?[^”\"」』，。？、\s]{0,6}逻辑")
-LOGIC_EN = re.compile(rf"\b({_ORD})\s+(?:[\"'‘“]?[A-Za-z-]+[\"'’”]?\s+)?logics?\b", re.I)
-TREND_ZH = re.compile(r"第([一二三四五六七八九十\d]{1,2})(?:个|种|大)?\s*(?:融合)?(?:趋势|势)")
-TREND_EN = re.compile(rf"\b({_ORD})\s+(?:[A-Za-z-]+\s+)?trends?\b", re.I)
-SECTION = re.compile(r"(?:§\s*|section\s+|第?)(\d)\.(\d)(?:\s*节)?", re.I)
-TABLE = re.compile(r"(?:表|table\s*)([1-9])(?!\d)", re.I)
-FIGURE = re.compile(r"(?:图|figure\s*|fig\.?\s*)1\b", re.I)
-ARTICLE_ZH = re.compile(rf"第([{_ZH}\d]+)条")
-ARTICLE_EN = re.compile(r"\b(?:article|art\.?)\s*(\d{1,3})\b", re.I)
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,6}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号")
-_LEADING = re.compile(r"^(?:按照|根据|依照|依据|参照|关于|对照|按)")
-ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|article|authors?)\b", re.I)
-ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{_ZH}]+)[）)]")
-
-
-# What a reference to a part the paper lacks is told instead: its segment ids, and the sentences.
-_COUNTED = {
-    "proposal": (
-        r"3-\(\d+\)",
-        "论文提出的政策建议共{n}条（(1)–({n})）。",
-        "The paper makes {n} policy proposals, (1)–({n}).",
-    ),
-    "tension": (
-        r"2\.\d",
-        "论文讨论的关键关系共{n}对（2.1–2.{n}）。",
-        "The paper discusses {n} key relationships (§2.1–2.{n}).",
-    ),
-    "logic": (r"1\.\d", "论文论述的融合逻辑共{n}条（1.1–1.{n}）。", "The paper sets out {n} logics (§1.1–1.{n})."),
-    "trend": (
-        r"1\.3-\(\d\)",
-        "论文归纳的融合趋势（融合四势）共{n}个（1.3 (1)–({n})）。",
-        "The paper names {n} trends of integration (§1.3 (1)–({n})).",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -105,7 +75,7 @@ class ReferenceResolver:
         for doc in docs:
             number = doc.meta.get("doc_number")
             if isinstance(number, str) and DOC_NUMBER.fullmatch(number.strip()):
-                self.numbers[_number_key(number)] = doc.id
+                self.numbers[number_key(number)] = doc.id
                 pairs.append((number.strip(), doc.id))
         for doc in docs:
             for alias in doc.meta.get("aliases") or []:
@@ -116,7 +86,7 @@ class ReferenceResolver:
         # Chinese names are found as plain substrings, English ones by a pattern compiled once: with
         # a library of laws there are thousands, more than the re module's cache of patterns.
         self._alias_patterns = [
-            (alias, None if _CJK.search(alias) else re.compile(rf"\b{re.escape(alias)}\b", re.I), doc_id)
+            (alias, None if CJK.search(alias) else re.compile(rf"\b{re.escape(alias)}\b", re.I), doc_id)
             for alias, doc_id in self.aliases
         ]
         # every name a document goes by, for telling a law the corpus lacks (laws_missing)
@@ -174,20 +144,20 @@ class ReferenceResolver:
                 continue
             if not any(name in other for other in missing):  # 著作权法 inside 《中华人民共和国著作权法》
                 missing.append(name)
-        return [f"《{n}》" if _CJK.search(n) else n for n in missing]
+        return [f"《{n}》" if CJK.search(n) else n for n in missing]
 
     def parse(self, question: str) -> list[Reference]:
         refs: list[Reference] = []
         text = question
         for pattern, english in ((PROPOSAL_ZH, False), (PROPOSAL_EN, True)):
             for m in pattern.finditer(text):
-                n = _number(m.group(1) or m.group(2), english)
+                n = number(m.group(1) or m.group(2), english)
                 if n:
                     refs.append(Reference(f"proposal ({n})", self.paper, (f"3-({n})",)))
             text = pattern.sub(" ", text)
         for pattern, english in ((TENSION_ZH, False), (TENSION_EN, True)):
             for m in pattern.finditer(text):
-                n = _number(m.group(1), english)
+                n = number(m.group(1), english)
                 if n:
                     refs.append(Reference(f"tension 2.{n}", self.paper, (f"2.{n}",)))
             text = pattern.sub(" ", text)
@@ -198,13 +168,13 @@ class ReferenceResolver:
             (TREND_EN, True, "trend", "1.3-({})"),
         ):
             for m in pattern.finditer(text):
-                n = _number(m.group(1), english)
+                n = number(m.group(1), english)
                 if n:
                     refs.append(Reference(f"{kind} {n}", self.paper, (prefix.format(n),)))
             text = pattern.sub(" ", text)
         for m in DOC_NUMBER.finditer(text):
-            if _number_key(m.group()) not in self.numbers:  # 国发〔2016〕16号: a document the corpus lacks
-                refs.append(Reference(f"document {_LEADING.sub('', m.group())}", "", ()))
+            if number_key(m.group()) not in self.numbers:  # 国发〔2016〕16号: a document the corpus lacks
+                refs.append(Reference(f"document {LEADING.sub('', m.group())}", "", ()))
         docs, rest = self.documents_named(text)
         if not docs:
             refs.extend(Reference(f"document {name}", "", ()) for name in self.laws_missing(text))
@@ -212,12 +182,14 @@ class ReferenceResolver:
         about_paper = self.paper in docs or ABOUT_PAPER.search(rest)
         if law_docs == [None] and about_paper and not ABOUT_LAW.search(rest):
             rest = ARTICLE_ZH.sub(" ", ARTICLE_EN.sub(" ", rest))  # 文章的第四条“文化逻辑”: not a law's Article 4
+        bound = articles_bound(question, self._name_spans(question)) if len(law_docs) > 1 else {}
         for m in ARTICLE_ZH.finditer(rest):
-            n = _number(m.group(1), False)
+            n = number(m.group(1), False)
             if n:
-                refs.extend(Reference(f"article {n}", d, (_article_id(n),)) for d in law_docs)
+                refs.extend(Reference(f"article {n}", d, (article_id(n),)) for d in bound.get(n, law_docs))
         for m in ARTICLE_EN.finditer(rest):
-            refs.extend(Reference(f"article {m.group(1)}", d, (_article_id(int(m.group(1))),)) for d in law_docs)
+            n = int(m.group(1))
+            refs.extend(Reference(f"article {n}", d, (article_id(n),)) for d in bound.get(n, law_docs))
         rest = ARTICLE_ZH.sub(" ", ARTICLE_EN.sub(" ", rest))
         for m in ITEM.finditer(rest):
             part, item = m.group(1), m.group(2)
@@ -230,6 +202,17 @@ class ReferenceResolver:
         if FIGURE.search(rest):
             refs.append(Reference("figure 1", self.paper, ("fig1",)))
         return refs
+
+    def _name_spans(self, question: str) -> list[tuple[int, int, str]]:
+        """Where the question names a law (not the paper): start, end, document; in order."""
+        names: list[tuple[int, int, str]] = []
+        for alias, pattern, doc_id in self._alias_patterns:
+            if doc_id == self.paper:
+                continue
+            found = pattern.finditer(question) if pattern is not None else re.finditer(re.escape(alias), question)
+            spans = [(m.start(), m.end()) for m in found]
+            names.extend((a, b, doc_id) for a, b in spans if not any(a >= s and b <= e for s, e, _ in names))
+        return sorted(names)
 
     def resolve(self, question: str, chunks: Sequence[Chunk]) -> list[int]:
         """Positions of the chunks the question's references point at, in corpus order."""
@@ -301,8 +284,8 @@ class ReferenceResolver:
             name = ref.label.split(" ", 1)[1]
             return Dangling(ref.label, f"文档库中没有{name}这份文件。", f"{name} is not one of the documents.")
         paper = [seg for i in self.positions(chunks).get(self.paper, []) for seg in chunks[i].segment_ids]
-        if kind in _COUNTED:  # the paper's numbered parts: say how many there are
-            pattern, zh, en = _COUNTED[kind]
+        if kind in COUNTED:  # the paper's numbered parts: say how many there are
+            pattern, zh, en = COUNTED[kind]
             n = len({s for s in paper if re.fullmatch(pattern, s)})
             return Dangling(ref.label, zh.format(n=n), en.format(n=n))
         if kind in ("table", "figure", "section"):
@@ -317,7 +300,7 @@ class ReferenceResolver:
         counts: dict[str, int] = {}
         for chunk in chunks:
             for seg in chunk.segment_ids:
-                m = re.fullmatch(rf"第([{_ZH}]+)条", seg)
+                m = re.fullmatch(rf"第([{ZH_NUMERALS}]+)条", seg)
                 if m:
                     try:
                         counts[chunk.doc_id] = max(counts.get(chunk.doc_id, 0), zh_number(m.group(1)))
@@ -344,11 +327,6 @@ class Dangling:
     en: str
 
 
-def _number_key(number: str) -> str:
-    """国办发〔2021〕26号 and 国办发[2021]26号 are the same number (a leading 按照/根据… is not part of it)."""
-    return re.sub(r"[\s〔\[［【(（〕\]］】)）]", "", _LEADING.sub("", number))
-
-
 def _points_at(ref: Reference, chunk: Chunk) -> bool:
     if ref.doc_id not in (None, chunk.doc_id):
         return False
@@ -361,36 +339,3 @@ def _matches(segment_id: str, prefix: str) -> bool:
     if prefix.startswith("第"):  # an article: exact
         return segment_id == prefix
     return segment_id == prefix or segment_id.startswith((prefix + "-", prefix + "."))
-
-
-def _number(token: str | None, english: bool) -> int | None:
-    if not token:
-        return None
-    token = token.strip().lower()
-    if token.isdigit():
-        return int(token)
-    if english or token in _ORDINALS:
-        return _ORDINALS.get(token)
-    try:
-        return zh_number(token)
-    except ValueError:
-        return None
-
-
-def _article_id(n: int) -> str:
-    """第N条 in the corpus's own numerals (第二十四条, 第一百零三条); beyond 999, a form no article has."""
-    if not 0 < n < 1000:
-        return f"第{n}条"
-    digits = "零一二三四五六七八九"
-    hundreds, rest = divmod(n, 100)
-    tens, ones = divmod(rest, 10)
-    out = ""
-    if hundreds:
-        out += digits[hundreds] + "百"
-        if tens == 0 and ones:
-            out += "零"
-    if tens:
-        out += ("一" if hundreds and tens == 1 else "" if tens == 1 else digits[tens]) + "十"
-    if ones:
-        out += digits[ones]
-    return f"第{out}条"

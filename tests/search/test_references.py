@@ -9,7 +9,8 @@ import pytest
 from qa.corpus.documents import load_corpus
 from qa.corpus.glossary import Glossary
 from qa.search.crosslingual import QueryTranslator
-from qa.search.references import ReferenceResolver, _article_id
+from qa.search.reference_patterns import article_id
+from qa.search.references import ReferenceResolver
 from qa.search.tokenize import Tokenizer
 from qa.text import zh_number
 
@@ -47,7 +48,7 @@ def test_an_article_without_a_law_name_points_at_every_law(resolver: ReferenceRe
 
 def test_article_ids_round_trip() -> None:
     for n in range(1, 150):
-        assert zh_number(_article_id(n)[1:-1]) == n
+        assert zh_number(article_id(n)[1:-1]) == n
 
 
 def test_query_translation_uses_the_glossary_then_the_dictionary(real_corpus: Path) -> None:
@@ -128,3 +129,24 @@ def test_looking_only_at_the_named_documents_finds_what_scanning_every_chunk_fin
         refs = resolver.parse(question)
         scanned = [i for i, c in enumerate(chunks) if c.kind != "outline" and any(_points_at(r, c) for r in refs)]
         assert refs and resolver.resolve(question, chunks) == scanned, question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "专利法第15条和成果转化法第44条对职务发明的reward规定有啥不一样",
+            ["patent-law/第十五条", "transformation-law/第四十四条"],
+        ),
+        (
+            "Compare Article 15 of the Patent Law with Article 44 of the Transformation Law",
+            ["patent-law/第十五条", "transformation-law/第四十四条"],
+        ),
+        ("专利法和促进科技成果转化法第十五条有什么不同？", ["patent-law/第十五条", "transformation-law/第十五条"]),
+        ("专利法实施细则第九十三条和专利法第十五条", ["patent-law/第十五条", "patent-regulations/第九十三条"]),
+    ],
+)
+def test_an_article_number_goes_with_the_law_named_beside_it(
+    resolver: ReferenceResolver, question: str, expected: list[str]
+) -> None:
+    assert sorted(f"{r.doc_id}/{r.prefixes[0]}" for r in resolver.parse(question)) == expected
