@@ -47,6 +47,7 @@ ABOUT_PAPER = re.compile(r"文章|论文|本文|作者|\b(?:the )?(?:paper|artic
 ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|opinions?)\b", re.I)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{ZH_NUMERALS}]+)[）)]")
+ITEM_EN = re.compile(r"\bitems?\s*(?:no\.?\s*)?[（(]?(\d{1,2})[）)]?(?!\d)", re.I)  # item (33), item 12
 
 
 # What a reference to a part the paper lacks is told instead: its segment ids, and the sentences.

@@ -9,6 +9,7 @@ section numbers, its proposals (1)–(6), tensions 2.1–2.5 and tables.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -25,6 +26,7 @@ from qa.search.reference_patterns import (
     DOC_NUMBER,
     FIGURE,
     ITEM,
+    ITEM_EN,
     LEADING,
     LOGIC_EN,
     LOGIC_ZH,
@@ -195,6 +197,10 @@ class ReferenceResolver:
             part, item = m.group(1), m.group(2)
             prefix = f"{part}（{item}）" if part else f"（{item}）"
             refs.extend(Reference(f"item {prefix}", d, (prefix,)) for d in law_docs)
+        if law_docs != [None]:  # "item (33) of the factor-market opinion": its items are numbered （三十三）
+            for m in ITEM_EN.finditer(rest):
+                prefix = f"（{article_id(int(m.group(1)))[1:-1]}）"
+                refs.extend(Reference(f"item {prefix}", d, (prefix,)) for d in law_docs)
         for m in SECTION.finditer(rest):
             refs.append(Reference(f"section {m.group(1)}.{m.group(2)}", self.paper, (f"{m.group(1)}.{m.group(2)}",)))
         for m in TABLE.finditer(rest):
@@ -297,6 +303,8 @@ class ReferenceResolver:
                 f"论文有{tables}张表、1张图，小节为{span}。",
                 f"The paper has {tables} tables, one figure and sections {span}.",
             )
+        if kind == "item" and ref.doc_id is not None:
+            return self._items(ref, chunks)
         counts: dict[str, int] = {}
         for chunk in chunks:
             for seg in chunk.segment_ids:
@@ -315,6 +323,27 @@ class ReferenceResolver:
             ref.label,
             f"文档中没有这一条（最长的法律共{longest}条）。",
             f"None of the documents has that article (the longest has {longest}).",
+        )
+
+    def _items(self, ref: Reference, chunks: Sequence[Chunk]) -> Dangling:
+        """How many numbered items a document has (an opinion's （一）–（三十二））, for an item it lacks."""
+        n = 0
+        for i in self.positions(chunks).get(ref.doc_id or "", ()):
+            for seg in chunks[i].segment_ids:
+                m = re.search(rf"（([{ZH_NUMERALS}]+)）$", seg)
+                if m:
+                    with contextlib.suppress(ValueError):
+                        n = max(n, zh_number(m.group(1)))
+        zh_title, en_title = self.titles.get(ref.doc_id or "", (ref.doc_id or "", None))
+        if not n:
+            return Dangling(
+                ref.label, f"《{zh_title}》没有编号的项。", f"The {en_title or zh_title} has no numbered items."
+            )
+        last = article_id(n)[1:-1]
+        return Dangling(
+            ref.label,
+            f"《{zh_title}》共{n}项（（一）–（{last}））。",
+            f"The {en_title or zh_title} has {n} items, (1)–({n}).",
         )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.corpus.chunking import Chunker
 from qa.corpus.documents import load_corpus
 from qa.corpus.glossary import Glossary
 from qa.search.crosslingual import QueryTranslator
@@ -31,6 +32,7 @@ def resolver(real_corpus: Path) -> ReferenceResolver:
         ("What does Article 45 of the transformation law say?", [("transformation-law", "第四十五条")]),
         ("要素市场化配置意见第（十五）条要开展什么试点？", [("factor-market-opinion", "（十五）")]),
         ("评价意见二（三）讲了什么", [("evaluation-opinion", "二（三）")]),
+        ("What does item (15) of the factor-market opinion say?", [("factor-market-opinion", "（十五）")]),
         ("What does section 2.3 argue?", [("paper", "2.3")]),
         ("第三对关系是什么？", [("paper", "2.3")]),
         ("What is in Table 2?", [("paper", "t2")]),
@@ -150,3 +152,14 @@ def test_an_article_number_goes_with_the_law_named_beside_it(
     resolver: ReferenceResolver, question: str, expected: list[str]
 ) -> None:
     assert sorted(f"{r.doc_id}/{r.prefixes[0]}" for r in resolver.parse(question)) == expected
+
+
+def test_an_item_an_opinion_lacks_is_told_how_many_items_it_has(resolver: ReferenceResolver, real_corpus: Path) -> None:
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    for question in (
+        "What does item (33) of the factor-market opinion say?",
+        "要素市场化配置意见第（三十三）条讲的是什么？",
+    ):
+        [dangling] = resolver.dangling(question, chunks)
+        assert "共32项（（一）–（三十二））" in dangling.zh and "has 32 items, (1)–(32)" in dangling.en
+    assert resolver.dangling("What does item (15) of the factor-market opinion say?", chunks) == []
