@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `qa search … | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python flushes at exit
+        return 0
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -211,7 +214,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    hits = assistant_for(args).search(args.question, k=args.k, mode=args.mode)
+    hits = assistant_for(args, existing=True).search(args.question, k=args.k, mode=args.mode)
     if args.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=2))
         return 0
@@ -229,7 +232,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    assistant = assistant_for(args)
+    assistant = assistant_for(args, existing=True)
     if args.llm:
         assistant.llm = args.llm
     from qa.search.asked import set_apart_footnotes
@@ -249,7 +252,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"    {set_apart_footnotes(c.quote)}")  # the paper's own [6] would read like citation [6]
         if c.other:
             print(f"    {set_apart_footnotes(c.other)}")
-    if answer.abstained:
+    if answer.abstained and answer.hits:
         label = "相关段落" if answer.language == "zh" else "Related passages"
         print(f"\n{label}:")
         english = answer.language == "en"
@@ -282,7 +285,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     modes = [m.strip() for m in (args.mode or "hybrid").split(",") if m.strip()]
     runs = []
     for mode in modes:
-        assistant = assistant_for(args, mode)
+        assistant = assistant_for(args, mode, existing=True)
 
         def progress(done: int, total: int, mode: str = mode) -> None:
             if sys.stderr.isatty():
@@ -318,7 +321,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from qa.agents import run_stdio
 
     # stdout is the protocol's channel: everything else the assistant says goes to stderr.
-    run_stdio(assistant_for(args))
+    run_stdio(assistant_for(args, existing=True))
     return 0
 
 

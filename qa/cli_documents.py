@@ -17,10 +17,21 @@ from qa.config import corpus_dir, glossary_path
 from qa.corpus.documents import CorpusError, load_corpus, load_document, section_refs
 
 
-def assistant_for(args: argparse.Namespace, mode: str | None = None) -> Any:
+def assistant_for(args: argparse.Namespace, mode: str | None = None, *, existing: bool = False) -> Any:
+    """The assistant the command's options describe. ``existing``: a named index must already be
+    built (``qa build --index NAME`` makes one): a typo in ``--index`` would otherwise start
+    building a new index from scratch, minutes of work nobody asked for (a trial user's)."""
     from qa.assistant import Assistant
 
-    return Assistant(args.corpus, model=args.model, index=args.index, mode=mode or "hybrid")
+    assistant = Assistant(args.corpus, model=args.model, index=args.index, mode=mode or "hybrid")
+    root = assistant.index_root
+    if existing and args.index != "default" and not (root / args.index / "manifest.json").is_file():
+        built = sorted(p.parent.name for p in root.glob("*/manifest.json")) if root.is_dir() else []
+        there = ", ".join(built) or "none"
+        raise ValueError(
+            f"no index named {args.index!r} in {root} (built: {there}); `qa build --index {args.index}` makes one"
+        )
+    return assistant
 
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from qa.cli import main
+from qa.config import project_home
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -85,3 +87,39 @@ def test_chunks_command_lists_chunks(capsys: pytest.CaptureFixture[str]) -> None
     article = next(c for c in chunks if c["id"] == "transformation-law/第二十四条")
     assert article["section"] == "第二章 组织实施 › 第二十四条"
     assert article["translation"].startswith("Article 24 ") and article["section_en"].endswith("› Article 24")
+
+
+def test_a_typo_in_index_is_an_error_not_a_new_build(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = project_home() / "indexes" / "defualt"
+    assert main(["ask", "专利", "--index", "defualt"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "no index named 'defualt'" in err
+        and "built: " in err
+        and "default" in err
+        and "qa build --index defualt" in err
+    )
+    assert not folder.exists() and not list(folder.parent.glob("defualt.building-*"))
+
+
+def test_a_closed_pipe_ends_output_quietly() -> None:
+    reader = subprocess.Popen(["head", "-c", "20"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "search", "专利 专利权 许可", "-k", "200", "--json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait()
+    assert done.returncode == 0 and "Broken pipe" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_decline_with_nothing_near_lists_no_empty_related_heading(capsys: pytest.CaptureFixture[str]) -> None:
+    for question in ("a", "🤔🤔🤔"):
+        assert main(["ask", question]) == 0
+        out = capsys.readouterr().out
+        assert "documents do not say" in out or "没有找到" in out
+        assert not re.search(r"(?:Related passages|相关段落):\s*$", out)  # a heading over nothing
