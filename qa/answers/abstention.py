@@ -42,6 +42,26 @@ _SPECIFIC = re.compile(
 )
 # The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
 _RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
+# What money asked for is spent on ("量子科技研发投入是多少", "spend on quantum technology R&D"): a national
+# total of R&D spending does not answer it (a trial user got 3.6万亿元 for quantum technology's share).
+_SPENT_ZH = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:领域|方面)?的?(?:研发|科研|研究)?(?:投入|经费|支出|投资)(?:规模|总额|金额)?"
+    r"(?:是|为|有|达到?)?(?:多少|几)"
+)
+_SPENT_EN = re.compile(
+    r"\bspen(?:d|t|ding)\s+on\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)"
+    r"(?=(?:\s+(?:R&D|research))?\s*(?:\b(?:in|during|according|last|this|per|each|so far)\b|[?,.]|$))",
+    re.I,
+)
+# "多少件 / 多少篇": a count in that unit; a number of something counted otherwise answers another question
+_COUNT_UNIT = re.compile(r"多少(件|篇|名|部|家|所|次|种)")
+_ZH_DIGITS = "一二三四五六七八九十百千万两"
+# When something was said, not a figure: a date (2025年3月) and a session's ordinal (十四届全国人大三次会议, 二十届三中全会)
+_DATES = re.compile(
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\b(?:19|20)\d\d\b"
+    r"|[一二三四五六七八九十]+届|[一二三四五六七八九十]+(?:次(?:全体)?会议|中全会)"
+)
+_ANY_SPENDER = re.compile(r"\d{4}年|[今去前]年|我国|中国|全国|全社会|国家|政府|企业|年度|每年|一年|总")
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -234,8 +254,8 @@ class Abstention:
         for hit in hits:
             _, sources, translations = aligned(hit)
             for source, translation in zip(sources, translations, strict=True):
-                if not gives(source, "number"):
-                    continue
+                if not gives(_DATES.sub(" ", source), "number"):
+                    continue  # a date or a session (2025年3月, 三次会议) is when something was said, no figure
                 if self._of_asked(hit, source, translation, years, names):
                     return False
         return True
@@ -246,12 +266,16 @@ class Abstention:
         tokens = self.scorer.question_tokens(focus)
         years = set(YEAR.findall(focus))
         names = self.names(focus)
+        unit = _COUNT_UNIT.search(focus) if kinds == ["count"] else None
+        counted = re.compile(rf"[\d{_ZH_DIGITS}]\s*(?:万|亿)?{unit.group(1)}") if unit else None
         best = 0.0
         for hit in hits:
             _, sources, translations = aligned(hit)
             for source, translation in zip(sources, translations, strict=True):
                 if not any(gives(source, kind) for kind in kinds):
                     continue
+                if counted is not None and not counted.search(source):
+                    continue  # "多少件" (patents) is not answered by a count of firms (4500家)
                 if not self._of_asked(hit, source, translation, years, names):
                     continue
                 best = max(best, self.scorer.coverage(tokens, f"{source}\n{translation or ''}"))
@@ -280,7 +304,14 @@ class Abstention:
         ]
         places = [Name((p,)) for p in places_in(self.scorer.tokenizer(about))]
         places += [Name((e.lower(), *chinese_names(e))) for e in english_places_in(about)]
-        return [*places, *acronyms, *(Name((r,)) for r in _RATE.findall(about))]
+        spent = [_ANY_SPENDER.sub("", m) for m in _SPENT_ZH.findall(about)]
+        spent += [m.lower() for m in _SPENT_EN.findall(about) if m.lower() not in EN_STOPWORDS]
+        return [
+            *places,
+            *acronyms,
+            *(Name((r,)) for r in _RATE.findall(about)),
+            *(Name((s,)) for s in spent if len(s) >= 2),
+        ]
 
     def declines(self, query: Query | str, hits: Sequence[Hit]) -> bool:
         """Whether to decline: the passages do not cover the question (thresholds in :class:`Signals`)."""
@@ -365,7 +396,16 @@ def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
     years = {}
     for doc in docs:
         meta = doc.meta
-        known = " ".join(str(meta.get(key) or "") for key in ("date", "doc_number", "title_zh", "title_en", "title"))
+        # A journal article's date is when it appeared, not what its figures are of: "R&D spending in
+        # 2025" is not answered by the 2025 paper's 2024 figure (a trial user got it). A law's or an
+        # opinion's date names its version, as its number does (国办发〔2021〕26号).
+        dated = meta.get("doc_type") != "journal article"
+        keys = (
+            ("date", "doc_number", "title_zh", "title_en", "title")
+            if dated
+            else ("doc_number", "title_zh", "title_en", "title")
+        )
+        known = " ".join(str(meta.get(key) or "") for key in keys)
         years[doc.id] = frozenset(YEAR.findall(known))
     return years
 

@@ -56,11 +56,12 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "count": (
         re.compile(
             r"(?<!哪)几个(?![月年天日周])|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个(?![月年天日周])|多少项|多少家|"
+            r"多少(?:件|篇|名|部|所|次|种)|"
             r"how many (?!years|months|days|weeks|yuan)",
             re.I,
         ),
         re.compile(
-            rf"{_COUNTED}\s*(?:个|项|条|类|种|家|所|倍|次|对|方面)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",
+            rf"{_COUNTED}\s*(?:万|亿)?(?:个|项|条|类|种|家|所|倍|次|对|方面|件|篇|名|部)|{_EN_COUNT}|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b",
             re.I,
         ),
     ),
@@ -91,7 +92,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "number": (
         re.compile(
             r"多少|几年|百分之|比例|金额|有多大|how (?:much|many|long)|percent|share|amount|\bterm\b|"
-            r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget)\b|"
+            r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget|spending|expenditure)\b|"
             r"\b(?:what|which) figures?\b",
             re.I,
         ),

@@ -256,3 +256,33 @@ def test_a_law_subject_counts_only_as_whole_words_and_only_when_no_passage_menti
     assert subjects_missing("Do trademarks expire?", ["trademark", "expire"], never, english=True) == ["trademark"]
     held = subjects_missing("Do trademarks expire?", ["trademark"], lambda text: text == "商标", english=True)
     assert held == []  # the documents mention 商标, so its English name is no sign either
+
+
+@pytest.mark.parametrize(
+    ("declined", "answered", "figure"),
+    [
+        (
+            "2024年我国发明专利授权量是多少件？",
+            "论文中2024年我国研发经费是多少？",
+            "3.6万亿元",
+        ),  # a count of 件, not of 家 or 元
+        ("2024年我国量子科技研发投入是多少？", "2024年我国研发经费是多少？", "3.6万亿元"),  # spent on what
+        (
+            "How much did China spend on quantum technology R&D in 2024 according to the paper?",
+            "How much did China spend on R&D in 2024?",
+            "3.6 trillion yuan",
+        ),
+        # the paper appeared in 2025; a session in 2025年3月 states no figure
+        (
+            "According to the paper, what was China's R&D spending in 2025?",
+            "What was China's R&D spending in 2024?",
+            "3.6",
+        ),
+    ],
+)
+def test_a_figure_of_something_else_does_not_answer(
+    assistant: Assistant, declined: str, answered: str, figure: str
+) -> None:
+    assert assistant.ask(declined).abstained
+    answer = assistant.ask(answered)
+    assert not answer.abstained and figure in answer.text
