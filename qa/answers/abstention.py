@@ -304,7 +304,7 @@ class Abstention:
         ]
         places = [Name((p,)) for p in places_in(self.scorer.tokenizer(about))]
         places += [Name((e.lower(), *chinese_names(e))) for e in english_places_in(about)]
-        spent = [_ANY_SPENDER.sub("", m) for m in _SPENT_ZH.findall(about)]
+        spent = [_spent_on(m) for m in _SPENT_ZH.findall(about)]
         spent += [m.lower() for m in _SPENT_EN.findall(about) if m.lower() not in EN_STOPWORDS]
         return [
             *places,
@@ -376,6 +376,14 @@ class Name:
 
     forms: tuple[str, ...]
     english_only: bool = False
+
+
+def _spent_on(words: str) -> str:
+    """What Chinese words before 投入 / 经费 say the money is spent on: 量子科技 in "2024年我国量子科技研发投入",
+    nothing in "江苏省2024年研发经费" or "全社会研发投入" (a place is checked as a place)."""
+    words = words.rsplit("年", 1)[-1]
+    words = re.sub(r"(?:研发|科研|研究|的)+$", "", words)
+    return _ANY_SPENDER.sub("", words)
 
 
 def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
