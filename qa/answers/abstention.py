@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qa.answers.figures import COUNT_UNIT, DATES, RATE, SPENT_EN, SPENT_ZH, ZH_DIGITS, Name, names_met, spent_on
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.answers.subjects import subjects_missing
@@ -40,28 +41,6 @@ _ACRONYM = r"(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])"
 _SPECIFIC = re.compile(
     YEAR_PATTERN + "|" + _ACRONYM + r"|(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
-# The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
-_RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
-# What money asked for is spent on ("量子科技研发投入是多少", "spend on quantum technology R&D"): a national
-# total of R&D spending does not answer it (a trial user got 3.6万亿元 for quantum technology's share).
-_SPENT_ZH = re.compile(
-    r"([\u4e00-\u9fff]{2,8}?)(?:领域|方面)?的?(?:研发|科研|研究)?(?:投入|经费|支出|投资)(?:规模|总额|金额)?"
-    r"(?:是|为|有|达到?)?(?:多少|几)"
-)
-_SPENT_EN = re.compile(
-    r"\bspen(?:d|t|ding)\s+on\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)"
-    r"(?=(?:\s+(?:R&D|research))?\s*(?:\b(?:in|during|according|last|this|per|each|so far)\b|[?,.]|$))",
-    re.I,
-)
-# "多少件 / 多少篇": a count in that unit; a number of something counted otherwise answers another question
-_COUNT_UNIT = re.compile(r"多少(件|篇|名|部|家|所|次|种)")
-_ZH_DIGITS = "一二三四五六七八九十百千万两"
-# When something was said, not a figure: a date (2025年3月) and a session's ordinal (十四届全国人大三次会议, 二十届三中全会)
-_DATES = re.compile(
-    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\b(?:19|20)\d\d\b"
-    r"|[一二三四五六七八九十]+届|[一二三四五六七八九十]+(?:次(?:全体)?会议|中全会)"
-)
-_ANY_SPENDER = re.compile(r"\d{4}年|[今去前]年|我国|中国|全国|全社会|国家|政府|企业|年度|每年|一年|总")
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -254,7 +233,7 @@ class Abstention:
         for hit in hits:
             _, sources, translations = aligned(hit)
             for source, translation in zip(sources, translations, strict=True):
-                if not gives(_DATES.sub(" ", source), "number"):
+                if not gives(DATES.sub(" ", source), "number"):
                     continue  # a date or a session (2025年3月, 三次会议) is when something was said, no figure
                 if self._of_asked(hit, source, translation, years, names):
                     return False
@@ -266,8 +245,8 @@ class Abstention:
         tokens = self.scorer.question_tokens(focus)
         years = set(YEAR.findall(focus))
         names = self.names(focus)
-        unit = _COUNT_UNIT.search(focus) if kinds == ["count"] else None
-        counted = re.compile(rf"[\d{_ZH_DIGITS}]\s*(?:万|亿)?{unit.group(1)}") if unit else None
+        unit = COUNT_UNIT.search(focus) if kinds == ["count"] else None
+        counted = re.compile(rf"[\d{ZH_DIGITS}]\s*(?:万|亿)?{unit.group(1)}") if unit else None
         best = 0.0
         for hit in hits:
             _, sources, translations = aligned(hit)
@@ -304,12 +283,12 @@ class Abstention:
         ]
         places = [Name((p,)) for p in places_in(self.scorer.tokenizer(about))]
         places += [Name((e.lower(), *chinese_names(e))) for e in english_places_in(about)]
-        spent = [_spent_on(m) for m in _SPENT_ZH.findall(about)]
-        spent += [m.lower() for m in _SPENT_EN.findall(about) if m.lower() not in EN_STOPWORDS]
+        spent = [spent_on(m) for m in SPENT_ZH.findall(about)]
+        spent += [m.lower() for m in SPENT_EN.findall(about) if m.lower() not in EN_STOPWORDS]
         return [
             *places,
             *acronyms,
-            *(Name((r,)) for r in _RATE.findall(about)),
+            *(Name((r,)) for r in RATE.findall(about)),
             *(Name((s,)) for s in spent if len(s) >= 2),
         ]
 
@@ -365,32 +344,6 @@ class Abstention:
             return f"{text}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
         return f"{text} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
-
-
-@dataclass(frozen=True)
-class Name:
-    """Something a figure must be about, in the forms a sentence may name it by (Hefei, 合肥), lowercased.
-
-    ``english_only``: only an English text can name it (an acronym), so a sentence with no
-    English (a document the user added) is not held to it."""
-
-    forms: tuple[str, ...]
-    english_only: bool = False
-
-
-def _spent_on(words: str) -> str:
-    """What Chinese words before 投入 / 经费 say the money is spent on: 量子科技 in "2024年我国量子科技研发投入",
-    nothing in "江苏省2024年研发经费" or "全社会研发投入" (a place is checked as a place)."""
-    words = words.rsplit("年", 1)[-1]
-    words = re.sub(r"(?:研发|科研|研究|的)+$", "", words)
-    return _ANY_SPENDER.sub("", words)
-
-
-def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
-    """Whether the sentence (with its section path and translation) names each of ``names``."""
-    around = f"{hit.section}\n{source}\n{translation or ''}".lower()
-    english = bool(translation) or hit.lang == "en"
-    return all(any(f in around for f in name.forms) or (name.english_only and not english) for name in names)
 
 
 def document_titles(docs: Iterable[Document]) -> str:

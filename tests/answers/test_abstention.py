@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from qa import Assistant
-from qa.answers.abstention import LIMITS, Signals, names_met
+from qa.answers.abstention import LIMITS, Signals
+from qa.answers.figures import names_met
 from qa.answers.subjects import subjects_missing
 from qa.schema import Hit
 from qa.search.asked import figures_wanted, topic_sentences

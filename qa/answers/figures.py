@@ -1,0 +1,64 @@
+"""What a figure a question asks for must be about, and what a sentence stating a figure must not be.
+
+"江苏省2024年研发经费是多少" is not answered by the national total, "量子科技研发投入" not by all R&D
+spending, "多少件" not by a count of firms, "in 2025" not by the 2025 paper's 2024 figure nor by a
+date or a session (2025年3月, 三次会议). :class:`qa.answers.abstention.Abstention` uses these to tell a
+figure about the thing asked from one about something else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.schema import Hit
+
+# The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
+RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
+# What money asked for is spent on ("量子科技研发投入是多少", "spend on quantum technology R&D"): a national
+# total of R&D spending does not answer it (a trial user got 3.6万亿元 for quantum technology's share).
+SPENT_ZH = re.compile(
+    r"([\u4e00-\u9fff]{2,8}?)(?:领域|方面)?的?(?:研发|科研|研究)?(?:投入|经费|支出|投资)(?:规模|总额|金额)?"
+    r"(?:是|为|有|达到?)?(?:多少|几)"
+)
+SPENT_EN = re.compile(
+    r"\bspen(?:d|t|ding)\s+on\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)"
+    r"(?=(?:\s+(?:R&D|research))?\s*(?:\b(?:in|during|according|last|this|per|each|so far)\b|[?,.]|$))",
+    re.I,
+)
+# "多少件 / 多少篇": a count in that unit; a number of something counted otherwise answers another question
+COUNT_UNIT = re.compile(r"多少(件|篇|名|部|家|所|次|种)")
+ZH_DIGITS = "一二三四五六七八九十百千万两"
+# When something was said, not a figure: a date (2025年3月) and a session's ordinal (十四届全国人大三次会议, 二十届三中全会)
+DATES = re.compile(
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\b(?:19|20)\d\d\b"
+    r"|[一二三四五六七八九十]+届|[一二三四五六七八九十]+(?:次(?:全体)?会议|中全会)"
+)
+_ANY_SPENDER = re.compile(r"\d{4}年|[今去前]年|我国|中国|全国|全社会|国家|政府|企业|年度|每年|一年|总")
+
+
+@dataclass(frozen=True)
+class Name:
+    """Something a figure must be about, in the forms a sentence may name it by (Hefei, 合肥), lowercased.
+
+    ``english_only``: only an English text can name it (an acronym), so a sentence with no
+    English (a document the user added) is not held to it."""
+
+    forms: tuple[str, ...]
+    english_only: bool = False
+
+
+def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
+    """Whether the sentence (with its section path and translation) names each of ``names``."""
+    around = f"{hit.section}\n{source}\n{translation or ''}".lower()
+    english = bool(translation) or hit.lang == "en"
+    return all(any(f in around for f in name.forms) or (name.english_only and not english) for name in names)
+
+
+def spent_on(words: str) -> str:
+    """What Chinese words before 投入 / 经费 say the money is spent on: 量子科技 in "2024年我国量子科技研发投入",
+    nothing in "江苏省2024年研发经费" or "全社会研发投入" (a place is checked as a place)."""
+    words = words.rsplit("年", 1)[-1]
+    words = re.sub(r"(?:研发|科研|研究|的)+$", "", words)
+    return _ANY_SPENDER.sub("", words)
