@@ -13,6 +13,7 @@ files, and never import an interface.
     abstention  when to decline, and what nearby topic to offer
     subjects    neighbouring laws' subjects no passage mentions (商标, copyright)
     figures     what a figure asked for must be about (a place, a rate, what money is spent on)
+    meaning     sentences scored by embedding similarity too, their vectors remembered
     writing     an answer's text and citations from the chosen quotes
     answering   the extractive answerer
     llm         an optional LLM that may only rephrase the quotes

@@ -22,17 +22,15 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
 from qa.answers.citing import document_label
-from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent
+from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
+from qa.answers.meaning import SentenceMeaning, scored_texts
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import (
     Asked,
     Sentence,
     aligned,
-    aligned_text,
     choose,
     on_one_scale,
     short_units,
@@ -71,10 +69,6 @@ _BROAD = re.compile(
 )
 
 
-SEMANTIC = {"zh": 0.0, "en": 0.5}  # weight of a sentence's embedding similarity in its score
-PREPARE_LIMIT = 5_000  # passages whose sentences ExtractiveAnswerer.prepare embeds ahead of the questions
-
-
 class ExtractiveAnswerer(TextScorer):
     """Builds an :class:`Answer` from ranked hits (see the module docstring)."""
 
@@ -104,8 +98,7 @@ class ExtractiveAnswerer(TextScorer):
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
         self.embedder = embedder
-        self.semantic = dict(semantic if semantic is not None else SEMANTIC)
-        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self.meaning = SentenceMeaning(embedder, semantic)
 
     # -- answering --------------------------------------------------------------------
 
@@ -259,7 +252,8 @@ class ExtractiveAnswerer(TextScorer):
         groups = []
         lead = lead_in(items[0])
         if lead is not None:  # the sentence that says what the items are for, quoted after the heading
-            groups.append([(_hit_for(items[0].chunk, hits), *lead)])
+            first = _hit_for(items[0].chunk, hits)  # (after the article's opening, when more is asked)
+            groups.append([*((first, *s) for s in opening_of(items[0], question)), (first, *lead)])
         for item in items:
             hit = _hit_for(item.chunk, hits)
             group = [(hit, item.text, item.translation)]
@@ -269,7 +263,8 @@ class ExtractiveAnswerer(TextScorer):
             groups.append(group)
         title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
-        if lead is not None and (lead[1] if lang == "en" and lead[1] else lead[0]).startswith(title):
+        opening = groups[0][0][1:] if lead is not None else None  # (source, translation) quoted first
+        if opening is not None and (opening[1] if lang == "en" and opening[1] else opening[0]).startswith(title):
             intro = ""  # "第二十四条 申请专利的发明创造……：" names the article itself
         return self.writer.assemble(question, lang, groups, hits, intro=intro, articles=False, lead=lead is not None)
 
@@ -282,8 +277,8 @@ class ExtractiveAnswerer(TextScorer):
         units = short_units(hit.text, spans)
         path = f"{hit.section}\n{hit.section_en or ''}"
         context = self.coverage(asked.tokens, path)
-        texts = _scored_texts(sources, translations)
-        closeness = self._closeness(asked.vector, texts)
+        texts = scored_texts(sources, translations)
+        closeness = self.meaning.closeness(asked.vector, texts)
         # A passage nobody translated can only match an English question's Chinese translation: scored
         # against all the question's words, its sentences could reach half of a translated one's fit.
         untranslated = (
@@ -315,7 +310,7 @@ class ExtractiveAnswerer(TextScorer):
             self.question_tokens(query.focus) if query.has_focus else None,
             figures_wanted(query.focus),
             bool(ASKS_FOR_FRONT_MATTER.search(question)),
-            *self._meaning(query.focus),
+            *self.meaning.of_question(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
         )
 
@@ -327,63 +322,9 @@ class ExtractiveAnswerer(TextScorer):
 
         return words(query.text), words(query.focus) if query.has_focus else None
 
-    def _meaning(self, text: str) -> tuple[np.ndarray | None, float]:
-        """The question's embedding and the weight of meaning in its language (no embedding when 0)."""
-        weight = self.semantic.get(detect_language(text), 0.0)
-        if self.embedder is None or weight <= 0:
-            return None, 0.0
-        return np.asarray(self.embedder.embed_queries([text])[0], dtype=np.float32), weight
-
-    def _closeness(self, vector: np.ndarray | None, texts: list[str]) -> list[float]:
-        """Cosine of each sentence (with its translation) to the question: meaning where the words differ."""
-        if vector is None or not texts:
-            return [0.0] * len(texts)
-        vectors = self._embedded(texts)
-        return [float(v @ vector) for v in vectors]
-
-    def _embedded(self, texts: list[str]) -> list[np.ndarray]:
-        """The sentences' vectors, embedding (and remembering) those not met before."""
-        assert self.embedder is not None
-        known = self._sentence_vectors
-        have = {t: v for t in dict.fromkeys(texts) if (v := known.get(t)) is not None}  # another thread may clear it
-        missing = [t for t in dict.fromkeys(texts) if t not in have]
-        if missing:
-            vectors = np.asarray(self.embedder.embed_passages(missing), dtype=np.float32)
-            have.update(zip(missing, vectors, strict=True))
-            with self._words_lock:
-                if len(known) > 100_000:
-                    known.clear()
-                known.update(zip(missing, vectors, strict=True))
-        return [have[t] for t in texts]
-
     def prepare(self) -> threading.Thread | None:
-        """Embed every passage's sentences now, in another thread (servers call it at start-up); the thread.
-
-        A sentence is embedded the first time a question meets it, about 0.4 ms each here: the
-        first questions met a few dozen new ones each, most of a slow answer's time. The shipped
-        corpus has about 2,100; past :data:`PREPARE_LIMIT` passages they are left to the questions.
-        """
-        if self.embedder is None or not any(w > 0 for w in self.semantic.values()) or len(self.chunks) > PREPARE_LIMIT:
-            return None
-        chunks = list(self.chunks.values())
-
-        def embed() -> None:
-            for start in range(0, len(chunks), 64):
-                texts = [
-                    t
-                    for c in chunks[start : start + 64]
-                    for t in _scored_texts(*aligned_text(c.text, c.lang, c.translation)[1:])
-                ]
-                self._embedded(texts)
-
-        thread = threading.Thread(target=embed, name="qa-sentences", daemon=True)
-        thread.start()
-        return thread
-
-
-def _scored_texts(sources: Sequence[str], translations: Sequence[str | None]) -> list[str]:
-    """What a sentence's meaning is measured on: it and its aligned translation."""
-    return [src + "\n" + (tr or "") for src, tr in zip(sources, translations, strict=True)]
+        """Embed every passage's sentences now, in another thread (see :meth:`SentenceMeaning.prepare`)."""
+        return self.meaning.prepare(self.chunks.values())
 
 
 def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from qa.answers.sentences import aligned_text
 from qa.corpus.documents import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
+from qa.search.asked import is_heading
 from qa.text import zh_number
 
 _ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
@@ -227,6 +228,22 @@ def lead_in(first: Item) -> tuple[str, str | None] | None:
     if not before or not sources[before[-1]].rstrip().endswith(("：", ":")):
         return None
     return sources[before[-1]], translations[before[-1]]
+
+
+def opening_of(first: Item, question: str) -> list[tuple[str, str | None]]:
+    """For a question that asks more than the list ("要写哪些内容？什么时候可以提？"), the sentences of the
+    listing's passage before its lead-in: the article's opening paragraph, which says when, who or
+    on what condition (Regulations Art. 85: "应当在公告授予专利权后提出"; a trial user got only the items).
+    At most two, and none for a question with one ask."""
+    asks = [a for a in re.split(r"[？?；;]", question) if len(a.strip()) >= 2]
+    if len(asks) < 2 or lead_in(first) is None:
+        return []
+    chunk = first.chunk
+    start = chunk.text.find(first.text)
+    spans, sources, translations = aligned_text(chunk.text, chunk.lang, chunk.translation)
+    before = [i for i, (_, b) in enumerate(spans) if b <= start][:-1]  # the last one is the lead-in
+    said = [i for i in before if not is_heading(sources[i], chunk.section) and len(sources[i].strip()) > 6]
+    return [(sources[i], translations[i]) for i in said[:2]]
 
 
 def explanation_of(item: Item) -> tuple[str, str | None] | None:

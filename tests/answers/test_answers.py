@@ -535,7 +535,7 @@ def test_warm_up_embeds_every_sentence_before_returning_and_questions_reuse_them
 
     embedder.embed_passages = slow  # type: ignore[method-assign]
     a.warm_up(wait=True)
-    assert len(a.answerer._sentence_vectors) >= len(a.chunks)  # every passage has at least one sentence
+    assert len(a.answerer.meaning.vectors) >= len(a.chunks)  # every passage has at least one sentence
     calls.clear()
     answer = a.ask("What do S&T innovation and industrial innovation form?")
     assert answer.citations and calls == []  # its sentences' meaning was measured from the prepared vectors
@@ -560,3 +560,11 @@ def test_an_item_s_run_in_title_is_no_answer_sentence(assistant: Assistant) -> N
         answer = assistant.ask(question)
         quotes = [c.quote for c in answer.citations]
         assert quotes and not any(is_run_in_heading(q) for q in quotes), quotes
+
+
+def test_a_list_question_that_asks_more_also_quotes_the_article_s_opening(assistant: Assistant) -> None:
+    both = assistant.ask("开放许可声明要写哪些内容？什么时候可以提？")
+    assert "应当在公告授予专利权后提出" in both.text and "（五）其他需要明确的事项" in both.text
+    assert not both.text.startswith("第八十五条（共5项）：第八十五条")  # the article is not named twice
+    items = assistant.ask("开放许可声明要写哪些内容？")
+    assert "（五）其他需要明确的事项" in items.text and "应当在公告授予专利权后提出" not in items.text
