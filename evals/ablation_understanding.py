@@ -76,7 +76,7 @@ def variants(assistant: Assistant) -> dict[str, Callable[[], object]]:
             replace(retriever.weights, dense=0.7, translated=1.0, asked=0.0, named=0.0, section=0.0),
         ),
         "no clause preference": lambda: _no_quantities(),
-        "no sentence meaning": lambda: patched(answerer, "semantic", {"zh": 0.0, "en": 0.0}),
+        "no sentence meaning": lambda: patched(answerer.meaning, "semantic", {"zh": 0.0, "en": 0.0}),
         "one abstention floor": lambda: _one_floor(answerer.abstention),
         "e5 for English 0.45": lambda: patched(retriever, "weights", replace(retriever.weights, multilingual_en=0.45)),
     }
