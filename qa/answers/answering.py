@@ -61,6 +61,12 @@ _WHOLE_UNIT = re.compile(
     r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
     re.I,
 )
+# "the minimum reward", "最低比例": a bound is a figure, so the sentence that states one is preferred
+# (a comparison's Regulations side quoted Article 93's opening, not its 4,000 yuan; a trial user)
+_BOUND = re.compile(
+    r"\b(?:minimum|maximum|at least|at most|no less than|upper limit|lower limit)\b|最低|最少|最多|至少|不低于|不少于|上限|下限",
+    re.I,
+)
 # "how" asks for an explanation, "how long / how much" for a figure (not broad; "how many" often wants the items)
 _BROAD = re.compile(
     r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how(?!\s+(?:long|much|often|far|soon|old|big|large|high|low)\b)"
@@ -295,6 +301,8 @@ class ExtractiveAnswerer(TextScorer):
             score = fit + asked.semantic * closeness[i] + 0.25 * context + 0.15 / (rank + 1)
             if asked.kinds:  # "how much / how long": the clause that states it, not the article's opening line
                 score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
+            if asked.bound and _BOUND.search(f"{src}\n{translations[i] or ''}"):
+                score += 0.35  # "the minimum reward": the sentence that states a minimum
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
             start = chunk.start if chunk else 0
@@ -312,6 +320,7 @@ class ExtractiveAnswerer(TextScorer):
             bool(ASKS_FOR_FRONT_MATTER.search(question)),
             *self.meaning.of_question(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
+            bound=bool(_BOUND.search(query.focus)),
         )
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:

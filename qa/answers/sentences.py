@@ -32,7 +32,8 @@ class Asked:
     sentence nobody translated can match; ``chinese_everywhere``: every sentence is scored on
     those, translated or not (when the best passage is untranslated: on one scale, the
     answer quotes it rather than a shipped passage's English below it; added-set English
-    key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md).
+    key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md); ``bound``: it asks
+    for a minimum or maximum ("the minimum reward", "最低比例").
     """
 
     tokens: set[str]
@@ -43,6 +44,7 @@ class Asked:
     semantic: float = 0.0
     chinese: tuple[set[str], set[str] | None] | None = None
     chinese_everywhere: bool = False
+    bound: bool = False  # it asks for a minimum or maximum: the sentence that states one is preferred
 
 
 def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:

@@ -568,3 +568,11 @@ def test_a_list_question_that_asks_more_also_quotes_the_article_s_opening(assist
     assert not both.text.startswith("第八十五条（共5项）：第八十五条")  # the article is not named twice
     items = assistant.ask("开放许可声明要写哪些内容？")
     assert "（五）其他需要明确的事项" in items.text and "应当在公告授予专利权后提出" not in items.text
+
+
+def test_a_comparison_asking_for_a_minimum_quotes_each_side_s_minimum(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "Compare the minimum reward for a job invention under the Patent Implementing Regulations "
+        "with the reward share under the Law on Promoting the Transformation of S&T Achievements"
+    )
+    assert "4,000 yuan" in answer.text and "not less than 50%" in answer.text  # both sides' figures
