@@ -576,3 +576,9 @@ def test_a_comparison_asking_for_a_minimum_quotes_each_side_s_minimum(assistant:
         "with the reward share under the Law on Promoting the Transformation of S&T Achievements"
     )
     assert "4,000 yuan" in answer.text and "not less than 50%" in answer.text  # both sides' figures
+
+
+def test_a_pasted_passage_before_the_question_does_not_make_it_a_list_question(assistant: Assistant) -> None:
+    paste = "".join(c.text for c in assistant.chunks if c.id.startswith("paper/1.3-(3)"))[:1450]
+    answer = assistant.ask(paste + "\n请问上面这段话里提到的2024年人工智能核心产业规模是多少？")
+    assert not answer.abstained and "6 000亿元" in answer.text and "共3项" not in answer.text
