@@ -226,6 +226,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("    " + hit.text.replace("\n", " ")[:200])
         if hit.translation:
             print("    " + hit.translation.replace("\n", " ")[:200])
+    if hits and len(hits) < args.k:  # -k 1000: every passage any leg found, and no more
+        print(f"({len(hits)} passages matched, fewer than the {args.k} asked for)")
     return 0
 
 

@@ -123,3 +123,10 @@ def test_a_decline_with_nothing_near_lists_no_empty_related_heading(capsys: pyte
         out = capsys.readouterr().out
         assert "documents do not say" in out or "没有找到" in out
         assert not re.search(r"(?:Related passages|相关段落):\s*$", out)  # a heading over nothing
+
+
+def test_search_says_when_fewer_passages_match_than_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "开放许可", "-k", "1000"]) == 0
+    out = capsys.readouterr().out
+    shown = len(re.findall(r"^\s*\d+\. \[", out, re.M))
+    assert 0 < shown < 1000 and f"({shown} passages matched, fewer than the 1000 asked for)" in out
