@@ -39,12 +39,17 @@ def test_similarities_are_the_rows_vectors_times_the_question_and_nan_without_a_
     assert np.isnan(got[1]) and np.isnan(got[3])  # chunk 1 has no vector; 99 is past every row
 
 
+def _with_alias(tiny_corpus: Path, tmp_path: Path) -> Assistant:
+    """The tiny corpus with its law also going by 微型法, and an assistant over it."""
+    meta = tiny_corpus / "mini-law" / "meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "aliases: [微型法]\n", encoding="utf-8")
+    return Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+
+
 def test_the_named_leg_keeps_the_candidates_order_then_adds_the_documents_other_passages(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
-    meta = tiny_corpus / "mini-law" / "meta.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8") + "aliases: [微型法]\n", encoding="utf-8")
-    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    a = _with_alias(tiny_corpus, tmp_path)
     chunks = a.index.chunks
     law = [i for i, c in enumerate(chunks) if c.doc_id == "mini-law"]
     taking_effect = next(i for i in law if "施行" in chunks[i].text)
@@ -64,9 +69,7 @@ def test_the_named_leg_keeps_the_candidates_order_then_adds_the_documents_other_
 def test_a_named_document_s_own_words_do_not_rank_a_chinese_question_inside_it(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
-    meta = tiny_corpus / "mini-law" / "meta.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8") + "aliases: [微型法]\n", encoding="utf-8")
-    a = Assistant(tiny_corpus, index_root=tmp_path / "idx", model="offline", log=lambda _: None)
+    a = _with_alias(tiny_corpus, tmp_path)
     retriever = a.retriever
     named = understand("微型法规定本法自什么时候起施行？")
     blanked = retriever._bm25_unnamed(named)
