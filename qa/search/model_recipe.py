@@ -51,7 +51,11 @@ def wordllama_table() -> tuple[object, np.ndarray] | None:
 
 # Below this cosine between a question and its best passage, the question is taken to be
 # about something the corpus does not cover (calibrated with evals/calibrate_abstention.py).
-MIN_SIMILARITY = {"zh": 0.40, "en": 0.30}
+# Chinese 0.40 -> 0.37 once neighbouring laws' subjects were declined on their own
+# (qa.answers.subjects): the near misses the higher floor had caught were caught there, and at
+# 0.37 Chinese false abstention fell (fixed 0.046 -> 0.023, natural 0.027 -> 0.013, held-out 2
+# 0.100 -> 0.067) with no abstention accuracy lost; 0.35 cost natural accuracy 0.867 -> 0.800.
+MIN_SIMILARITY = {"zh": 0.37, "en": 0.30}
 RECIPE = 12  # bump when the training procedure changes, so built models are retrained
 
 
