@@ -31,7 +31,7 @@ from qa.evaluation.questions import QuestionSetError
 from qa.folders import NotOursError
 from qa.search.embedding import EmbeddingError
 from qa.search.index import IndexCorruptError
-from qa.text import QuestionError
+from qa.text import QuestionError, is_traditional, traditional
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -243,10 +243,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0
-    print(answer.text)
+    # A question in traditional characters is answered in them, as the chat page shows it; the
+    # quoted sources below stay verbatim (the documents are simplified).
+    shown = traditional if answer.language == "zh" and is_traditional(args.question) else (lambda text: text)
+    print(shown(answer.text))
     for note in answer.notes:
         if note not in answer.text:
-            print(f"({note})")
+            print(f"({shown(note)})")
+    if shown is traditional:
+        print("（以繁體顯示；引文原文為簡體，見下方來源。）")
     if answer.citations:
         print()
     for c in answer.citations:

@@ -192,3 +192,8 @@ def simplified(text: str) -> str:
 def traditional(text: str) -> str:
     """``text`` shown in traditional characters (for display only; search uses :func:`simplified`)."""
     return _Converter.convert("s2t", text)
+
+
+def is_traditional(text: str) -> bool:
+    """Whether the text uses traditional characters (it changes when simplified)."""
+    return simplified(text) != text

@@ -20,14 +20,13 @@ from typing import Any
 
 from qa.corpus.formats import MAX_BYTES
 from qa.schema import Answer, Chunk
-from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question
+from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question, is_traditional
 from qa.web_answers import (
     SOURCES_JS,
     answer_html,
     citation_reference,
     escape,
     highlight,
-    is_traditional,
     sources_html,
     sources_panel,
 )

@@ -18,7 +18,6 @@ from typing import Any
 from qa.answers.citing import Reference, reference
 from qa.schema import Answer, Chunk, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
-from qa.text import simplified
 from qa.text import traditional as to_traditional
 
 _MARKED = re.compile(r"(.*?)\s*\[(\d+)\]\s*", re.S)
@@ -75,11 +74,6 @@ if (!window.__qaWired) {
 
 def escape(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def is_traditional(text: str) -> bool:
-    """Whether the text uses traditional characters (it changes when simplified)."""
-    return simplified(text) != text
 
 
 def highlight(text: str, quote: str | None) -> str:

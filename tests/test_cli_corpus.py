@@ -130,3 +130,15 @@ def test_search_says_when_fewer_passages_match_than_asked(capsys: pytest.Capture
     out = capsys.readouterr().out
     shown = len(re.findall(r"^\s*\d+\. \[", out, re.M))
     assert 0 < shown < 1000 and f"({shown} passages matched, fewer than the 1000 asked for)" in out
+
+
+def test_a_question_in_traditional_characters_is_answered_in_them_with_verbatim_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "這篇論文提出的六條政策建議分別是什麼？"]) == 0
+    out = capsys.readouterr().out
+    answer, _, sources = out.partition("\n\n[1] ")
+    assert "政策建議" in answer and "以繁體顯示" in answer  # the answer in the asker's characters
+    assert "产业" in sources and "產業" not in sources  # the quoted passages as the documents write them
+    assert main(["ask", "这篇论文提出的六条政策建议分别是什么？"]) == 0
+    assert "以繁體顯示" not in capsys.readouterr().out
