@@ -35,6 +35,21 @@ DATES = re.compile(
     r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\b(?:19|20)\d\d\b"
     r"|[一二三四五六七八九十]+届|[一二三四五六七八九十]+(?:次(?:全体)?会议|中全会)"
 )
+# The money a question asks for by what it is ("the annual fee", "罚款多少"): a figure of other money
+# (Art. 93's 4,000-yuan bonus for "the annual fee for the fifth year") does not answer it.
+MONEY_NOUNS = {
+    "fee": ("fee", "费"),
+    "fine": ("fine", "罚款"),
+    "price": ("price", "价格", "价"),
+    "bonus": ("bonus", "奖金"),
+    "salary": ("salary", "wage", "工资", "薪"),
+    "wage": ("salary", "wage", "工资", "薪"),
+    "费": ("fee", "费"),
+    "罚款": ("fine", "罚款"),
+    "奖金": ("bonus", "奖金"),
+    "工资": ("salary", "wage", "工资", "薪"),
+}
+MONEY_NOUN = re.compile(r"\b(fee|fine|price|bonus|salary|wage)s?\b|(罚款|奖金|工资|(?<=年)费|费用)", re.I)
 _ANY_SPENDER = re.compile(r"\d{4}年|[今去前]年|我国|中国|全国|全社会|国家|政府|企业|年度|每年|一年|总")
 
 
@@ -62,3 +77,14 @@ def spent_on(words: str) -> str:
     words = words.rsplit("年", 1)[-1]
     words = re.sub(r"(?:研发|科研|研究|的)+$", "", words)
     return _ANY_SPENDER.sub("", words)
+
+
+def money_named(question: str) -> list[Name]:
+    """What the money asked for is, as the sentence stating it must name it (see :data:`MONEY_NOUNS`)."""
+    found = []
+    for m in MONEY_NOUN.finditer(question):
+        noun = (m.group(1) or m.group(2) or "").lower()
+        forms = MONEY_NOUNS.get(noun) or MONEY_NOUNS.get(noun[:1] if noun == "费用" else noun) or ("费",)
+        if Name(forms) not in found:
+            found.append(Name(forms))
+    return found

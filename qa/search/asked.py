@@ -122,7 +122,7 @@ ASKS_FOR_NAMES = re.compile(
     r"哪(?:几|一)?家(?:具体的?)?(?:中国)?(?:企业|公司|厂商|银行)|具体(?:是)?哪(?:些|几)(?:家|所)?(?:企业|公司|高校|大学)"
     r"|哪(?:几|些)所(?:高校|大学)|哪几所|列(?:几|一些)(?:家|所)|(?:企业|公司|高校|大学)的?(?:名字|名称)"
     r"|\bby name\b|\bname (?:the|any|some|a few) (?:companies|firms|universities)\b"
-    r"|\b(?:which|what) (?:specific |particular )?(?:companies|firms|universities|university)\b"
+    r"|\b(?:which|what) (?:specific |particular )?(?:[A-Za-z-]+ )?(?:companies|firms|universities|university)\b"
     r"(?=.*\b(?:named?|cited?|cites|mention(?:s|ed)?|singles? out|singled out|holds? up|took part|as (?:an )?examples?)\b)",
     re.I,
 )

@@ -287,3 +287,37 @@ def test_a_figure_of_something_else_does_not_answer(
     assert assistant.ask(declined).abstained
     answer = assistant.ask(answered)
     assert not answer.abstained and figure in answer.text
+
+
+@pytest.mark.parametrize(
+    ("declined", "answered", "said"),
+    [
+        # the money asked for is a fee; Art. 93's 4,000-yuan bonus is other money
+        (
+            "What's the annual fee in yuan for the fifth year of an invention patent?",
+            "What's the minimum bonus for an invention patent if the employer has no policy?",
+            "4,000 yuan",
+        ),
+        ("华为去年研发投入多少？", "2024年我国研发经费是多少？", "3.6万亿元"),  # a firm's figure, not the nation's
+        (
+            "Which Chinese universities does the paper single out as being best at tech transfer?",
+            "Which companies can get the tax break?",
+            "Article",
+        ),
+    ],
+)
+def test_a_figure_or_name_of_something_else_does_not_answer(
+    assistant: Assistant, declined: str, answered: str, said: str
+) -> None:
+    assert assistant.ask(declined).abstained
+    answer = assistant.ask(answered)
+    assert not answer.abstained and said in answer.text
+
+
+def test_unknown_words_do_not_decline_a_question_this_close_to_a_passage(assistant: Assistant) -> None:
+    question = (
+        "whats the statue of limitations for suing over patent infringement in china, and when does the clock start?"
+    )
+    answer = assistant.ask(question)
+    assert not answer.abstained and any(c.chunk_id == "patent-law/第七十四条" for c in answer.citations)
+    assert assistant.ask("Is it going to snow in Boston this weekend?").abstained  # unknown, and far from every passage
