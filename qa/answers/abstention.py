@@ -49,6 +49,7 @@ ABSTAIN_TEXT = {
 # Something specific a question names: a year (qa.text.YEAR), an acronym, a proper name. Bounded by
 # "not a letter or digit", not \b: a CJK character is a word character to \b, so "占GDP的" has none.
 _ACRONYM = r"(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])"
+_TECH = re.compile(r"(?<![A-Za-z0-9.])\d[A-Za-z]{1,2}(?![A-Za-z0-9])")  # 5G, 6G, 3D: a technology's name
 _SPECIFIC = re.compile(
     YEAR_PATTERN + "|" + _ACRONYM + r"|(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
@@ -292,7 +293,8 @@ class Abstention:
         An acronym the documents never use (CNIPA) is the asker's word for something they name
         otherwise; one in their titles ("the CAS paper") names a document."""
         about = " ".join(topic_sentences(question))
-        acronyms = [
+        acronyms = [Name((m.lower(),)) for m in _TECH.findall(about)]  # "5G base stations": their count, not others'
+        acronyms += [
             Name((a.lower(),), english_only=True)
             for a in re.findall(_ACRONYM, about)
             if all(map(self.scorer.known, self.scorer.tokenizer(a)))

@@ -300,6 +300,11 @@ def test_a_figure_of_something_else_does_not_answer(
         ),
         ("华为去年研发投入多少？", "2024年我国研发经费是多少？", "3.6万亿元"),  # a firm's figure, not the nation's
         (
+            "How many 5G base stations did China build in 2024, per the paper?",
+            "How much did China spend on R&D in 2024?",
+            "3.6",
+        ),
+        (
             "Which Chinese universities does the paper single out as being best at tech transfer?",
             "Which companies can get the tax break?",
             "Article",
