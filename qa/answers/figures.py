@@ -45,6 +45,7 @@ MONEY_NOUNS = {
     "salary": ("salary", "wage", "工资", "薪"),
     "wage": ("salary", "wage", "工资", "薪"),
     "费": ("fee", "费"),
+    "费用": ("fee", "费"),
     "罚款": ("fine", "罚款"),
     "奖金": ("bonus", "奖金"),
     "工资": ("salary", "wage", "工资", "薪"),
@@ -84,7 +85,7 @@ def money_named(question: str) -> list[Name]:
     found = []
     for m in MONEY_NOUN.finditer(question):
         noun = (m.group(1) or m.group(2) or "").lower()
-        forms = MONEY_NOUNS.get(noun) or MONEY_NOUNS.get(noun[:1] if noun == "费用" else noun) or ("费",)
+        forms = MONEY_NOUNS[noun]  # every noun the pattern matches has its forms
         if Name(forms) not in found:
             found.append(Name(forms))
     return found
