@@ -82,15 +82,20 @@ class Retriever:
             waits.append(self.multilingual.ready)
         return waits
 
-    def lexical_legs(self, question: str, terms: Sequence[str] = ()) -> dict[str, list[tuple[int, float]]]:
+    def lexical_legs(
+        self, question: str, terms: Sequence[str] = (), ranked: str | None = None
+    ) -> dict[str, list[tuple[int, float]]]:
         """BM25 on the question (a Chinese one with the documents' ``terms`` for its everyday words),
         references, and for an English question BM25 on its word-by-word Chinese translation and on
         the untranslated passages' English glosses (:mod:`qa.search.gloss`).
 
         English questions do not take thesaurus terms: measured on both question sets, they
-        added nothing to the translation leg and the reader questions (evals/README.md)."""
+        added nothing to the translation leg and the reader questions (evals/README.md). ``ranked``: the
+        form the question's own BM25 reads (a Chinese question without the names of the documents it
+        names, :meth:`_unnamed`)."""
         english = detect_language(question) == "en"
-        own = question if english or not terms else f"{question} {' '.join(terms)}"
+        searched = ranked or question  # the question's BM25 reads this form (see _unnamed); the rest, the question
+        own = searched if english or not terms else f"{searched} {' '.join(terms)}"
         legs = {"bm25": [(r.index, r.score) for r in self.index.lexical.retrieve(own, DEPTH)]}
         if self.references is not None:
             pointed = self.references.resolve(question, self.index.chunks)
@@ -144,11 +149,12 @@ class Retriever:
         prefix: str = "",
         terms: Sequence[str] = (),
         e5: Future[E5Search] | None = None,
+        ranked: str | None = None,
     ) -> dict[str, list[tuple[int, float]]]:
         """The rankings a mode needs for one form of the question, leg names prefixed."""
         legs: dict[str, list[tuple[int, float]]] = {}
         if mode in ("bm25", "hybrid"):
-            legs.update(self.lexical_legs(question, terms))
+            legs.update(self.lexical_legs(question, terms, ranked))
         if mode in ("dense", "hybrid"):
             legs["dense"] = self.dense_leg(question)
             if mode == "hybrid" and not prefix and (multilingual := self.multilingual_leg(question, e5)):
@@ -208,9 +214,8 @@ class Retriever:
         text = query.text if query else str(question)
         w = self.weights
         e5 = self._start_e5(text) if mode == "hybrid" else None
-        legs = self.legs(text, mode, terms=query.terms if query else (), e5=e5)
-        if mode != "dense" and query is not None and (unnamed := self._bm25_unnamed(query)) is not None:
-            legs["bm25"] = unnamed
+        unnamed = self._unnamed(query) if query is not None else None
+        legs = self.legs(text, mode, terms=query.terms if query else (), e5=e5, ranked=unnamed)
         query_lang = detect_language(text)
         if mode == "dense":
             return [Ranked(i, s, {"dense": s}, {"dense": r}) for r, (i, s) in enumerate(legs["dense"][:k], start=1)]
@@ -272,8 +277,8 @@ class Retriever:
             ranked = [r for r in ranked if r.index in dated] + [r for r in ranked if r.index not in dated]
         return ranked[:k]
 
-    def _bm25_unnamed(self, query: Query) -> list[tuple[int, float]] | None:
-        """BM25 on a Chinese question with the names of the documents it names blanked, or None.
+    def _unnamed(self, query: Query) -> str | None:
+        """A Chinese question with the names of the documents it names blanked, for its BM25 leg, or None.
 
         "科技成果评价意见里基础研究成果主要怎么评？": inside the evaluation opinion every passage is about
         科技成果评价, so the name's words only favour the passages that repeat them (the item on who
@@ -287,8 +292,7 @@ class Retriever:
         named, blanked = self.references.documents_named(query.text)
         if not named or len(blanked.strip()) < 4:  # "专利法第十五条": the reference is the question
             return None
-        own = f"{blanked} {' '.join(query.terms)}" if query.terms else blanked
-        return [(r.index, r.score) for r in self.index.lexical.retrieve(own, DEPTH)]
+        return blanked
 
     def _datelines(self, first: list[Ranked], named: list[str]) -> list[int]:
         """The dated front matter (a dateline, a signature, the paper's profile) of the documents the
