@@ -65,6 +65,7 @@ mark {background:#ffe58f; padding:0 1px;}
 .qa-turn > summary {cursor:pointer; color:#555; margin:6px 0;}
 .qa-answer p {margin:0 0 6px 0;}
 .qa-answer .qa-lead {font-weight:600;}
+.qa-answer .qa-short {border-left:3px solid #2563eb; padding-left:.5em;}
 .qa-answer .qa-from {font-weight:600; color:#3d4a6b; margin-top:6px; font-size:0.9em;}
 .qa-answer ul, .qa-answer ol {margin:2px 0 8px 0; padding-left:1.4em;}
 .qa-answer li {margin:2px 0;}

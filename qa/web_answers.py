@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from qa.answers.citing import Reference, reference
+from qa.answers.lead import LEAD, read_lead
 from qa.schema import Answer, Chunk, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
 from qa.text import traditional as to_traditional
@@ -149,6 +150,14 @@ def answer_html(answer: Answer, turn: int = 0, traditional: bool = False) -> str
             items.append(f'<li value="{numbered.group(1)}">{inner}</li>')
             continue
         close_items()
+        lead = read_lead(line) if not blocks and not group else None
+        if lead is not None:  # the short answer: a line of its own, above the quotes
+            label = LEAD[answer.language].strip(" ：:")
+            blocks.append(
+                f'<p class="qa-short"><strong>{escape(show(label))}</strong>'
+                f"{'：' if answer.language == 'zh' else ': '}{escape(show(lead.text))} {_marker(turn, lead.marker)}</p>"
+            )
+            continue
         if not pieces:
             close_group()
             blocks.append(f'<p class="qa-lead">{escape(show(line.strip()))}</p>')

@@ -105,6 +105,10 @@ def test_answers_are_laid_out_one_item_per_sentence_with_linked_markers(assistan
     assert listed.count("<li value=") == 6 and '<p class="qa-lead">' in listed
     compared = answer_html(assistant.ask("专利法和促进科技成果转化法对职务发明人的奖励有什么不同？"))
     assert compared.count("<li value=") == 2 and compared.count('<ul class="qa-items">') == 2  # one part per side
+    short = assistant.ask("发明专利批下来以后，单位跟发明人没约定奖金的话，最少得给多少钱？多久之内要发？")
+    shown = answer_html(short, turn=2)
+    assert shown.count('<p class="qa-short"><strong>简答</strong>：') == 1  # the short answer stands apart …
+    assert shown.count("<li>") == len(short.citations)  # … and is not one of the quotes again
 
 
 def test_traditional_questions_get_a_readable_answer_and_verbatim_sources(assistant: Assistant) -> None:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
 from qa.answers.citing import document_label
+from qa.answers.lead import find_lead
 from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts
 from qa.answers.scoring import TextScorer
@@ -184,13 +186,25 @@ class ExtractiveAnswerer(TextScorer):
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
         if len(documents) == 1:
-            groups = [[(s.hit, s.source, s.translation)] for s in chosen]
-            return self.writer.assemble(question, lang, groups, hits)
-        # From several documents, each document's quotes under its name, on a line of their own: run
-        # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
-        groups = [[(s.hit, s.source, s.translation) for s in chosen if s.hit.doc_id == d] for d in documents]
-        labels = [document_label(group[0][0], lang) for group in groups]
-        return self.writer.assemble(question, lang, groups, hits, labels=labels)
+            ordered = [[s] for s in chosen]
+            answer = self.writer.assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+        else:
+            # From several documents, each document's quotes under its name, on a line of their own: run
+            # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
+            ordered = [[s for s in chosen if s.hit.doc_id == d] for d in documents]
+            groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
+            labels = [document_label(group[0][0], lang) for group in groups]
+            answer = self.writer.assemble(question, lang, groups, hits, labels=labels)
+        return self._with_lead(answer, [s.score for group in ordered for s in group], asked)
+
+    def _with_lead(self, answer: Answer, scores: Sequence[float], asked: Asked) -> Answer:
+        """The answer with the clause that states the asked figure first (:mod:`qa.answers.lead`)."""
+        tokens = asked.focus or asked.tokens
+        quotes = [(c.marker, c.quote, score) for c, score in zip(answer.citations, scores, strict=True)]
+        lead = find_lead(quotes, asked.kinds, answer.language, lambda text: self.match(tokens, text))
+        if lead is None:
+            return answer
+        return replace(answer, text=f"{lead.line(answer.language)}\n{answer.text}")
 
     def _compare(
         self,

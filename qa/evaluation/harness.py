@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from qa.answers.lead import read_lead
 from qa.evaluation import metrics as m
 from qa.evaluation.questions import Question, QuestionSet
 from qa.schema import Answer, Chunk, Hit
@@ -128,6 +129,9 @@ def _score_question(
             scores["false_abstention"] = float(answer.abstained)
             text = norm(answer.text)
             result.key_points_missed = [list(p) for p in q.key_points if not any(norm(a) in text for a in p)]
+            lead = read_lead(answer.text) if q.key_points else None
+            if lead is not None:  # the answer's first line: does it alone hold a key point?
+                scores["short_answer_right"] = float(m.key_point_coverage(lead.text, q.key_points) > 0)
         else:
             scores["abstention_accuracy"] = float(answer.abstained)
     return result
@@ -178,6 +182,9 @@ def _metrics(results: Sequence[QuestionResult], *, answers: bool) -> dict[str, A
         out["citation_validity"] = _round(sum(r.citations_valid for r in results) / total) if total else None
         out["false_abstention"] = _round(m.mean([r.scores["false_abstention"] for r in in_scope])) if in_scope else None
         out["abstention_accuracy"] = _round(m.mean([r.scores["abstention_accuracy"] for r in oos])) if oos else None
+        short = [r.scores["short_answer_right"] for r in in_scope if "short_answer_right" in r.scores]
+        out["short_answers"] = len(short)  # answers that start with the clause stating the figure asked for
+        out["short_answer_precision"] = _round(m.mean(short)) if short else None  # …of which hold a key point
         latencies = [r.latency_ms for r in results]
         out["latency_ms_p50"] = round(m.percentile(latencies, 50), 1)
         out["latency_ms_p95"] = round(m.percentile(latencies, 95), 1)

@@ -66,7 +66,7 @@ def markdown(runs: list[EvalRun], questions_path: str, command: str) -> str:
 def _breakdown(groups: dict[str, dict[str, Any]], answers: bool = True) -> str:
     cols = ["n", "hit@5", "recall@10", "mrr", "ndcg@10"]
     if answers:
-        cols += ["key_point_coverage", "false_abstention", "abstention_accuracy"]
+        cols += ["key_point_coverage", "false_abstention", "abstention_accuracy", "short_answer_precision"]
     lines = ["| group | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
     for name, m in groups.items():
         lines.append(f"| {name} | " + " | ".join(_fmt(m.get(c)) for c in cols) + " |")

@@ -458,8 +458,9 @@ def test_quotes_from_several_documents_are_labelled_with_each_documents_name(ass
     answer = assistant.ask("发明专利批下来以后，单位跟发明人没约定奖金的话，最少得给多少钱？多久之内要发？")
     documents = list(dict.fromkeys(c.doc_id for c in answer.citations))
     assert len(documents) >= 2
-    lines = answer.text.split("\n")
-    assert len(lines) == len(documents)  # one line per document, in the answer's order …
+    lead, *lines = answer.text.split("\n")
+    assert lead == "简答：一项发明专利的奖金最低不少于4000元 [2]"  # the clause that states the minimum, first
+    assert len(lines) == len(documents)  # then one line per document, in the answer's order …
     assert lines[0].startswith("《专利法实施细则》：第九十三条")  # … each under its own name
     single = assistant.ask("专利法规定的侵权诉讼时效是多久？")
     assert {c.doc_id for c in single.citations} == {"patent-law"}

@@ -111,6 +111,24 @@ def test_metrics_overall_and_by_group(qset) -> None:
     assert summary["latency_ms_p50"] >= 0
 
 
+class LeadingAssistant(FakeAssistant):
+    """Starts each answer with a short answer: the right clause in Chinese, a wrong one in English."""
+
+    def ask(self, question: str, *, lang: str | None = None, k: int = 10) -> Answer:
+        answer = super().ask(question, lang=lang, k=k)
+        lead = "简答：形成双螺旋结构 [1]" if answer.language == "zh" else "In short: a structure [1]"
+        return answer if answer.abstained else Answer(question, f"{lead}\n{answer.text}", answer.language, False)
+
+
+def test_short_answers_are_counted_and_checked_for_a_key_point(qset) -> None:
+    summary = evaluate(LeadingAssistant(), qset).summary
+    assert summary["short_answers"] == 2 and summary["short_answer_precision"] == 0.5
+    assert summary["by_lang"]["zh"]["short_answer_precision"] == 1.0  # 双螺旋结构 is b's key point
+    assert summary["by_lang"]["en"]["short_answer_precision"] == 0.0  # "a structure" holds neither of a's
+    plain = evaluate(FakeAssistant(), qset).summary
+    assert plain["short_answers"] == 0 and plain["short_answer_precision"] is None
+
+
 def test_floors_catch_drops_and_ceilings(qset) -> None:
     summary = evaluate(FakeAssistant(), qset).summary
     assert check_floors(summary, {"mrr": 0.7, "by_lang": {"zh": {"mrr": 1.0}}}) == []

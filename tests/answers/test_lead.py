@@ -1,0 +1,80 @@
+"""The answer's first line: the clause that states the asked figure (qa.answers.lead)."""
+
+from __future__ import annotations
+
+import re
+
+from qa.answers.lead import clauses, find_lead
+from qa.assistant import Assistant
+
+
+def words_in(question: str):  # type: ignore[no-untyped-def]
+    """A stand-in for the scorer's match: the share of the question's words in the text."""
+    asked = set(re.findall(r"[a-z]+|[\u4e00-\u9fff]{2}", question.lower()))
+    return lambda text: len(asked & set(re.findall(r"[a-z]+|[\u4e00-\u9fff]{2}", text.lower()))) / max(len(asked), 1)
+
+
+def test_a_sentence_is_cut_at_its_commas_and_a_short_clause_keeps_the_one_before() -> None:
+    assert clauses("增加赔偿的金额不足五百元的，为五百元。", "zh") == ["增加赔偿的金额不足五百元的，为五百元。"]
+    assert clauses("发明专利权的期限为二十年，实用新型专利权的期限为十年，均自申请日起计算。", "zh") == [
+        "发明专利权的期限为二十年，",
+        "实用新型专利权的期限为十年，",
+        "均自申请日起计算。",
+    ]
+    assert clauses("The term shall be ten years, all counted from the date of application.", "en") == [
+        "The term shall be ten years,",
+        "all counted from the date of application.",
+    ]
+
+
+def test_the_lead_is_the_figure_clause_of_the_best_sentence_that_matches_the_question() -> None:
+    article = "第四十二条 发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年，均自申请日起计算。"
+    other = "申请人可以自进入日起2个月内对专利申请文件主动提出修改。"
+    match = words_in("实用新型专利权的期限是多久")
+    lead = find_lead([(1, other, 0.9), (2, article, 1.2)], ["period"], "zh", match)
+    assert lead is not None and lead.line("zh") == "简答：实用新型专利权的期限为十年 [2]"
+    # the better-scored sentence wins even when another's clause matches the question's words as well
+    assert find_lead([(1, other, 1.5), (2, article, 1.2)], ["period"], "zh", match) is None  # no word of it matches
+
+
+def test_no_lead_where_it_would_repeat_the_answers_start_or_lead_a_list() -> None:
+    first = "第七十四条 侵犯专利权的诉讼时效为三年，自专利权人知道或者应当知道侵权行为之日起计算。"
+    match = words_in("侵犯专利权的诉讼时效是几年")
+    assert find_lead([(1, first, 1.0)], ["period"], "zh", match) is None  # the answer starts with that clause
+    assert find_lead([(2, first, 1.0)], ["period"], "zh", match).text == "侵犯专利权的诉讼时效为三年"  # type: ignore[union-attr]
+    assert find_lead([(2, first, 1.0)], ["count"], "zh", match) is None  # "how many items": the list answers
+    assert find_lead([(2, "没有数字的句子，只说原则。", 1.0)], ["period"], "zh", match) is None
+    assert find_lead([(2, first, 0.5)], ["period"], "zh", match) is None  # a sentence that fits the question loosely
+
+
+def test_an_english_lead_must_share_the_questions_words() -> None:
+    quote = "Where the patent is granted, the applicant may, within six months before the date of application, file."
+    assert find_lead([(2, quote, 1.0)], ["period"], "en", words_in("how long until a compulsory licence")) is None
+    term = "The term of the patent right for utility model shall be ten years, counted from the date of application."
+    lead = find_lead([(2, term, 1.0)], ["period"], "en", words_in("how long is a utility model patent valid"))
+    assert lead is not None and lead.text == "The term of the patent right for utility model shall be ten years"
+
+
+def test_answers_lead_with_a_clause_their_citation_quotes_verbatim(assistant: Assistant) -> None:
+    answer = assistant.ask("科技成果转让净收入里奖励完成人的比列最低多少")
+    first, _ = answer.text.split("\n", 1)
+    found = re.fullmatch(r"简答：(.+) \[(\d+)\]", first)
+    assert found is not None and "不低于百分之五十" in found.group(1)
+    cited = next(c for c in answer.citations if c.marker == int(found.group(2)))
+    assert found.group(1) in cited.quote
+    english = assistant.ask(
+        "How many months does the patentee have to request term compensation after the grant is announced?"
+    )
+    found = re.fullmatch(r"In short: (.+) \[(\d+)\]", english.text.split("\n", 1)[0])
+    assert found is not None and "within 3 months" in found.group(1)
+    assert found.group(1) in next(c.quote for c in english.citations if c.marker == int(found.group(2)))
+
+
+def test_the_lead_is_read_back_from_the_answers_text() -> None:
+    from qa.answers.lead import Lead, read_lead
+
+    lead = Lead("实用新型专利权的期限为十年", 3)
+    assert read_lead(f"{lead.line('zh')}\n第四十二条 …… [3]") == lead
+    assert read_lead("In short: within 3 months [12]\nArticle 77 …") == Lead("within 3 months", 12)
+    assert read_lead("第四十二条 发明专利权的期限为二十年。 [1]") is None  # an answer without one
+    assert read_lead("简答：没有标号的一行") is None
