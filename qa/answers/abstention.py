@@ -19,7 +19,7 @@ from qa.answers.figures import (
     SPENT_ZH,
     ZH_DIGITS,
     Name,
-    money_named,
+    named_by_kind,
     names_met,
     spent_on,
 )
@@ -262,7 +262,7 @@ class Abstention:
         stating an asked-for quantity covers, with its translation: whether the number is about the thing asked."""
         tokens = self.scorer.question_tokens(focus)
         years = set(YEAR.findall(focus))
-        names = [*self.names(focus), *(money_named(focus) if "money" in kinds else [])]
+        names = [*self.names(focus), *named_by_kind(focus, kinds)]
         unit = COUNT_UNIT.search(focus) if kinds == ["count"] else None
         counted = re.compile(rf"[\d{ZH_DIGITS}]\s*(?:万|亿)?{unit.group(1)}") if unit else None
         best = 0.0

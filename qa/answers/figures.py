@@ -65,6 +65,21 @@ class Name:
     english_only: bool = False
 
 
+# A period asked for by what it is ("how many years in prison", "判几年有期徒刑"): a law's other periods
+# (a patent's twenty-year term, for "years in prison for counterfeiting a patent") do not answer it.
+PRISON = Name(("prison", "imprisonment", "jail", "徒刑", "拘役", "监禁"))
+PRISON_ASKED = re.compile(r"\b(?:prison|imprisonment|jail|incarcerat\w*|locked up)\b|徒刑|坐.{0,3}牢|监禁|拘役", re.I)
+
+
+def named_by_kind(question: str, kinds: Sequence[str]) -> list[Name]:
+    """What the quantity asked for is, as the sentence stating it must name it: the money
+    (:func:`money_named`) or a prison term."""
+    names = money_named(question) if "money" in kinds else []
+    if "period" in kinds and PRISON_ASKED.search(question):
+        names.append(PRISON)
+    return names
+
+
 def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:
     """Whether the sentence (with its section path and translation) names each of ``names``."""
     around = f"{hit.section}\n{source}\n{translation or ''}".lower()

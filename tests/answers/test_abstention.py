@@ -286,6 +286,13 @@ def test_a_law_subject_counts_only_as_whole_words_and_only_when_no_passage_menti
             "4,000 yuan",
         ),
         ("华为去年研发投入多少？", "2024年我国研发经费是多少？", "3.6万亿元"),  # a firm's figure, not the nation's
+        # a prison term: the Patent Law's other periods (a twenty-year term) are not one
+        (
+            "How many years in prison can you get for patent counterfeiting?",
+            "How long is the term of an invention patent?",
+            "twenty years",
+        ),
+        ("假冒专利会坐几年牢？", "假冒专利会被怎么处罚？", "没收违法所得"),
         (
             "How many 5G base stations did China build in 2024, per the paper?",
             "How much did China spend on R&D in 2024?",
