@@ -153,9 +153,12 @@ def answer_html(answer: Answer, turn: int = 0, traditional: bool = False) -> str
         lead = read_lead(line) if not blocks and not group else None
         if lead is not None:  # the short answer: a line of its own, above the quotes
             label = LEAD[answer.language].strip(" ：:")
+            said = ("；" if answer.language == "zh" else "; ").join(
+                f"{escape(show(text))} {_marker(turn, n)}" for text, n in lead.parts
+            )
             blocks.append(
                 f'<p class="qa-short"><strong>{escape(show(label))}</strong>'
-                f"{'：' if answer.language == 'zh' else ': '}{escape(show(lead.text))} {_marker(turn, lead.marker)}</p>"
+                f"{'：' if answer.language == 'zh' else ': '}{said}</p>"
             )
             continue
         if not pieces:

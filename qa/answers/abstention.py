@@ -19,6 +19,7 @@ from qa.answers.figures import (
     SPENT_ZH,
     ZH_DIGITS,
     Name,
+    measured,
     named_by_kind,
     names_met,
     spent_on,
@@ -246,6 +247,9 @@ class Abstention:
         if not figures_wanted(focus):
             return False
         names, years = self.names(focus), set(YEAR.findall(focus))
+        what = measured(focus, self.scorer.tokenizer)
+        if what is not None:  # "技术合同成交额是多少": not answered by the R&D total beside it
+            names.append(what)
         if not names and not years:
             return False
         for hit in hits:

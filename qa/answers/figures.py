@@ -9,7 +9,7 @@ figure about the thing asked from one about something else.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Hit
@@ -78,6 +78,23 @@ def named_by_kind(question: str, kinds: Sequence[str]) -> list[Name]:
     if "period" in kinds and PRISON_ASKED.search(question):
         names.append(PRISON)
     return names
+
+
+# What a vague "X是多少" measures ("文章里给出的2024年全国技术合同成交额是多少？"): X, up to the ask
+# — asked as "X是多少", a noun phrase and a copula; "发了多少论文", "从多少涨到多少" ask no such X
+MEASURED_ZH = re.compile(r"([\u4e00-\u9fff]{2,14}?)(?:大概|一共|总共|总计|累计)?(?:是|为|有|达到?)多少(?=[？?。！!]|$)")
+# the words of X that say when, where or by whom it was stated, not what is measured
+_NOT_MEASURED = re.compile(r"^(?:\d+|[今去前明]年|年|全国|我国|中国|国内|全社会|文章|论文|里|中|给出|提到|说|总)$")
+
+
+def measured(question: str, tokenize: Callable[[str], list[str]]) -> Name | None:
+    """What a vague Chinese "X是多少" asks the figure of, as the words a sentence stating it must share
+    one of (the 研发 of 研发投入 meets "研发经费达3.6万亿元"; nothing of 技术合同成交额 does)."""
+    found = MEASURED_ZH.search(question)
+    if found is None:
+        return None
+    words = [w for w in tokenize(found.group(1).rsplit("的", 1)[-1]) if len(w) > 1 and not _NOT_MEASURED.match(w)]
+    return Name(tuple(dict.fromkeys(words))) if words else None
 
 
 def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:

@@ -5,14 +5,17 @@ that answers is often inside the second ("发明专利权的期限为二十年�
 十年，……"). A reader should not have to hunt for it (a trial user: "nothing like '10 years,
 counted from the filing date [1]' comes first"). The lead is that clause, cut at commas
 from a quoted sentence and cited with the sentence's marker: still the documents' words,
-a substring of what the citation quotes, never a paraphrase.
+a substring of what the citation quotes, never a paraphrase. A question asking two kinds of
+figure ("最少发多少奖金？多久之内要发？") gets a clause for each.
 
-Which clause: of the quoted sentences' clauses that state a quantity of the asked kind, one
+Which clause, per kind asked: of the quoted sentences' clauses that state such a quantity, one
 of the best-scored sentence (:meth:`ExtractiveAnswerer._sentences`), the clause that best
-matches the question's words breaking ties within it. Chosen by the clause's own match first,
-leads were right less often (on the five sets, the lead held a key point in 32 of 41 Chinese
-answers, against 39 of 41 this way): "自发明专利申请日起满四年" matched "发明专利能保护多久"
-as well as "发明专利权的期限为二十年" did.
+matches the question's words breaking ties within it — and only when that sentence's quote is
+also the answer's first to state such a quantity: the sentence scores and the passage ranking,
+two orders made apart, agree. Chosen by sentence score alone, two of six short answers in a
+trial were wrong ("专利保护期多少年？" got Art. 42's compensation clause "…减去5年" while the
+answer's first quote was Art. 42's twenty years); by the clause's own match first, the lead held
+a key point in 32 of 41 Chinese answers on the five sets (evals/README.md).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from qa.search.asked import gives
 LEAD = {"zh": "简答：", "en": "In short: "}
 _CLAUSE_END = {"zh": re.compile(r"(?<=[，；：])"), "en": re.compile(r"(?<=[,;:])\s+")}
 SHORT = {"zh": 8, "en": 30}  # characters: a clause shorter than this takes the one before it ("…的，为五百元")
-LONG = {"zh": 90, "en": 260}
+LONG = {"zh": 90, "en": 260}  # characters: a lead longer than this is no shorter than the quote
 # How well the clause must match the question's words (:meth:`TextScorer.match`). An English
 # clause is cut from a translation, whose figure often sits in a clause apart from what it is
 # about ("(1) where the achievement is assigned …, | not less than 50% …"): one that shares
@@ -37,22 +40,24 @@ MIN_MATCH = {"zh": 0.01, "en": 0.09}
 # The sentence's own score (:meth:`ExtractiveAnswerer._sentences`) below which it fits the question too
 # loosely to be stated as the answer. Over the five sets the two wrong leads scored 0.49 and 0.68, the
 # right ones 0.53-1.72 (5 of 48 below 0.7); with 60 laws of the archive added, 4 of 6 wrong leads
-# scored over 0.7 as well: a lead is only as right as the passage retrieval put first.
+# scored over 0.7 as well (the agreement rule above caught them).
 MIN_SCORE = 0.7
-_ARTICLE = re.compile(
-    r"^(?:第[零一二三四五六七八九十百千]+条|Article \d+)\s*"
-)  # characters: a lead longer than this is no shorter than the quote
+_ARTICLE = re.compile(r"^(?:第[零一二三四五六七八九十百千]+条|Article \d+)\s*")
 
 
 @dataclass(frozen=True)
 class Lead:
-    """The lead's text (without the label) and the marker of the quote it comes from."""
+    """The lead's clauses (without the label), each with the marker of the quote it comes from."""
 
-    text: str
-    marker: int
+    parts: tuple[tuple[str, int], ...]
 
     def line(self, lang: str) -> str:
-        return f"{LEAD[lang]}{self.text} [{self.marker}]"
+        return LEAD[lang] + ("；" if lang == "zh" else "; ").join(f"{text} [{marker}]" for text, marker in self.parts)
+
+    @property
+    def text(self) -> str:
+        """The clauses alone, for checking what the lead says."""
+        return " ".join(text for text, _ in self.parts)
 
 
 def clauses(sentence: str, lang: str) -> list[str]:
@@ -84,30 +89,44 @@ def find_lead(
 ) -> Lead | None:
     """The lead among ``quotes`` (marker, quoted text as shown, sentence score) for a question asking ``kinds``.
 
-    ``match``: how well a text matches the question's words (0–1). None when no clause states
-    such a quantity, or when the best one is the whole quote anyway (nothing to gain).
+    ``match``: how well a text matches the question's words (0–1). None when no kind asked has a
+    clause to lead with, or when the only one is where the answer starts anyway (nothing to gain).
     """
-    wanted = [k for k in kinds if k not in ("count", "items")]  # "how many items": the list is the answer
-    if not wanted:
-        return None
+    parts: list[tuple[str, int]] = []
+    fresh = False
+    for kind in kinds:
+        if kind in ("count", "items"):  # "how many items": the list is the answer
+            continue
+        found = _clause_for(quotes, kind, lang, match)
+        if found is None or found in parts or any(found[0] in text or text in found[0] for text, _ in parts):
+            continue
+        parts.append(found)
+        text = next(t for m, t, _ in quotes if m == found[1])
+        fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", text).startswith(found[0]))
+    return Lead(tuple(parts)) if parts and fresh else None
+
+
+def _clause_for(
+    quotes: Sequence[tuple[int, str, float]], kind: str, lang: str, match: Callable[[str], float]
+) -> tuple[str, int] | None:
+    """The clause stating a quantity of ``kind`` to lead with, and its quote's marker (see the module docstring)."""
     best: tuple[float, float, str, int, str] | None = None
+    first: int | None = None
     for marker, text, score in quotes:
         spans = clause_spans(text, _language(text))
-        for i, (_, end) in enumerate(spans):
-            if any(gives(text[spans[i][0] : end], kind) for kind in wanted):
+        for i, (start, end) in enumerate(spans):
+            if gives(text[start:end], kind):
                 clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
-                key = (score, fit, clause, marker, text)
-                if best is None or key[:2] > best[:2]:
-                    best = key
-    if best is None or best[0] < MIN_SCORE:
+                if best is None or (score, fit) > best[:2]:
+                    best = (score, fit, clause, marker, text)
+                first = marker if first is None else first
+    if best is None or best[0] < MIN_SCORE or best[3] != first:
         return None
     _, fit, clause, marker, text = best
     clause = _ARTICLE.sub("", clause.rstrip(" ，,；;：:。."))  # the marker cites the article
-    if fit < MIN_MATCH[lang]:
-        return None  # a figure about something else: "within six months before the date of application"
-    if len(clause) > LONG[_language(text)] or (marker == 1 and _ARTICLE.sub("", text).startswith(clause)):
-        return None  # about as long as a quote, or where the answer starts anyway
-    return Lead(clause, marker)
+    if fit < MIN_MATCH[lang] or len(clause) > LONG[_language(text)]:
+        return None  # a figure about something else ("within six months before…"), or no shorter than a quote
+    return clause, marker
 
 
 def _with_its_subject(
@@ -131,11 +150,16 @@ def read_lead(text: str) -> Lead | None:
     """The lead an answer's text starts with (for the page and the evaluation), or None."""
     first = text.split("\n", 1)[0]
     label = next((lab for lab in LEAD.values() if first.startswith(lab)), None)
-    found = _MARKED_END.search(first) if label else None
-    return Lead(first[len(label) : found.start()], int(found.group(1))) if label and found else None
+    if label is None:
+        return None
+    body = first[len(label) :]
+    parts = [(m.group(1), int(m.group(2))) for m in _PART.finditer(body)]
+    if not parts or "".join(m.group(0) for m in _PART.finditer(body)) != body:
+        return None
+    return Lead(tuple(parts))
 
 
-_MARKED_END = re.compile(r" \[(\d+)\]$")
+_PART = re.compile(r"(.+?) \[(\d+)\](?:；|; |$)")
 
 
 def _language(text: str) -> str:

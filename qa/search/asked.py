@@ -48,8 +48,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             re.I,
         ),
         re.compile(
-            rf"{_NUM}\s*(?:个)?(?:年|月|日|天|周)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
-            r"\s*(?:-\s*)?(?:years?|months?|days?|weeks?)\b",
+            rf"(?:{_NUM}|(?<![上下前后])半)\s*(?:个)?(?:年|月|日|天|周)|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty)"
+            r"\s*(?:-\s*)?(?:years?|months?|days?|weeks?)\b|\bhalf an? (?:year|month)\b",
             re.I,
         ),
     ),

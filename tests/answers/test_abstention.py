@@ -293,6 +293,8 @@ def test_a_law_subject_counts_only_as_whole_words_and_only_when_no_passage_menti
             "twenty years",
         ),
         ("假冒专利会坐几年牢？", "假冒专利会被怎么处罚？", "没收违法所得"),
+        # what a vague "X是多少" measures: the R&D total beside it is not a technology market's turnover
+        ("论文里的2024年技术市场成交额是多少？", "2024年规模以上工业企业研发投入是多少？", "2万亿元"),
         (
             "How many 5G base stations did China build in 2024, per the paper?",
             "How much did China spend on R&D in 2024?",
@@ -320,3 +322,14 @@ def test_unknown_words_do_not_decline_a_question_this_close_to_a_passage(assista
     answer = assistant.ask(question)
     assert not answer.abstained and any(c.chunk_id == "patent-law/第七十四条" for c in answer.citations)
     assert assistant.ask("Is it going to snow in Boston this weekend?").abstained  # unknown, and far from every passage
+
+
+def test_what_a_vague_figure_question_measures_is_its_noun_phrase_before_the_copula() -> None:
+    from qa.answers.figures import measured
+    from qa.search.tokenize import Tokenizer
+
+    tokenize = Tokenizer()
+    asked = measured("文章里给出的2024年全国技术合同成交额是多少？", tokenize)
+    assert asked is not None and "成交额" in asked.forms and "全国" not in asked.forms  # when and where are not what
+    assert measured("发了多少论文", tokenize) is None  # no copula: a count in passing, not "X是多少"
+    assert measured("十八大以来我国GDP从多少涨到了多少？", tokenize) is None

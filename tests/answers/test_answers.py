@@ -459,7 +459,11 @@ def test_quotes_from_several_documents_are_labelled_with_each_documents_name(ass
     documents = list(dict.fromkeys(c.doc_id for c in answer.citations))
     assert len(documents) >= 2
     lead, *lines = answer.text.split("\n")
-    assert lead == "简答：一项发明专利的奖金最低不少于4000元 [2]"  # the clause that states the minimum, first
+    # the clauses that state the minimum and the deadline, first
+    assert (
+        lead
+        == "简答：一项发明专利的奖金最低不少于4000元 [2]；应当自公告授予专利权之日起3个月内发给发明人或者设计人奖金 [1]"
+    )
     assert len(lines) == len(documents)  # then one line per document, in the answer's order …
     assert lines[0].startswith("《专利法实施细则》：第九十三条")  # … each under its own name
     single = assistant.ask("专利法规定的侵权诉讼时效是多久？")

@@ -31,10 +31,21 @@ def test_the_lead_is_the_figure_clause_of_the_best_sentence_that_matches_the_que
     article = "第四十二条 发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年，均自申请日起计算。"
     other = "申请人可以自进入日起2个月内对专利申请文件主动提出修改。"
     match = words_in("实用新型专利权的期限是多久")
-    lead = find_lead([(1, other, 0.9), (2, article, 1.2)], ["period"], "zh", match)
-    assert lead is not None and lead.line("zh") == "简答：实用新型专利权的期限为十年 [2]"
-    # the better-scored sentence wins even when another's clause matches the question's words as well
-    assert find_lead([(1, other, 1.5), (2, article, 1.2)], ["period"], "zh", match) is None  # no word of it matches
+    lead = find_lead([(1, article, 1.2), (2, other, 0.9)], ["period"], "zh", match)
+    assert lead is not None and lead.line("zh") == "简答：实用新型专利权的期限为十年 [1]"
+    # the best-scored sentence leads only when its quote is also the answer's first to state a period
+    assert find_lead([(1, other, 0.9), (2, article, 1.2)], ["period"], "zh", match) is None
+
+
+def test_a_question_asking_two_kinds_of_figure_gets_a_clause_for_each() -> None:
+    when = "应当自公告授予专利权之日起3个月内发给发明人或者设计人奖金。"
+    amount = "一项发明专利的奖金最低不少于4000元；"
+    lead = find_lead([(1, when, 1.0), (2, amount, 1.1)], ["money", "period"], "zh", lambda _: 0.5)
+    assert lead is not None
+    assert (
+        lead.line("zh")
+        == "简答：一项发明专利的奖金最低不少于4000元 [2]；应当自公告授予专利权之日起3个月内发给发明人或者设计人奖金 [1]"
+    )
 
 
 def test_no_lead_where_it_would_repeat_the_answers_start_or_lead_a_list() -> None:
@@ -73,8 +84,8 @@ def test_answers_lead_with_a_clause_their_citation_quotes_verbatim(assistant: As
 def test_the_lead_is_read_back_from_the_answers_text() -> None:
     from qa.answers.lead import Lead, read_lead
 
-    lead = Lead("实用新型专利权的期限为十年", 3)
+    lead = Lead((("实用新型专利权的期限为十年", 3), ("均自申请日起计算", 1)))
     assert read_lead(f"{lead.line('zh')}\n第四十二条 …… [3]") == lead
-    assert read_lead("In short: within 3 months [12]\nArticle 77 …") == Lead("within 3 months", 12)
+    assert read_lead("In short: within 3 months [12]\nArticle 77 …") == Lead((("within 3 months", 12),))
     assert read_lead("第四十二条 发明专利权的期限为二十年。 [1]") is None  # an answer without one
     assert read_lead("简答：没有标号的一行") is None
