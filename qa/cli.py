@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,13 +35,24 @@ from qa.search.index import IndexCorruptError
 from qa.text import QuestionError, is_traditional, traditional
 
 
+def _questions_last(argv: list[str]) -> list[str]:
+    """``qa ask "-5年是什么意思"``: a question that starts with "-" moved after ``--``, where it is no option.
+
+    An option never holds a space or a character outside ASCII; a question that starts with "-" and
+    does is the verb's question, which argparse would otherwise take for an unknown option."""
+    if not argv or argv[0] not in ("ask", "search") or "--" in argv:
+        return argv
+    questions = [a for a in argv[1:] if a.startswith("-") and (" " in a or re.search(r"[^\x00-\x7f]", a))]
+    return [a for a in argv if a not in questions] + (["--", *questions] if questions else [])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # One OpenMP thread per library unless the user says otherwise: the e5 encoder's default team
     # collapses when the cores are shared (qa.search.multilingual), and opening the archive's
     # index took 3.2-3.5 s with the default against 2.8-3.0 s with one thread.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_questions_last(list(sys.argv[1:] if argv is None else argv)))
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
@@ -137,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_options(ask)
     ask.add_argument("question", help="the question, in Chinese or English")
     ask.add_argument("--lang", choices=["zh", "en"], default=None, help="answer language (default: the question's)")
+    ask.add_argument("-k", type=int, default=10, help="passages to answer from (default 10)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument(
         "--llm", default=None, help="let a chat model write the answer, e.g. ollama:qwen2.5:7b (default: $QA_LLM; off)"
@@ -239,7 +252,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         assistant.llm = args.llm
     from qa.search.asked import set_apart_footnotes
 
-    answer = assistant.ask(args.question, lang=args.lang)
+    answer = assistant.ask(args.question, lang=args.lang, k=args.k)
     if args.json:
         print(json.dumps(asdict(answer), ensure_ascii=False, indent=2))
         return 0

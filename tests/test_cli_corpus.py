@@ -123,6 +123,19 @@ def test_a_decline_with_nothing_near_lists_no_empty_related_heading(capsys: pyte
         out = capsys.readouterr().out
         assert "documents do not say" in out or "没有找到" in out
         assert not re.search(r"(?:Related passages|相关段落):\s*$", out)  # a heading over nothing
+        if "listed below" not in out and "下面列出" not in out:  # nothing near: no promise of a list
+            assert "no passage comes close" in out or "也没有相近的段落" in out
+    assert main(["ask", "🤔🤔💥💥 ???"]) == 0
+    assert "no passage comes close" in capsys.readouterr().out
+
+
+def test_ask_takes_k_and_a_question_that_starts_with_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "-k", "2", "--json", "专利权的期限是多久？"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["hits"]) == 2  # answered from the two best passages
+    assert main(["ask", "-k", "0", "专利权的期限是多久？"]) == 1
+    assert "k must be a whole number" in capsys.readouterr().err
+    assert main(["ask", "--json", "-5年是什么意思？"]) == 0  # a question, not an unknown option "-5…"
+    assert json.loads(capsys.readouterr().out)["question"] == "-5年是什么意思？"
 
 
 def test_search_says_when_fewer_passages_match_than_asked(capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,6 +47,10 @@ ABSTAIN_TEXT = {
     "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
+NOTHING_NEAR = {
+    "zh": "文档中没有找到能回答这个问题的内容，也没有相近的段落。",
+    "en": "The documents do not say, and no passage comes close.",
+}
 # Something specific a question names: a year (qa.text.YEAR), an acronym, a proper name. Bounded by
 # "not a letter or digit", not \b: a CJK character is a word character to \b, so "占GDP的" has none.
 _ACRONYM = r"(?<![A-Za-z0-9])[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?![A-Za-z0-9])"
@@ -359,7 +363,7 @@ class Abstention:
     def decline_text(hits: Sequence[Hit], lang: str, unmentioned: Sequence[str] = ()) -> str:
         """The plain decline, naming the nearest topic the documents do cover (and, for "does it mention
         X", that no passage names X)."""
-        text = ABSTAIN_TEXT[lang]
+        text = ABSTAIN_TEXT[lang] if hits else NOTHING_NEAR[lang]  # no promise of passages that are not there
         if unmentioned:
             names = "、".join(f"“{n}”" for n in unmentioned) if lang == "zh" else ", ".join(unmentioned)
             text += f"文档中没有提到{names}。" if lang == "zh" else f" No passage mentions {names}."

@@ -71,12 +71,26 @@ PRISON = Name(("prison", "imprisonment", "jail", "徒刑", "拘役", "监禁"))
 PRISON_ASKED = re.compile(r"\b(?:prison|imprisonment|jail|incarcerat\w*|locked up)\b|徒刑|坐.{0,3}牢|监禁|拘役", re.I)
 
 
+# "How many invention patents were granted…": what is counted, up to the verb or preposition after it
+HOW_MANY = re.compile(
+    r"\bhow many ((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]*s)\b(?=\s+(?:were|are|did|does|do|have|has|had|is|was|in|of|for|per|does|according|can|will|would|should|must|got|get)\b|\s*[?,.]|$)",
+    re.I,
+)
+
+# "…, and what are they called?": the list answers it, a sentence stating the number need not
+_AND_WHICH = re.compile(r"\band (?:what|which|who|name|list)\b", re.I)
+
+
 def named_by_kind(question: str, kinds: Sequence[str]) -> list[Name]:
     """What the quantity asked for is, as the sentence stating it must name it: the money
-    (:func:`money_named`) or a prison term."""
+    (:func:`money_named`), a prison term, or what an English "how many" counts (the count of
+    companies is no count of patents)."""
     names = money_named(question) if "money" in kinds else []
     if "period" in kinds and PRISON_ASKED.search(question):
         names.append(PRISON)
+    if kinds == ["count"] and (counted := HOW_MANY.search(question)) and not _AND_WHICH.search(question):
+        head = counted.group(1).split()[-1].lower()
+        names.append(Name((head[:-3] + "y" if head.endswith("ies") else head[:-1],), english_only=True))
     return names
 
 

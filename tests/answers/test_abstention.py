@@ -293,6 +293,12 @@ def test_a_law_subject_counts_only_as_whole_words_and_only_when_no_passage_menti
             "twenty years",
         ),
         ("假冒专利会坐几年牢？", "假冒专利会被怎么处罚？", "没收违法所得"),
+        # what an English "how many" counts: the paper's other figures count no patents granted
+        (
+            "How many invention patents did China grant in 2024 according to the CAS paper?",
+            "How many comprehensive national science centers does the paper name, and which are they?",
+            "Huairou",
+        ),
         # what a vague "X是多少" measures: the R&D total beside it is not a technology market's turnover
         ("论文里的2024年技术市场成交额是多少？", "2024年规模以上工业企业研发投入是多少？", "2万亿元"),
         (

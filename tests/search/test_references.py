@@ -163,3 +163,15 @@ def test_an_item_an_opinion_lacks_is_told_how_many_items_it_has(resolver: Refere
         [dangling] = resolver.dangling(question, chunks)
         assert "共32项（（一）–（三十二））" in dangling.zh and "has 32 items, (1)–(32)" in dangling.en
     assert resolver.dangling("What does item (15) of the factor-market opinion say?", chunks) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What does the CAS paper say is wrong with how researchers are evaluated?",
+        "中科院的文章怎么看科研评价？",
+        "院刊文章提出了几条建议？",
+    ],
+)
+def test_the_paper_goes_by_what_readers_call_it(resolver: ReferenceResolver, question: str) -> None:
+    assert resolver.documents_named(question)[0] == ["paper"]
