@@ -18,6 +18,8 @@ def test_norm_is_the_spec_normal_form() -> None:
         ("What are the five tensions the paper names?", "en"),
         ("AI 产业规模是多少", "zh"),
         ("What does 揭榜挂帅 mean?", "en"),
+        ("<script>alert(1)</script> 专利保护期？", "zh"),  # tags are no language
+        ("<b>What</b> does 揭榜挂帅 mean?", "en"),
         ("", "en"),
     ],
 )

@@ -42,7 +42,9 @@ MIN_MATCH = {"zh": 0.01, "en": 0.09}
 # right ones 0.53-1.72 (5 of 48 below 0.7); with 60 laws of the archive added, 4 of 6 wrong leads
 # scored over 0.7 as well (the agreement rule above caught them).
 MIN_SCORE = 0.7
-_ARTICLE = re.compile(r"^(?:第[零一二三四五六七八九十百千]+条|Article \d+)\s*")
+_ARTICLE = re.compile(
+    r"^(?:第[零一二三四五六七八九十百千]+条|Article \d+|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)])\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _clause_for(
     for marker, text, score in quotes:
         spans = clause_spans(text, _language(text))
         for i, (start, end) in enumerate(spans):
-            if gives(text[start:end], kind):
+            if _states(text[start:end], kind):
                 clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
                 if best is None or (score, fit) > best[:2]:
                     best = (score, fit, clause, marker, text)
@@ -127,6 +129,17 @@ def _clause_for(
     if fit < MIN_MATCH[lang] or len(clause) > LONG[_language(text)]:
         return None  # a figure about something else ("within six months before…"), or no shorter than a quote
     return clause, marker
+
+
+def _states(clause: str, kind: str) -> bool:
+    """Whether the clause states a quantity of ``kind``; "Article 45 Where…", "(1) where…", "[7]" and
+    "(Figure 1)" number things, they state no quantity."""
+    return gives(_LABELS.sub(" ", _ARTICLE.sub("", clause)), kind)
+
+
+_LABELS = re.compile(
+    r"\[\d+(?:[-–,]\d+)*\]|\b(?:Figure|Table|Article|Item)s? \d+|[图表]\s*\d+|第[零一二三四五六七八九十百千\d]+[条款项]"
+)
 
 
 def _with_its_subject(

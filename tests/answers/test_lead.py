@@ -89,3 +89,12 @@ def test_the_lead_is_read_back_from_the_answers_text() -> None:
     assert read_lead("In short: within 3 months [12]\nArticle 77 …") == Lead((("within 3 months", 12),))
     assert read_lead("第四十二条 发明专利权的期限为二十年。 [1]") is None  # an answer without one
     assert read_lead("简答：没有标号的一行") is None
+
+
+def test_an_article_item_or_footnote_number_is_no_figure_to_lead_with() -> None:
+    match = words_in("what share of the net income")
+    for labelled in ("Article 45 Where the entity has not agreed,", "(1) where the achievement is licensed,"):
+        quote = f"{labelled} a proportion of not less than 50% of the net income shall be drawn."
+        lead = find_lead([(2, quote, 1.0)], ["number"], "en", match)
+        assert lead is not None and lead.text.startswith("a proportion of not less than 50%")
+    assert find_lead([(2, "with limited participation [7], as Figure 1 shows.", 1.0)], ["number"], "en", match) is None

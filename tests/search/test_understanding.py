@@ -124,6 +124,9 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert not gives("二〇一七年十一月四日修正；自2018年起施行", "period")
     assert gives("2017年修正的本法规定，应当在七日内提出处理意见", "period")  # the period beside a year still counts
     assert gives("每年3月31日前报送上一年度能源消费状况报告", "period")  # a yearly deadline
+    assert gives("各地方要在本意见出台半年内完成", "period") and gives("within half a year", "period")  # 半年
+    assert not gives("今年上半年产值增长", "period")  # the first half of a year is a time, not a period
+    assert figures_wanted("How big was China's core AI industry in 2024?") == ["number"]  # a magnitude
     # a rate or a share is a percentage; a count is not a year, an article number or an item label
     assert asked_quantities("What exact corporate income tax rate does the law set?") == ["percent"]
     assert asked_quantities("成果转化率是多少？") == ["percent"]
@@ -322,3 +325,8 @@ def test_how_many_years_months_or_days_asks_for_a_period_not_a_count() -> None:
 )
 def test_a_figure_is_wanted_when_a_question_asks_what_a_wage_volume_or_size_is(question: str, wanted: bool) -> None:
     assert bool(figures_wanted(question)) is wanted
+
+
+def test_the_everyday_name_of_a_patent_s_term_finds_the_article_on_it(assistant) -> None:  # type: ignore[no-untyped-def]
+    for question in ("专利保护期？", "专利的保护期限是多久"):
+        assert "patent-law/第四十二条" in [h.chunk_id for h in assistant.search(question, k=3)]
