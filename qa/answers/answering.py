@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
 from qa.answers.citing import document_label
-from qa.answers.lead import find_lead
+from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts
 from qa.answers.scoring import TextScorer
@@ -50,6 +50,7 @@ from qa.search.asked import (
     gives,
     is_heading,
     is_run_in_heading,
+    set_apart_footnotes,
 )
 from qa.search.embedding import Embedder
 from qa.search.query import Query, understand
@@ -204,6 +205,8 @@ class ExtractiveAnswerer(TextScorer):
         lead = find_lead(quotes, asked.kinds, answer.language, lambda text: self.match(tokens, text))
         if lead is None:
             return answer
+        # the paper's own footnote markers set apart, as in the quotes below: only [n] are citations
+        lead = Lead(tuple((set_apart_footnotes(text), marker) for text, marker in lead.parts))
         return replace(answer, text=f"{lead.line(answer.language)}\n{answer.text}")
 
     def _compare(

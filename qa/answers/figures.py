@@ -73,7 +73,8 @@ PRISON_ASKED = re.compile(r"\b(?:prison|imprisonment|jail|incarcerat\w*|locked u
 
 # "How many invention patents were granted…": what is counted, up to the verb or preposition after it
 HOW_MANY = re.compile(
-    r"\bhow many ((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]*s)\b(?=\s+(?:were|are|did|does|do|have|has|had|is|was|in|of|for|per|does|according|can|will|would|should|must|got|get)\b|\s*[?,.]|$)",
+    r"\bhow many ((?:[a-z][a-z-]*\s+){0,3}?[a-z][a-z-]*s)\b(?=\s+(?:were|are|did|does|do|have|has|had|is|was|in|of"
+    r"|for|per|according|can|will|would|should|must|got|get)\b|\s*[?,.]|$)",
     re.I,
 )
 

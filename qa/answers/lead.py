@@ -40,7 +40,7 @@ MIN_MATCH = {"zh": 0.01, "en": 0.09}
 # The sentence's own score (:meth:`ExtractiveAnswerer._sentences`) below which it fits the question too
 # loosely to be stated as the answer. Over the five sets the two wrong leads scored 0.49 and 0.68, the
 # right ones 0.53-1.72 (5 of 48 below 0.7); with 60 laws of the archive added, 4 of 6 wrong leads
-# scored over 0.7 as well (the agreement rule above caught them).
+# scored over 0.7 as well (the agreement rule of the module docstring caught them).
 MIN_SCORE = 0.7
 _ARTICLE = re.compile(
     r"^(?:第[零一二三四五六七八九十百千]+条|Article \d+|[（(](?:[一二三四五六七八九十]+|\d{1,2})[）)])\s*"
@@ -100,11 +100,11 @@ def find_lead(
         if kind in ("count", "items"):  # "how many items": the list is the answer
             continue
         found = _clause_for(quotes, kind, lang, match)
-        if found is None or found in parts or any(found[0] in text or text in found[0] for text, _ in parts):
-            continue
+        if found is None or any(found[0] in said or said in found[0] for said, _ in parts):
+            continue  # one clause may state both kinds asked ("3个月内发给…4000元")
         parts.append(found)
-        text = next(t for m, t, _ in quotes if m == found[1])
-        fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", text).startswith(found[0]))
+        quote = next(text for marker, text, _ in quotes if marker == found[1])
+        fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", quote).startswith(found[0]))
     return Lead(tuple(parts)) if parts and fresh else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answers.lead import clauses, find_lead
+from qa.answers.lead import clauses, find_lead, read_lead
 from qa.assistant import Assistant
 
 
@@ -98,3 +98,23 @@ def test_an_article_item_or_footnote_number_is_no_figure_to_lead_with() -> None:
         lead = find_lead([(2, quote, 1.0)], ["number"], "en", match)
         assert lead is not None and lead.text.startswith("a proportion of not less than 50%")
     assert find_lead([(2, "with limited participation [7], as Figure 1 shows.", 1.0)], ["number"], "en", match) is None
+
+
+def test_a_footnote_marker_in_the_lead_is_set_apart_like_the_quotes(assistant: Assistant) -> None:
+    from qa.schema import Answer, Citation
+    from qa.search.query import understand
+
+    quote = "In 2024, the share of basic research reached 6.91% [7]."
+    answer = Answer(
+        "q",
+        f"Something else first. [1] {quote} [2]",
+        "en",
+        False,
+        (
+            Citation(1, "a", "a", "s", "Something else first.", "en"),
+            Citation(2, "b", "b", "s", quote, "en"),
+        ),
+    )
+    asked = assistant.answerer.asked(understand("What share of research spending went to basic research?"), "en")
+    lead = read_lead(assistant.answerer._with_lead(answer, [0.5, 1.0], asked).text)
+    assert lead is not None and lead.parts == (("the share of basic research reached 6.91% ⁷", 2),)
