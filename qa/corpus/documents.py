@@ -320,11 +320,17 @@ def with_translations(doc: Document, translations: dict[str, str]) -> Document:
     return replace(doc, segments=segments)
 
 
+# Files that shape neither the index nor the offline model: the thesaurus (read when questions are
+# asked) and the paper's seed text. Editing the thesaurus must not rebuild them: with the law archive
+# added, that was a rebuild of every added law's index.
+QUERY_TIME_FILES = frozenset({"seed.txt", "thesaurus.tsv"})
+
+
 def corpus_hash(corpus: Path) -> str:
     """Hash of every corpus file that shapes the index (text, translations, metadata, glossary, reader questions)."""
     h = hashlib.sha256()
     for path in sorted(corpus.rglob("*")):
-        if path.is_file() and (path.suffix in (".txt", ".yaml", ".tsv", ".jsonl")) and path.name != "seed.txt":
+        if path.is_file() and path.suffix in (".txt", ".yaml", ".tsv", ".jsonl") and path.name not in QUERY_TIME_FILES:
             h.update(str(path.relative_to(corpus)).encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:16]

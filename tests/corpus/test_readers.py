@@ -109,6 +109,14 @@ def test_changing_reader_questions_changes_the_corpus_hash(tiny_corpus: Path) ->
     assert corpus_hash(tiny_corpus) != before
 
 
+def test_the_thesaurus_is_read_at_question_time_and_does_not_change_the_corpus_hash(tiny_corpus: Path) -> None:
+    before = corpus_hash(tiny_corpus)
+    (tiny_corpus / "thesaurus.tsv").write_text("躺在抽屉里\t束之高阁\n", encoding="utf-8")
+    assert corpus_hash(tiny_corpus) == before  # no rebuild of the index (or of a library of added laws)
+    (tiny_corpus / "glossary.tsv").write_text("zh\ten\n", encoding="utf-8")
+    assert corpus_hash(tiny_corpus) != before  # the glossary shapes the index: it counts
+
+
 def test_corpus_check_fails_on_a_bad_reader_question(tiny_corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tiny_corpus / "mini-law" / "questions.jsonl"
     path.write_text(line("第二条", "国家禁止下列活动", "zh", "国家禁止什么？") + "\n", encoding="utf-8")
