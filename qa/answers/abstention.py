@@ -8,7 +8,7 @@ the thresholds calibrated on them together, per language (evals/calibrate_absten
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.answers.figures import (
@@ -27,7 +27,7 @@ from qa.answers.figures import (
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import aligned
 from qa.answers.subjects import subjects_missing
-from qa.schema import Document, Hit
+from qa.schema import Hit
 from qa.search.asked import (
     ASKS_FOR_NAMES,
     ASKS_FOR_PLACES,
@@ -374,31 +374,6 @@ class Abstention:
             return f"{text}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
         return f"{text} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
-
-
-def document_titles(docs: Iterable[Document]) -> str:
-    """All the documents' titles and short titles, one per line (see :class:`Abstention`)."""
-    keys = ("title_zh", "title_en", "title", "short_title_zh", "short_title_en", "title_en_official")
-    return "\n".join(str(doc.meta.get(key) or "") for doc in docs for key in keys)
-
-
-def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
-    """Each document's years: of its date, its number and its titles (see :class:`Abstention`)."""
-    years = {}
-    for doc in docs:
-        meta = doc.meta
-        # A journal article's date is when it appeared, not what its figures are of: "R&D spending in
-        # 2025" is not answered by the 2025 paper's 2024 figure (a trial user got it). A law's or an
-        # opinion's date names its version, as its number does (国办发〔2021〕26号).
-        dated = meta.get("doc_type") != "journal article"
-        keys = (
-            ("date", "doc_number", "title_zh", "title_en", "title")
-            if dated
-            else ("doc_number", "title_zh", "title_en", "title")
-        )
-        known = " ".join(str(meta.get(key) or "") for key in keys)
-        years[doc.id] = frozenset(YEAR.findall(known))
-    return years
 
 
 def both(hit: Hit) -> str:

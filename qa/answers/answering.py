@@ -23,8 +23,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits, document_titles, document_years
+from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.answers.citing import document_label
+from qa.answers.figures import document_titles, document_years
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts

@@ -3,16 +3,18 @@
 "江苏省2024年研发经费是多少" is not answered by the national total, "量子科技研发投入" not by all R&D
 spending, "多少件" not by a count of firms, "in 2025" not by the 2025 paper's 2024 figure nor by a
 date or a session (2025年3月, 三次会议). :class:`qa.answers.abstention.Abstention` uses these to tell a
-figure about the thing asked from one about something else.
+figure about the thing asked from one about something else, with each document's own years and
+titles (:func:`document_years`, :func:`document_titles`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from qa.schema import Hit
+from qa.schema import Document, Hit
+from qa.text import YEAR
 
 # The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
 RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
@@ -136,3 +138,28 @@ def money_named(question: str) -> list[Name]:
         if Name(forms) not in found:
             found.append(Name(forms))
     return found
+
+
+def document_titles(docs: Iterable[Document]) -> str:
+    """All the documents' titles and short titles, one per line (see :class:`Abstention`)."""
+    keys = ("title_zh", "title_en", "title", "short_title_zh", "short_title_en", "title_en_official")
+    return "\n".join(str(doc.meta.get(key) or "") for doc in docs for key in keys)
+
+
+def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
+    """Each document's years: of its date, its number and its titles (see :class:`Abstention`)."""
+    years = {}
+    for doc in docs:
+        meta = doc.meta
+        # A journal article's date is when it appeared, not what its figures are of: "R&D spending in
+        # 2025" is not answered by the 2025 paper's 2024 figure (a trial user got it). A law's or an
+        # opinion's date names its version, as its number does (国办发〔2021〕26号).
+        dated = meta.get("doc_type") != "journal article"
+        keys = (
+            ("date", "doc_number", "title_zh", "title_en", "title")
+            if dated
+            else ("doc_number", "title_zh", "title_en", "title")
+        )
+        known = " ".join(str(meta.get(key) or "") for key in keys)
+        years[doc.id] = frozenset(YEAR.findall(known))
+    return years
