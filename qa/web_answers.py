@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from qa.answers.citing import Reference, reference
-from qa.answers.lead import LEAD, read_lead
+from qa.answers.lead import COLON, LABEL, SEPARATOR, read_lead
 from qa.schema import Answer, Chunk, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
 from qa.text import traditional as to_traditional
@@ -152,14 +152,9 @@ def answer_html(answer: Answer, turn: int = 0, traditional: bool = False) -> str
         close_items()
         lead = read_lead(line) if not blocks and not group else None
         if lead is not None:  # the short answer: a line of its own, above the quotes
-            label = LEAD[answer.language].strip(" ：:")
-            said = ("；" if answer.language == "zh" else "; ").join(
-                f"{escape(show(text))} {_marker(turn, n)}" for text, n in lead.parts
-            )
-            blocks.append(
-                f'<p class="qa-short"><strong>{escape(show(label))}</strong>'
-                f"{'：' if answer.language == 'zh' else ': '}{said}</p>"
-            )
+            lang = answer.language
+            said = SEPARATOR[lang].join(f"{escape(show(text))} {_marker(turn, n)}" for text, n in lead.parts)
+            blocks.append(f'<p class="qa-short"><strong>{escape(show(LABEL[lang]))}</strong>{COLON[lang]}{said}</p>')
             continue
         if not pieces:
             close_group()

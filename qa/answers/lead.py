@@ -25,9 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.search.asked import gives
+from qa.search.asked import FOOTNOTE, gives
+from qa.text import detect_language
 
-LEAD = {"zh": "简答：", "en": "In short: "}
+LABEL = {"zh": "简答", "en": "In short"}
+COLON = {"zh": "：", "en": ": "}
+SEPARATOR = {"zh": "；", "en": "; "}  # between the clauses of a lead that answers two asks
+LEAD = {lang: LABEL[lang] + COLON[lang] for lang in LABEL}
 _CLAUSE_END = {"zh": re.compile(r"(?<=[，；：])"), "en": re.compile(r"(?<=[,;:])\s+")}
 SHORT = {"zh": 8, "en": 30}  # characters: a clause shorter than this takes the one before it ("…的，为五百元")
 LONG = {"zh": 90, "en": 260}  # characters: a lead longer than this is no shorter than the quote
@@ -54,7 +58,7 @@ class Lead:
     parts: tuple[tuple[str, int], ...]
 
     def line(self, lang: str) -> str:
-        return LEAD[lang] + ("；" if lang == "zh" else "; ").join(f"{text} [{marker}]" for text, marker in self.parts)
+        return LEAD[lang] + SEPARATOR[lang].join(f"{text} [{marker}]" for text, marker in self.parts)
 
     @property
     def text(self) -> str:
@@ -115,7 +119,7 @@ def _clause_for(
     best: tuple[float, float, str, int, str] | None = None
     first: int | None = None
     for marker, text, score in quotes:
-        spans = clause_spans(text, _language(text))
+        spans = clause_spans(text, detect_language(text))
         for i, (start, end) in enumerate(spans):
             if _states(text[start:end], kind):
                 clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
@@ -126,7 +130,7 @@ def _clause_for(
         return None
     _, fit, clause, marker, text = best
     clause = _ARTICLE.sub("", clause.rstrip(" ，,；;：:。."))  # the marker cites the article
-    if fit < MIN_MATCH[lang] or len(clause) > LONG[_language(text)]:
+    if fit < MIN_MATCH[lang] or len(clause) > LONG[detect_language(text)]:
         return None  # a figure about something else ("within six months before…"), or no shorter than a quote
     return clause, marker
 
@@ -134,12 +138,10 @@ def _clause_for(
 def _states(clause: str, kind: str) -> bool:
     """Whether the clause states a quantity of ``kind``; "Article 45 Where…", "(1) where…", "[7]" and
     "(Figure 1)" number things, they state no quantity."""
-    return gives(_LABELS.sub(" ", _ARTICLE.sub("", clause)), kind)
+    return gives(_LABELS.sub(" ", FOOTNOTE.sub(" ", _ARTICLE.sub("", clause))), kind)
 
 
-_LABELS = re.compile(
-    r"\[\d+(?:[-–,]\d+)*\]|\b(?:Figure|Table|Article|Item)s? \d+|[图表]\s*\d+|第[零一二三四五六七八九十百千\d]+[条款项]"
-)
+_LABELS = re.compile(r"\b(?:Figure|Table|Article|Item)s? \d+|[图表]\s*\d+|第[零一二三四五六七八九十百千\d]+[条款项]")
 
 
 def _with_its_subject(
@@ -166,15 +168,10 @@ def read_lead(text: str) -> Lead | None:
     if label is None:
         return None
     body = first[len(label) :]
-    parts = [(m.group(1), int(m.group(2))) for m in _PART.finditer(body)]
-    if not parts or "".join(m.group(0) for m in _PART.finditer(body)) != body:
-        return None
-    return Lead(tuple(parts))
+    found = list(_PART.finditer(body))
+    if not found or "".join(m.group(0) for m in found) != body:
+        return None  # not a lead line through to its end
+    return Lead(tuple((m.group(1), int(m.group(2))) for m in found))
 
 
-_PART = re.compile(r"(.+?) \[(\d+)\](?:；|; |$)")
-
-
-def _language(text: str) -> str:
-    """How a quote is cut into clauses: at Chinese or at English punctuation."""
-    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
+_PART = re.compile(rf"(.+?) \[(\d+)\](?:{'|'.join(map(re.escape, SEPARATOR.values()))}|$)")

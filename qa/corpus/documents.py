@@ -323,14 +323,14 @@ def with_translations(doc: Document, translations: dict[str, str]) -> Document:
 # Files that shape neither the index nor the offline model: the thesaurus (read when questions are
 # asked) and the paper's seed text. Editing the thesaurus must not rebuild them: with the law archive
 # added, that was a rebuild of every added law's index.
-QUERY_TIME_FILES = frozenset({"seed.txt", "thesaurus.tsv"})
+NOT_INDEXED = frozenset({"seed.txt", "thesaurus.tsv"})
 
 
 def corpus_hash(corpus: Path) -> str:
     """Hash of every corpus file that shapes the index (text, translations, metadata, glossary, reader questions)."""
     h = hashlib.sha256()
     for path in sorted(corpus.rglob("*")):
-        if path.is_file() and path.suffix in (".txt", ".yaml", ".tsv", ".jsonl") and path.name not in QUERY_TIME_FILES:
+        if path.is_file() and path.suffix in (".txt", ".yaml", ".tsv", ".jsonl") and path.name not in NOT_INDEXED:
             h.update(str(path.relative_to(corpus)).encode())
             h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()[:16]

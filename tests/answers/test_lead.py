@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from qa.answers.lead import clauses, find_lead, read_lead
 from qa.assistant import Assistant
 
 
-def words_in(question: str):  # type: ignore[no-untyped-def]
+def words_in(question: str) -> Callable[[str], float]:
     """A stand-in for the scorer's match: the share of the question's words in the text."""
     asked = set(re.findall(r"[a-z]+|[\u4e00-\u9fff]{2}", question.lower()))
     return lambda text: len(asked & set(re.findall(r"[a-z]+|[\u4e00-\u9fff]{2}", text.lower()))) / max(len(asked), 1)

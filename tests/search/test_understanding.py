@@ -327,6 +327,6 @@ def test_a_figure_is_wanted_when_a_question_asks_what_a_wage_volume_or_size_is(q
     assert bool(figures_wanted(question)) is wanted
 
 
-def test_the_everyday_name_of_a_patent_s_term_finds_the_article_on_it(assistant) -> None:  # type: ignore[no-untyped-def]
+def test_the_everyday_name_of_a_patent_s_term_finds_the_article_on_it(assistant: Assistant) -> None:
     for question in ("专利保护期？", "专利的保护期限是多久"):
         assert "patent-law/第四十二条" in [h.chunk_id for h in assistant.search(question, k=3)]
