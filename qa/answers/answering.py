@@ -40,7 +40,7 @@ from qa.answers.sentences import (
     whole_units,
     with_runner_up,
 )
-from qa.answers.writing import AnswerWriter
+from qa.answers.writing import AnswerWriter, official_translations
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
@@ -99,7 +99,7 @@ class ExtractiveAnswerer(TextScorer):
         super().__init__(tokenizer, idf, translate, chunks)
         self.structure = structure
         self.glossary = glossary
-        self.writer = AnswerWriter(glossary)
+        self.writer = AnswerWriter(glossary, official_translations(structure.docs.values() if structure else ()))
         # Whether to answer at all: thresholds per language, and the embedding floor for models
         # somebody calibrated (qa.answers.abstention).
         docs = list(structure.docs.values()) if structure is not None else []

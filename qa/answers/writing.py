@@ -10,21 +10,37 @@ clause quoted from inside it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qa.answers.citing import article_mark
 from qa.corpus.glossary import Glossary
-from qa.schema import Answer, Citation, Hit
+from qa.schema import Answer, Citation, Document, Hit
 from qa.search.asked import set_apart_footnotes
 
 UNTRANSLATED_NOTE = "Some passages have no English translation yet; they are quoted in the original Chinese."
+# A reader who cites an English quote must know whose words it is (a trial user could not tell).
+UNOFFICIAL_NOTE = (
+    "The English quotes are unofficial translations made for this project; "
+    "the Chinese original, shown with each source, is the authoritative text."
+)
+
+
+def official_translations(docs: Iterable[Document]) -> frozenset[str]:
+    """The ids of documents whose ``meta.yaml`` calls their English translation official."""
+    return frozenset(
+        d.id for d in docs if isinstance(d.meta.get("translation"), dict) and d.meta["translation"].get("official") is True
+    )
 
 
 class AnswerWriter:
     """Turns chosen quotes into an :class:`Answer` (see the module docstring)."""
 
-    def __init__(self, glossary: Glossary | None = None) -> None:
+    def __init__(self, glossary: Glossary | None = None, official: frozenset[str] = frozenset()) -> None:
+        """``official``: the documents whose English translation is an official one (their
+        ``meta.yaml`` says ``translation: {official: true}``); quotes from any other translation
+        carry :data:`UNOFFICIAL_NOTE`."""
         self.glossary = glossary
+        self.official = official
 
     def assemble(
         self,
@@ -49,7 +65,7 @@ class AnswerWriter:
         """
         citations: list[Citation] = []
         lines: list[str] = []
-        untranslated = False
+        untranslated = unofficial = False
         annotated: set[str] = set()
         seen: set[str] = set()
         for group in groups:
@@ -62,6 +78,7 @@ class AnswerWriter:
                     if translation:
                         quote, quote_lang, other = translation, "en", source
                         shown = self.annotate(translation, source, annotated)
+                        unofficial = unofficial or hit.doc_id not in self.official
                     else:
                         untranslated = True
                 n = len(citations) + 1
@@ -88,7 +105,7 @@ class AnswerWriter:
             text = intro + first + "".join(f"\n{i}. {line}" for i, line in enumerate(lines, start=1))
         else:
             text = ("\n" if labels else "" if lang == "zh" else " ").join(lines)
-        notes = (UNTRANSLATED_NOTE,) if untranslated else ()
+        notes = ((UNTRANSLATED_NOTE,) if untranslated else ()) + ((UNOFFICIAL_NOTE,) if unofficial else ())
         if untranslated:
             text = f"{UNTRANSLATED_NOTE}\n{text}"
         sources = {hit.chunk_id: hit for group in groups for hit, _, _ in group}

@@ -101,6 +101,22 @@ def test_policy_text_answers_quote_their_english_translation(assistant: Assistan
     assert "50%" in answer.text  # items (1) and (2): the whole article, not only its best clause
 
 
+def test_english_quotes_say_they_are_unofficial_translations(assistant: Assistant) -> None:
+    """A reader citing an English quote must know it is the project's translation, not the law's words."""
+    from qa.answers.writing import UNOFFICIAL_NOTE, AnswerWriter, official_translations
+
+    english = assistant.ask("How long is the term of an invention patent?")
+    assert not english.abstained and any(c.quote_lang == "en" for c in english.citations)
+    assert UNOFFICIAL_NOTE in english.notes
+    chinese = assistant.ask("发明专利权的期限是多少年？")
+    assert not chinese.abstained and UNOFFICIAL_NOTE not in chinese.notes  # quotes the original
+    hit = english.sources[0]
+    official = AnswerWriter(official=frozenset({hit.doc_id}))  # a document whose meta says official: true
+    assert UNOFFICIAL_NOTE not in official.assemble("q", "en", [[(hit, hit.text, hit.translation)]], [hit]).notes
+    docs = assistant.answerer.structure.docs.values() if assistant.answerer.structure else []
+    assert docs and official_translations(docs) == frozenset()  # every shipped translation is the project's own
+
+
 @pytest.mark.parametrize(
     ("question", "phrase"),
     [("How do I make sourdough bread at home?", "do not say"), ("红烧肉怎么做才能肥而不腻？", "没有找到")],
