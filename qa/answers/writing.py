@@ -28,7 +28,9 @@ UNOFFICIAL_NOTE = (
 def official_translations(docs: Iterable[Document]) -> frozenset[str]:
     """The ids of documents whose ``meta.yaml`` calls their English translation official."""
     return frozenset(
-        d.id for d in docs if isinstance(d.meta.get("translation"), dict) and d.meta["translation"].get("official") is True
+        d.id
+        for d in docs
+        if isinstance(d.meta.get("translation"), dict) and d.meta["translation"].get("official") is True
     )
 
 
