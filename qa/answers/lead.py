@@ -137,8 +137,17 @@ def _clause_for(
 
 def _states(clause: str, kind: str) -> bool:
     """Whether the clause states a quantity of ``kind``; "Article 45 Where…", "(1) where…", "[7]" and
-    "(Figure 1)" number things, they state no quantity."""
+    "(Figure 1)" number things, they state no quantity; nor is a period counted from another's
+    expiry the length of that one (:data:`_AFTER_EXPIRY`)."""
+    if kind == "period" and _AFTER_EXPIRY.search(clause):
+        return False
     return gives(_LABELS.sub(" ", FOOTNOTE.sub(" ", _ARTICLE.sub("", clause))), kind)
+
+
+# "延误复审请求期限的，可以自复审请求期限届满之日起2个月内…请求恢复权利": the two months follow the
+# reexamination time limit, they are not its length — yet the clause names it, so it led the answer
+# to "专利复审期限多长" over Art. 41's three months.
+_AFTER_EXPIRY = re.compile(r"(?:期限|期)届满之日起|期满之日起|from the (?:date of )?expiry of\b", re.I)
 
 
 _LABELS = re.compile(r"\b(?:Figure|Table|Article|Item)s? \d+|[图表]\s*\d+|第[零一二三四五六七八九十百千\d]+[条款项]")

@@ -43,8 +43,9 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "period": (
         re.compile(
             r"多久|多长时间|几年|几个月|几天|多少(?:个)?(?:年|月|天|日|周)|哪一天|什么时候之前|期限是多少|时限是多少|"
+            r"[期限](?:是|有|为)?多长|"  # 复审期限多长, 保护期有多长
             r"how long|how many (?:years|months|days|weeks)|"
-            r"what is the deadline|what deadline|by when|within how|how soon|how late",
+            r"what is the deadline|what deadline|what(?:'s| is) the time limit|by when|within how|how soon|how late",
             re.I,
         ),
         re.compile(

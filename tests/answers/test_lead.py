@@ -92,6 +92,16 @@ def test_the_lead_is_read_back_from_the_answers_text() -> None:
     assert read_lead("简答：没有标号的一行") is None
 
 
+def test_a_period_counted_from_another_periods_expiry_is_not_its_length() -> None:
+    """Art. 6's two months after the reexamination time limit expires are not that time limit."""
+    after = "但是，延误复审请求期限的，可以自复审请求期限届满之日起2个月内向国务院专利行政部门请求恢复权利。"
+    limit = "专利申请人对驳回申请的决定不服的，可以自收到通知之日起三个月内向国务院专利行政部门请求复审。"
+    match = words_in("专利复审请求期限多长")
+    assert find_lead([(1, after, 1.2)], ["period"], "zh", match) is None
+    lead = find_lead([(1, after, 1.2), (2, limit, 1.1)], ["period"], "zh", match)
+    assert lead is not None and lead.text == "可以自收到通知之日起三个月内向国务院专利行政部门请求复审"
+
+
 def test_an_article_item_or_footnote_number_is_no_figure_to_lead_with() -> None:
     match = words_in("what share of the net income")
     for labelled in ("Article 45 Where the entity has not agreed,", "(1) where the achievement is licensed,"):

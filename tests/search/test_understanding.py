@@ -115,6 +115,10 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert asked_quantities("How much in fines can they impose?") == ["money"]
     assert asked_quantities("公司每个月要给多少补偿？") == ["money"]
     assert asked_quantities("发明人能拿多少报酬？") == ["money"]
+    # "how long is the time limit", without 多久: a period ("专利复审期限多长" was read as no figure at all)
+    assert asked_quantities("专利复审期限多长") == asked_quantities("保护期有多长？") == ["period"]
+    assert asked_quantities("What is the time limit for requesting reexamination?") == ["period"]
+    assert asked_quantities("这篇文章篇幅多长") == []  # a length, not a period
     assert gives("一项发明专利的奖金最低不少于4000元；", "money")
     assert gives("提取不低于百分之五十的比例；", "percent")
     assert gives("The term of an invention patent is 20 years", "period")
