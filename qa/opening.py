@@ -18,7 +18,7 @@ from qa.answers.answering import ExtractiveAnswerer
 from qa.answers.lists import Structure
 from qa.config import glossary_path
 from qa.corpus.chunking import Chunker
-from qa.corpus.documents import corpus_hash, load_corpus
+from qa.corpus.documents import corpus_hash, document_hash, load_corpus
 from qa.corpus.glossary import Glossary
 from qa.corpus.library import Library
 from qa.corpus.readers import ReaderQuestion, load_corpus_questions
@@ -34,7 +34,6 @@ from qa.search.model_recipe import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
 from qa.search.model_recipe import MODEL_NAME, record, recorded, training_inputs
 from qa.search.multilingual import load_multilingual
 from qa.search.overlay import drop_overlay, plan
-from qa.search.records import document_hash
 from qa.search.references import ReferenceResolver
 from qa.search.retrieval import Retriever
 from qa.search.static_model import OfflineModelBuilder
@@ -113,7 +112,8 @@ def open_project(project: Project, *, force: bool, progress: bool) -> Opened:
             if manifest is None
             else stale_reason(manifest, digest, settings)
         )
-        hashes = {d.id: document_hash(d) for d in docs}
+        known = project.library.hashes if project.library else {}  # hashed when last parsed
+        hashes = {d.id: known.get(d.id) or document_hash(d) for d in docs}
         index: SearchIndex | None = None
         if reason is None and manifest is not None:
             want = plan(manifest, docs, hashes, {d.id for d in shipped})

@@ -18,6 +18,7 @@ silently glued to the wrong segment.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -240,6 +241,19 @@ def load_corpus(root: Path) -> list[Document]:
     if not folders:
         raise CorpusError(root, 0, f"no documents (no */{META_FILE}) found")
     return [load_document(folder) for folder in folders]
+
+
+def document_hash(doc: Document) -> str:
+    """A digest of everything of a document that shapes its passages (text, translation, metadata).
+
+    Computed for every document at every start, so it reads the fields directly:
+    ``dataclasses.asdict`` took 3 ms a law (4.6 s for the archive).
+    """
+    h = hashlib.sha256(json.dumps([doc.id, doc.lang, doc.translation_lang, doc.meta], default=str).encode())
+    for seg in doc.segments:
+        fields = (seg.id, seg.kind, seg.lang, seg.translation or "", repr(seg.attrs), str(seg.line), seg.text)
+        h.update("\x1f".join(fields).encode() + b"\x1e")
+    return h.hexdigest()[:16]
 
 
 def document_text(doc: Document) -> str:

@@ -25,8 +25,17 @@ from typing import Any
 
 import yaml
 
-from qa.corpus.documents import META_FILE, SOURCE_FILE, CorpusError, document_folders, format_segments, load_document
+from qa.corpus.documents import (
+    META_FILE,
+    SOURCE_FILE,
+    CorpusError,
+    document_folders,
+    document_hash,
+    format_segments,
+    load_document,
+)
 from qa.corpus.formats import EXTENSIONS, FormatError, read_file
+from qa.corpus.snapshot import SNAPSHOT_FILE, Snapshot, files_digest
 from qa.corpus.sources import parse_body
 from qa.corpus.yamlsafe import safe_yaml
 from qa.folders import building_folder, swap_in
@@ -74,6 +83,7 @@ class Library:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.hashes: dict[str, str] = {}  # document id -> document_hash, as of the last load()
 
     def add(self, path: Path, *, doc_id: str | None = None, reserved: frozenset[str] = frozenset()) -> AddedDocument:
         """Read ``path``, find its structure and write it as a document; returns its row.
@@ -141,14 +151,32 @@ class Library:
         return sorted((self._row(folder) for folder in self._folders()), key=lambda r: (r.added, r.id))
 
     def load(self) -> list[Document]:
-        """The added documents, ready to index (each meta.yaml parsed once: it is read at every start)."""
+        """The added documents, ready to index; :attr:`hashes` then holds each one's
+        :func:`~qa.corpus.documents.document_hash`.
+
+        Read at every start, so a document whose files are as they were last time comes from the
+        :class:`~qa.corpus.snapshot.Snapshot` (the whole law archive: 1.7 s to parse, 0.5 s this way).
+        """
+        self.hashes = {}
         if not self.root.is_dir():
             return []
+        snapshot = Snapshot(self.root / SNAPSHOT_FILE)
+        snapshot.read()
         docs = []
         for folder in document_folders(self.root):
-            meta = _added_meta(folder)
-            if meta is not None:
-                docs.append(load_document(folder, meta))
+            digest = files_digest(folder)
+            found = snapshot.get(folder.name, digest)
+            if found is None:
+                meta = _added_meta(folder)
+                if meta is None:
+                    continue  # not a folder qa add wrote
+                doc = load_document(folder, meta)
+                found = doc, document_hash(doc)
+                snapshot.put(doc, digest, found[1])
+            docs.append(found[0])
+            self.hashes[found[0].id] = found[1]
+        snapshot.keep_only(self.hashes)
+        snapshot.save()
         return docs
 
     def remove(self, doc_id: str) -> AddedDocument:

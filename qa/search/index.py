@@ -33,6 +33,7 @@ import numpy as np
 
 from qa import __version__
 from qa.corpus.chunking import Chunker
+from qa.corpus.documents import document_hash
 from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, expansions
 from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
@@ -44,7 +45,6 @@ from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
 from qa.search.records import (
-    document_hash,
     file_digest,
     multilingual_side,
     passage_vectors,

@@ -93,19 +93,6 @@ def write_chunks(path: Path, chunks: list[Chunk], keys: list[str]) -> None:
             out.write(json.dumps({**asdict(chunk), "embedding_hash": key}, ensure_ascii=False) + "\n")
 
 
-def document_hash(doc: Document) -> str:
-    """A digest of everything of a document that shapes its passages (text, translation, metadata).
-
-    Computed for every document at every start, so it reads the fields directly:
-    ``dataclasses.asdict`` took 3 ms a law (4.6 s for the archive).
-    """
-    h = hashlib.sha256(json.dumps([doc.id, doc.lang, doc.translation_lang, doc.meta], default=str).encode())
-    for seg in doc.segments:
-        fields = (seg.id, seg.kind, seg.lang, seg.translation or "", repr(seg.attrs), str(seg.line), seg.text)
-        h.update("\x1f".join(fields).encode() + b"\x1e")
-    return h.hexdigest()[:16]
-
-
 def file_digest(path: Path) -> str:
     """The file's checksum, read through a memory map: the archive's index files (530 MB) are
     checked at every opening, and copying them into bytes first doubled that (0.6 -> 0.33 s)."""

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from qa import Assistant
+from qa.corpus.documents import document_hash
 from qa.schema import Chunk, Document, Segment
 from qa.search import overlay as overlay_module
 from qa.search.combined import CombinedLexical, CombinedVectors
 from qa.search.lexical import LexicalIndex, score_matrix
-from qa.search.records import document_hash
 from qa.search.tokenize import Tokenizer
 from tests.trees import tree_digest
 
