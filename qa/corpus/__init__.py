@@ -15,6 +15,8 @@ embeds text or answers a question, and it never changes a document it did not im
     readers     reader questions each passage answers
     validation  `qa corpus check`
     sources     importing a policy text from Markdown
+    library     the documents a user adds (qa add / docs / remove)
+    snapshot    added documents as last parsed, so a large library opens quickly
 """
 
 from qa.corpus.documents import CorpusError, corpus_hash, document_text, load_corpus, load_document, section_refs
