@@ -179,14 +179,31 @@ def reading_order(chosen: list[Sentence]) -> list[Sentence]:
 
     In the documents' order a fine question's answer came last: a regulation's Article 23 on who
     may enter, 43 and 48 on other fines, then 52, whose sentence states the fine asked about.
+    Pieces of one long paragraph (chunks that meet end to start) are one passage: ranked apart, the
+    paper's 培育期 / 发展期 / 成熟期 advice was quoted as 发展期, 成熟期, the government's part, 培育期.
     """
     first_rank: dict[str, int] = {}
     for sent in sorted(chosen, key=lambda s: s.rank):
         first_rank.setdefault(sent.hit.doc_id, sent.rank)
+    passage = _passages(chosen)
     best: dict[str, float] = {}
     for sent in chosen:
-        best[sent.hit.chunk_id] = max(best.get(sent.hit.chunk_id, sent.score), sent.score)
-    return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], -best[s.hit.chunk_id], s.start, s.position))
+        key = passage[sent.hit.chunk_id]
+        best[key] = max(best.get(key, sent.score), sent.score)
+    return sorted(chosen, key=lambda s: (first_rank[s.hit.doc_id], -best[passage[s.hit.chunk_id]], s.start, s.position))
+
+
+def _passages(chosen: list[Sentence]) -> dict[str, str]:
+    """Each chunk's passage: the first of the chunks it runs on from without a gap (one paragraph's pieces)."""
+    spans = sorted({(s.hit.doc_id, s.start, s.start + len(s.hit.text), s.hit.chunk_id) for s in chosen})
+    out: dict[str, str] = {}
+    doc, end, key = "", -1, ""
+    for doc_id, start, stop, chunk_id in spans:
+        if doc_id != doc or start > end:
+            doc, end, key = doc_id, stop, chunk_id
+        end = max(end, stop)
+        out[chunk_id] = key
+    return out
 
 
 SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
