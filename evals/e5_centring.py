@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.search.chunkfile import read_chunks
 from qa.search.multilingual import MultilingualSide, load_multilingual
 from qa.text import detect_language
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--shares", default="0,0.3,0.5,0.7")
     args = parser.parse_args()
     folder = args.home / "indexes" / "default"
-    texts = [json.loads(line)["text"] for line in (folder / "chunks.jsonl").open(encoding="utf-8")]
+    texts = [chunk.text for chunk in read_chunks(folder)]
     side = MultilingualSide.load(folder, len(texts))
     encoder = load_multilingual()
     if encoder is None or side.centroids is None:

@@ -2,7 +2,8 @@
 
     manifest.json     model id and revision, dimensions, chunker settings, corpus hash,
                       qa version, build time, FAISS index type, file checksums
-    chunks.jsonl      the chunks, one JSON object per line, with their embedding hashes
+    chunks.json       the chunks' fields column by column, with their embedding hashes
+    chunks.txt        their texts and translations, one after another (qa.search.chunkfile)
     embeddings.npy    normalised float32 passage vectors (loaded with allow_pickle=False)
     vectors.faiss     the FAISS index over those vectors (inner product)
     bm25/             bm25s's arrays and vocabulary (JSON/npy) plus the IDF table
@@ -19,6 +20,7 @@ file raises :class:`IndexCorruptError` naming the file and the fix.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import shutil
@@ -38,6 +40,9 @@ from qa.corpus.glossary import Glossary
 from qa.corpus.readers import ReaderQuestion, expansions
 from qa.folders import building_folder, clear_leftovers, swap_in, written_by_qa
 from qa.schema import Chunk, Document
+from qa.search.chunkfile import FILES as CHUNK_FILES
+from qa.search.chunkfile import LEGACY as LEGACY_CHUNKS
+from qa.search.chunkfile import read_chunks, write_chunks
 from qa.search.crosslingual import QueryTranslator
 from qa.search.embedding import Embedder
 from qa.search.gloss import glossed_index, load_glossed
@@ -48,12 +53,10 @@ from qa.search.records import (
     file_digest,
     multilingual_side,
     passage_vectors,
-    read_chunk,
-    write_chunks,
 )
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-INDEX_FORMAT = 9  # 9: English glosses of untranslated passages; 8: acronyms (ID, US) kept apart from stop words; 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
+INDEX_FORMAT = 10  # 10: chunks.json + chunks.txt (opens faster); 9: English glosses of untranslated passages; 8: acronyms (ID, US) kept apart from stop words; 7: query translation by dictionary senses, names and phrases; 6: per-document hashes, BM25 df
 INDEX_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline model
 # Above this many chunks an approximate (HNSW) index is used. Measured on the archive's 74,441
@@ -62,12 +65,13 @@ RESERVED_NAMES = frozenset({"models"})  # indexes/models/ holds the offline mode
 # (about 2.7 ms at 20,000), so HNSW takes over there.
 FLAT_LIMIT = 20_000
 LEXICAL_PARTS = ("bm25", "gloss")  # BM25 over the passages, and over their English glosses
-FILES = ("chunks.jsonl", "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
+FILES = (*CHUNK_FILES, "embeddings.npy", "vectors.faiss", "translator.json", "jieba.dict", "reader_questions.jsonl")
 KNOWN_ENTRIES = frozenset(
     {
         *FILES,
         *MULTILINGUAL_FILES,
         "manifest.json",
+        LEGACY_CHUNKS,  # an index of format 9 or before is still one qa wrote
         *(f"{part}/{name}" for part in LEXICAL_PARTS for name in LexicalIndex.FILES),
         *LEXICAL_PARTS,
     }
@@ -183,7 +187,7 @@ class SearchIndex:
                     docs, chunks, multilingual, folder, questions=questions, progress=progress, log=log
                 )
                 side.save(tmp)
-            write_chunks(tmp / "chunks.jsonl", chunks, hashes)
+            write_chunks(tmp, chunks, hashes)
             with (tmp / "reader_questions.jsonl").open("w", encoding="utf-8") as out:
                 for chunk, questions in zip(chunks, asked, strict=True):
                     for question in questions:
@@ -210,6 +214,7 @@ class SearchIndex:
                 **settings.as_dict(),
                 "files": {name: file_digest(tmp / name) for name in _index_files(tmp)},
             }
+            manifest["files_digest"] = checksums_digest(manifest["files"])
             (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             swap_in(tmp, folder, is_qa_index, "an index")  # never replaces a folder that is not a qa index
             if side is not None:
@@ -240,6 +245,8 @@ class SearchIndex:
         files = manifest.get("files")
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             raise IndexCorruptError(f"{folder / 'manifest.json'} has no file checksums; {fix}")
+        if manifest.get("files_digest") != checksums_digest(files):  # a damaged checksum would blame its file
+            raise IndexCorruptError(f"{folder / 'manifest.json'} is damaged (its checksums do not add up); {fix}")
         for name in sorted({*FILES, *files}):
             path = folder / name
             if name not in KNOWN_ENTRIES:  # a damaged manifest (one flipped bit makes "bm25/data.csc" "bm25/data/csc")
@@ -265,8 +272,8 @@ class SearchIndex:
     def _read(
         cls, folder: Path, manifest: dict[str, Any], files: dict[str, str], user_words: list[str], fix: str
     ) -> SearchIndex:
-        with reading(folder / "chunks.jsonl", fix):
-            chunks = [read_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        with reading(folder / "chunks.json", fix):
+            chunks = read_chunks(folder)
             if len(chunks) != manifest.get("chunks"):
                 raise ValueError(f"{len(chunks)} chunks where the manifest says {manifest.get('chunks')}")
         dim = manifest.get("dim")
@@ -308,6 +315,12 @@ class SearchIndex:
             return []
         scores, ids = self.faiss_index.search(np.asarray(query_vector, dtype=np.float32).reshape(1, -1), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def checksums_digest(files: dict[str, str]) -> str:
+    """A digest of the manifest's file checksums themselves: a flipped byte in one of them must be
+    reported as a damaged manifest, not as a damaged file."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
 
 
 @contextlib.contextmanager

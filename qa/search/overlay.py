@@ -7,7 +7,7 @@ changes afterwards goes into ``indexes/<name>.added/``, a folder of the same pla
 
     overlay.json      the added documents (id -> content hash), the base documents taken
                       out, which base it extends, file checksums
-    chunks.jsonl      the added passages;  embeddings.npy, multilingual.npy|json: their vectors
+    chunks.json|txt   the added passages;  embeddings.npy, multilingual.npy|json: their vectors
     bm25/             BM25 over the added passages only (searched with the whole's IDF)
     gloss/            the same over their English glosses (qa.search.gloss)
     jieba.dict        the base's dictionary plus the words the added documents bring
@@ -35,6 +35,9 @@ import numpy as np
 from qa.corpus.glossary import Glossary
 from qa.folders import building_folder, check_replaceable, swap_in, written_by_qa
 from qa.schema import Chunk, Document
+from qa.search.chunkfile import FILES as CHUNK_FILES
+from qa.search.chunkfile import LEGACY as LEGACY_CHUNKS
+from qa.search.chunkfile import read_chunks, write_chunks
 from qa.search.crosslingual import QueryTranslator, word_counts
 from qa.search.embedding import Embedder
 from qa.search.gloss import glossed_index, load_glossed
@@ -42,15 +45,21 @@ from qa.search.index import LEXICAL_PARTS, IndexCorruptError, SearchIndex, readi
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import FILES as MULTILINGUAL_FILES
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
-from qa.search.records import file_digest, multilingual_side, passage_vectors, read_chunk, write_chunks
+from qa.search.records import file_digest, multilingual_side, passage_vectors
 from qa.search.tokenize import Tokenizer, write_compact_dictionary
 
-OVERLAY_FORMAT = 2  # 2: gloss/
+OVERLAY_FORMAT = 3  # 3: chunks.json + chunks.txt; 2: gloss/
 SUFFIX = ".added"  # indexes/<name>.added/ (index names cannot contain a dot, so it never collides)
 MIN_LIMIT, MAX_LIMIT = 2_000, 4_000  # passages an overlay may hold before the whole index is rebuilt
-FILES = ("overlay.json", "chunks.jsonl", "embeddings.npy", "jieba.dict", "translator.json")
+FILES = ("overlay.json", *CHUNK_FILES, "embeddings.npy", "jieba.dict", "translator.json")
 KNOWN_ENTRIES = frozenset(
-    {*FILES, *MULTILINGUAL_FILES, *LEXICAL_PARTS, *(f"{p}/{n}" for p in LEXICAL_PARTS for n in LexicalIndex.FILES)}
+    {
+        *FILES,
+        *MULTILINGUAL_FILES,
+        *LEXICAL_PARTS,
+        *(f"{p}/{n}" for p in LEXICAL_PARTS for n in LexicalIndex.FILES),
+        LEGACY_CHUNKS,  # an overlay of format 2 or before is still one qa wrote
+    }
 )
 
 
@@ -173,7 +182,7 @@ class Overlay:
             if multilingual is not None:
                 side = multilingual_side(want.added, chunks, multilingual, folder, progress=progress, log=log)
                 side.save(tmp)
-            write_chunks(tmp / "chunks.jsonl", chunks, keys)
+            write_chunks(tmp, chunks, keys)
             np.save(tmp / "embeddings.npy", vectors, allow_pickle=False)
             if lexical is not None:
                 lexical.save(tmp / "bm25")
@@ -214,8 +223,8 @@ class Overlay:
             path = folder / str(name)
             if ".." in Path(str(name)).parts or not path.is_file() or file_digest(path) != digest:
                 raise IndexCorruptError(f"{path} is missing or corrupt; {fix}")
-        with reading(folder / "chunks.jsonl", fix):
-            chunks = [read_chunk(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        with reading(folder / "chunks.json", fix):
+            chunks = read_chunks(folder)
             if len(chunks) != meta.get("chunks"):
                 raise ValueError(f"{len(chunks)} chunks where overlay.json says {meta.get('chunks')}")
         with reading(folder / "embeddings.npy", fix):

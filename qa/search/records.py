@@ -1,4 +1,4 @@
-"""The index's records on disk: chunks.jsonl lines, file and document digests, reused vectors.
+"""The index's records on disk: file digests, passage vectors reused by content hash (chunks: :mod:`qa.search.chunkfile`).
 
 Shared by the index (:mod:`qa.search.index`) and its overlay of added documents
 (:mod:`qa.search.overlay`), which write and read the same kinds of files.
@@ -7,17 +7,16 @@ Shared by the index (:mod:`qa.search.index`) and its overlay of added documents
 from __future__ import annotations
 
 import hashlib
-import json
 import mmap
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
 
 from qa.progress import progress_bar
 from qa.schema import Chunk, Document
+from qa.search.chunkfile import embedding_hashes
 from qa.search.embedding import Embedder
 from qa.search.lexical import LexicalIndex
 from qa.search.multilingual import MultilingualEncoder, MultilingualSide
@@ -38,7 +37,7 @@ def passage_vectors(
 ) -> tuple[np.ndarray, list[str]]:
     """Every chunk's vector, those of the index at ``previous`` reused by content hash.
 
-    Returns the vectors and each chunk's content hash (written to chunks.jsonl for the next
+    Returns the vectors and each chunk's content hash (written beside the chunks for the next
     build to reuse); ``before`` hears how many are embedded now, before they are.
     """
     texts = [passage_text(c) for c in chunks]
@@ -86,13 +85,6 @@ def multilingual_side(
     return MultilingualSide.build(chunks, titled, encoder, previous, questions=questions, progress=progress, log=log)
 
 
-def write_chunks(path: Path, chunks: list[Chunk], keys: list[str]) -> None:
-    """chunks.jsonl: one chunk per line, with the content hash its embedding is reused by."""
-    with path.open("w", encoding="utf-8") as out:
-        for chunk, key in zip(chunks, keys, strict=True):
-            out.write(json.dumps({**asdict(chunk), "embedding_hash": key}, ensure_ascii=False) + "\n")
-
-
 def file_digest(path: Path) -> str:
     """The file's checksum, read through a memory map: the archive's index files (530 MB) are
     checked at every opening, and copying them into bytes first doubled that (0.6 -> 0.33 s)."""
@@ -103,46 +95,13 @@ def file_digest(path: Path) -> str:
             return hashlib.sha256(mapped).hexdigest()[:16]
 
 
-_TEXT_FIELDS = ("id", "doc_id", "section", "text", "lang", "kind")
-_CHUNK_FIELDS = {f.name for f in fields(Chunk)}
-
-
-def read_chunk(line: str) -> Chunk:
-    """One line of chunks.jsonl, type-checked field by field (74,000 of them open the archive's index)."""
-    row = json.loads(line)
-    if type(row) is not dict:
-        raise ValueError("a line is not a chunk object")
-    row.pop("embedding_hash", None)
-    ids = row.get("segment_ids")
-    if (
-        type(ids) is not list
-        or any(type(row.get(name)) is not str for name in _TEXT_FIELDS)
-        or any(type(i) is not str for i in ids)
-        or type(row.get("start")) is not int
-        or type(row.get("end")) is not int
-        or (row.get("translation") is not None and type(row["translation"]) is not str)
-        or (row.get("section_en") is not None and type(row["section_en"]) is not str)
-    ):
-        raise ValueError(f"chunk {row.get('id')!r} has fields of the wrong type")
-    row["segment_ids"] = tuple(ids)
-    row.setdefault("translation", None)
-    row.setdefault("section_en", None)
-    if row.keys() != _CHUNK_FIELDS:
-        raise ValueError(f"chunk {row.get('id')!r} has fields {sorted(row)}, not {sorted(_CHUNK_FIELDS)}")
-    # Every field is checked above, so the frozen dataclass's __init__ (one object.__setattr__ per
-    # field: a quarter of a second for the archive's 74,441 passages) is skipped.
-    chunk = object.__new__(Chunk)
-    chunk.__dict__.update(row)
-    return chunk
-
-
 def previous_embeddings(folder: Path) -> dict[str, np.ndarray]:
     """Embeddings of the index being replaced, by content hash (empty if unreadable)."""
     try:
         vectors = np.load(folder / "embeddings.npy", allow_pickle=False)
-        rows = [json.loads(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        keys = embedding_hashes(folder)
     except Exception:  # reusing vectors only saves time: an unreadable old index just means embedding again
         return {}
-    if len(rows) != len(vectors) or not all(isinstance(row, dict) for row in rows):
+    if len(keys) != len(vectors):
         return {}
-    return {row.get("embedding_hash", ""): vectors[i] for i, row in enumerate(rows)}
+    return {key: vectors[i] for i, key in enumerate(keys)}

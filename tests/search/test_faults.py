@@ -27,6 +27,7 @@ import pytest
 
 from qa import Assistant
 from qa.cli import main
+from qa.search.index import checksums_digest
 
 QUESTION = "双螺旋结构"
 # The README's test command runs every file with a few damages of each kind (about a minute);
@@ -109,6 +110,7 @@ def _resign(folder: Path, name: str) -> None:
     path = folder / name
     if path.is_file():
         manifest["files"][name] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        manifest["files_digest"] = checksums_digest(manifest["files"])
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
@@ -154,7 +156,8 @@ def _case(template: Path, tmp_path: Path) -> tuple[Path, str]:
 INDEX_CASES = [
     (name, label, resign)
     for name in (
-        "chunks.jsonl",
+        "chunks.json",
+        "chunks.txt",
         "embeddings.npy",
         "vectors.faiss",
         "translator.json",
@@ -222,7 +225,7 @@ def test_a_damaged_manifest_gives_a_clear_error_or_a_rebuild(
     manifest = json.loads(path.read_text(encoding="utf-8"))
     edits = {
         "model-x": {"model": "x"},
-        "files-list": {"files": ["chunks.jsonl"]},
+        "files-list": {"files": ["chunks.json"]},
         "format-x": {"format": "x"},
         "chunker-x": {"chunker": ["x"]},
     }

@@ -125,7 +125,7 @@ def test_changed_chunker_settings_rebuild(tiny_corpus: Path, tmp_path: Path) -> 
     assert any("chunker settings changed" in m for m in messages)
 
 
-@pytest.mark.parametrize("victim", ["embeddings.npy", "vectors.faiss", "chunks.jsonl"])
+@pytest.mark.parametrize("victim", ["embeddings.npy", "vectors.faiss", "chunks.json", "chunks.txt"])
 def test_truncated_file_is_named_with_the_fix(built: Assistant, victim: str) -> None:
     path = built.index_root / "default" / victim
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
@@ -161,7 +161,7 @@ def test_a_flipped_byte_in_any_index_file_is_caught(built: Assistant, victim: st
     assert victim in str(err.value) and "qa build --force" in str(err.value)
 
 
-@pytest.mark.parametrize("files", [[], ["chunks.jsonl"], {"chunks.jsonl": 5}, "x", None])
+@pytest.mark.parametrize("files", [[], ["chunks.json"], {"chunks.json": 5}, "x", None])
 def test_a_manifest_whose_checksums_have_the_wrong_shape_is_corrupt(built: Assistant, files: object) -> None:
     folder = built.index_root / "default"
     manifest = SearchIndex.read_manifest(folder)
@@ -292,3 +292,14 @@ def test_a_split_ranking_keeps_its_places_when_joint() -> None:
     assert only == [(-1, 0.0), (-1, 0.0), (3, 0.7), (1, 0.6)]
     fused = fuse({"e5": only}, {"e5": 1.0}, 10)
     assert [(r.index, r.ranks) for r in fused] == [(3, {"e5": 3}), (1, {"e5": 4})]  # third and fourth of all
+
+
+def test_a_damaged_checksum_in_the_manifest_is_blamed_on_the_manifest(built: Assistant) -> None:
+    """One flipped character in a file's recorded checksum: the file is fine, the manifest is not."""
+    folder = built.index_root / "default"
+    manifest = SearchIndex.read_manifest(folder)
+    assert manifest is not None
+    files = dict(manifest["files"])
+    files["chunks.txt"] = files["chunks.txt"][:-1] + ("0" if files["chunks.txt"][-1] != "0" else "1")
+    with pytest.raises(IndexCorruptError, match=r"manifest\.json is damaged"):
+        SearchIndex.load(folder, {**manifest, "files": files}, [])

@@ -114,7 +114,7 @@ def test_a_damaged_overlay_is_rebuilt_from_the_added_documents(
 ) -> None:
     a, messages = home
     a.add(tmp_path / "city.md")
-    chunks = tmp_path / "idx" / "default.added" / "chunks.jsonl"
+    chunks = tmp_path / "idx" / "default.added" / "chunks.txt"
     chunks.write_text(chunks.read_text(encoding="utf-8")[:-40], encoding="utf-8")
     messages.clear()
     again = Assistant(a.corpus_path, index_root=tmp_path / "idx", library=tmp_path / "lib", model="offline")
