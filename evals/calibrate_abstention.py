@@ -11,7 +11,9 @@ much of the question the sentence stating one shares),
 then, per language, a grid of thresholds scored by false abstention (in-scope
 questions declined) and abstention accuracy (out-of-scope questions declined).
 Prints the best settings with false abstention <= 0.05 in both sets, and the
-current defaults' figures per set and language. With ``--e5``, also how well the
+current defaults' figures per set and language. With ``--meaning``, the figure questions whose
+sentence shares a little of their words, with its cosine to them (``Limits.quantity_meaning``).
+With ``--e5``, also how well the
 multilingual encoder's best cosine (the question's focus against every passage's e5
 vector in the index) alone separates in-scope from out-of-scope questions (ROC AUC per
 set and language) — the measurement behind not adding it as a decline signal.
@@ -27,16 +29,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.answers.abstention import Limits, Signals  # noqa: E402
+from qa.answers.abstention import MEANING_BAND, Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402
 
 Row = tuple[str, str, bool, Signals]  # set, lang, in scope, signals
 
 
-def rates(rows: list[Row], s: float, u: float, m: float | None, quantity: bool, q: float = 0.0) -> tuple[float, float]:
+def rates(
+    rows: list[Row], s: float, u: float, m: float | None, quantity: bool, q: float = 0.0, meaning: float | None = None
+) -> tuple[float, float]:
     def declined(sig: Signals) -> bool:
-        return sig.declines(Limits(s, u, quantity, q), m)
+        return sig.declines(Limits(s, u, quantity, q, quantity_meaning=meaning), m)
 
     inside = [r for r in rows if r[2]]
     outside = [r for r in rows if not r[2]]
@@ -54,6 +58,11 @@ def main() -> None:
         default=[ROOT / "evals" / "questions.jsonl", ROOT / "evals" / "natural.jsonl"],
     )
     parser.add_argument("--e5", action="store_true", help="also the e5 cosine's AUC as a decline signal")
+    parser.add_argument(
+        "--meaning",
+        action="store_true",
+        help="also the figure questions whose sentence shares few words with them, and its cosine to them",
+    )
     args = parser.parse_args()
     assistant = Assistant(log=lambda _: None)
     abstention = assistant.answerer.abstention
@@ -103,12 +112,21 @@ def main() -> None:
                 floor,
                 limits.check_quantity,
                 limits.min_quantity_support,
+                limits.quantity_meaning,
             )
             for name in sets
         ]
         figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, current, strict=True))
         print(f"  defaults {limits}, min_similarity {floor}: {figures}")
 
+    if args.meaning:
+        print(f"figure questions with 0 < quantity support < {MEANING_BAND} (Limits.quantity_meaning):")
+        for name, lang, inside, sig in sorted(rows, key=lambda r: (r[1], r[3].quantity_meaning or 0)):
+            if sig.quantity_meaning is not None:
+                scope = "in scope" if inside else "out of scope"
+                print(
+                    f"  {lang} {name}: {scope}, support {sig.quantity_support:.3f}, cosine {sig.quantity_meaning:.3f}"
+                )
     if args.e5:
         e5_auc(assistant, args.questions)
 

@@ -13,6 +13,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from qa import __version__
 from qa.answers.llm import LLMError
@@ -79,8 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a hint where a question that starts with "-" was taken for an option."""
+
+    def error(self, message: str) -> NoReturn:
+        if self.prog.split()[-1] in ("ask", "search") and ("question" in message or "unrecognized" in message):
+            message += ' (a question that starts with "-" goes after --: qa ask -- "--novelty")'
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="Bilingual cited question answering over policy texts.")
+    parser = _Parser(prog="qa", description="Bilingual cited question answering over policy texts.")
     parser.add_argument("--version", action="version", version=f"qa {__version__}")
     verbs = parser.add_subparsers(title="commands")
 

@@ -171,7 +171,7 @@ def check_question(question: object) -> str:
 
 
 class _Converter:
-    """One OpenCC character table (``t2s`` or ``s2t``), loaded once per process on first use."""
+    """One OpenCC character table (``t2s`` or ``s2tw``), loaded once per process on first use."""
 
     _lock = threading.Lock()
     _tables: ClassVar[dict[str, object]] = {}
@@ -194,8 +194,11 @@ def simplified(text: str) -> str:
 
 
 def traditional(text: str) -> str:
-    """``text`` shown in traditional characters (for display only; search uses :func:`simplified`)."""
-    return _Converter.convert("s2t", text)
+    """``text`` shown in traditional characters (for display only; search uses :func:`simplified`).
+
+    In the forms readers in Taiwan and Hong Kong write (為, 群, 裡), not OpenCC's reference forms
+    (爲, 羣, 裏), which a trial user found odd in "視爲" and "企業羣體"."""
+    return _Converter.convert("s2tw", text)
 
 
 def is_traditional(text: str) -> bool:

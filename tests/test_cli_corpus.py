@@ -136,6 +136,9 @@ def test_ask_takes_k_and_a_question_that_starts_with_a_dash(capsys: pytest.Captu
     assert "k must be a whole number" in capsys.readouterr().err
     assert main(["ask", "--json", "-5年是什么意思？"]) == 0  # a question, not an unknown option "-5…"
     assert json.loads(capsys.readouterr().out)["question"] == "-5年是什么意思？"
+    with pytest.raises(SystemExit) as exited:  # "--novelty" reads as an option: the message says what to do
+        main(["ask", "--novelty"])
+    assert exited.value.code == 2 and 'qa ask -- "--novelty"' in capsys.readouterr().err
 
 
 def test_search_says_when_fewer_passages_match_than_asked(capsys: pytest.CaptureFixture[str]) -> None:

@@ -82,3 +82,11 @@ def test_roman_numeral_headings_are_not_sentence_ends() -> None:
         "IX. Organizational Safeguards.",
         "Then more.",
     ]
+
+
+def test_traditional_display_uses_the_forms_taiwan_and_hong_kong_readers_write() -> None:
+    from qa.text import simplified, traditional
+
+    shown = traditional("已视为撤回的申请，向特定企业群体开放，为了里面的内容")
+    assert shown == "已視為撤回的申請，向特定企業群體開放，為了裡面的內容"
+    assert simplified(shown) == "已视为撤回的申请，向特定企业群体开放，为了里面的内容"  # and back for search

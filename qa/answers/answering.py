@@ -23,9 +23,11 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
 from qa.answers.citing import document_label
-from qa.answers.figures import document_titles, document_years
+from qa.answers.figures import document_titles, document_years, figure_of
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts
@@ -102,13 +104,16 @@ class ExtractiveAnswerer(TextScorer):
         self.writer = AnswerWriter(glossary, official_translations(structure.docs.values() if structure else ()))
         # Whether to answer at all: thresholds per language, and the embedding floor for models
         # somebody calibrated (qa.answers.abstention).
-        docs = list(structure.docs.values()) if structure is not None else []
-        self.abstention = Abstention(self, limits, min_similarity, document_years(docs), document_titles(docs))
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
         self.embedder = embedder
         self.meaning = SentenceMeaning(embedder, semantic)
+        docs = list(structure.docs.values()) if structure is not None else []
+        closeness = self._closeness if embedder is not None else None
+        self.abstention = Abstention(
+            self, limits, min_similarity, document_years(docs), document_titles(docs), closeness=closeness
+        )
 
     # -- answering --------------------------------------------------------------------
 
@@ -197,13 +202,20 @@ class ExtractiveAnswerer(TextScorer):
             groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
             labels = [document_label(group[0][0], lang) for group in groups]
             answer = self.writer.assemble(question, lang, groups, hits, labels=labels)
-        return self._with_lead(answer, [s.score for group in ordered for s in group], asked)
+        return self._with_lead(answer, [s.score for group in ordered for s in group], asked, query.focus)
 
-    def _with_lead(self, answer: Answer, scores: Sequence[float], asked: Asked) -> Answer:
+    def _with_lead(self, answer: Answer, scores: Sequence[float], asked: Asked, focus: str) -> Answer:
         """The answer with the clause that states the asked figure first (:mod:`qa.answers.lead`)."""
         tokens = asked.focus or asked.tokens
         quotes = [(c.marker, c.quote, score) for c, score in zip(answer.citations, scores, strict=True)]
-        lead = find_lead(quotes, asked.kinds, answer.language, lambda text: self.match(tokens, text))
+        lead = find_lead(
+            quotes,
+            asked.kinds,
+            answer.language,
+            lambda text: self.match(tokens, text),
+            question=focus,
+            nouns=figure_of(focus, self.tokenizer),
+        )
         if lead is None:
             return answer
         # the paper's own footnote markers set apart, as in the quotes below: only [n] are citations
@@ -351,6 +363,13 @@ class ExtractiveAnswerer(TextScorer):
             return {t for t in self.tokenizer(" ".join(self.translate(text))) if self.idf(t) > 0}
 
         return words(query.text), words(query.focus) if query.has_focus else None
+
+    def _closeness(self, question: str, texts: Sequence[str]) -> float:
+        """The highest cosine of ``texts`` to ``question`` under the embedding model (0 for no texts)."""
+        if self.embedder is None or not texts:
+            return 0.0
+        asked = self.embedder.embed_queries([question])[0]
+        return float(np.max(self.embedder.embed_passages(list(texts)) @ asked))
 
     def prepare(self) -> threading.Thread | None:
         """Embed every passage's sentences now, in another thread (see :meth:`SentenceMeaning.prepare`)."""

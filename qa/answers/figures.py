@@ -108,10 +108,28 @@ def measured(question: str, tokenize: Callable[[str], list[str]]) -> Name | None
     """What a vague Chinese "X是多少" asks the figure of, as the words a sentence stating it must share
     one of (the 研发 of 研发投入 meets "研发经费达3.6万亿元"; nothing of 技术合同成交额 does)."""
     found = MEASURED_ZH.search(question)
-    if found is None:
-        return None
-    words = [w for w in tokenize(found.group(1).rsplit("的", 1)[-1]) if len(w) > 1 and not _NOT_MEASURED.match(w)]
-    return Name(tuple(dict.fromkeys(words))) if words else None
+    words = _words_of(found.group(1), tokenize) if found else ()
+    return Name(words) if words else None
+
+
+# A Chinese figure asked of a noun phrase, "X是多久 / X分别是多少年": what it is the figure of, for the
+# short answer — with the copula, a noun phrase ("公司最少要给我多少" names no such X)
+FIGURE_OF_ZH = re.compile(
+    r"([\u4e00-\u9fff]{2,14}?)(?:大概|一共|总共|分别|各自|各|最多|最少|最长|最短|至少|最高|最低)?(?:是|为|有)"
+    r"(?:多久|多长时间|多长|多少|几年|几个月|几天|几成|百分之几)"
+)
+
+
+def figure_of(question: str, tokenize: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """The words of what a Chinese question asks a figure of ("专利权的期限是多久" → 期限), or ()."""
+    found = FIGURE_OF_ZH.search(question)
+    return _words_of(found.group(1), tokenize) if found else ()
+
+
+def _words_of(phrase: str, tokenize: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """The words that say what is measured: the phrase after its last 的, less when/where/who words."""
+    words = [w for w in tokenize(phrase.rsplit("的", 1)[-1]) if len(w) > 1 and not _NOT_MEASURED.match(w)]
+    return tuple(dict.fromkeys(words))
 
 
 def names_met(names: Sequence[Name], hit: Hit, source: str, translation: str | None) -> bool:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from qa.search.asked import FOOTNOTE, gives
+from qa.search.asked import FOOTNOTE, asked_quantities, gives
 from qa.text import detect_language
 
 LABEL = {"zh": "简答", "en": "In short"}
@@ -92,18 +92,27 @@ def find_lead(
     kinds: Sequence[str],
     lang: str,
     match: Callable[[str], float],
+    *,
+    question: str = "",
+    nouns: Sequence[str] = (),
 ) -> Lead | None:
     """The lead among ``quotes`` (marker, quoted text as shown, sentence score) for a question asking ``kinds``.
 
-    ``match``: how well a text matches the question's words (0–1). None when no kind asked has a
+    ``match``: how well a text matches the question's words (0–1). ``question``: what it asks (a
+    bound: "最多几年"); ``nouns``: the words of what it asks the figure of ("专利权的期限是多久" → 期限):
+    when some clause of the kind names one, only those are led with. None when no kind asked has a
     clause to lead with, or when the only one is where the answer starts anyway (nothing to gain).
     """
+    bounded = frozenset(
+        kind for piece in _PIECES.split(question) if _BOUND_ASKED.search(piece) for kind in asked_quantities(piece)
+    )
+    fits = _Fit(bounded, tuple(nouns))
     parts: list[tuple[str, int]] = []
     fresh = False
     for kind in kinds:
         if kind in ("count", "items"):  # "how many items": the list is the answer
             continue
-        found = _clause_for(quotes, kind, lang, match)
+        found = _clause_for(quotes, kind, lang, match, fits)
         if found is None or any(found[0] in said or said in found[0] for said, _ in parts):
             continue  # one clause may state both kinds asked ("3个月内发给…4000元")
         parts.append(found)
@@ -112,23 +121,55 @@ def find_lead(
     return Lead(tuple(parts)) if parts and fresh else None
 
 
+@dataclass(frozen=True)
+class _Fit:
+    """What the question asks of the figure's clause, beyond its kind (see :func:`find_lead`)."""
+
+    bound: frozenset[str]  # kinds asked with "最多 / at most": a clause that states a bound (不超过五年)
+    nouns: tuple[str, ...]  # what the figure is asked of (Chinese): a clause naming one is preferred
+
+    def names(self, clause: str) -> bool:
+        """Whether the clause names what is asked (a compound's first two characters count: 赔偿额, 赔偿)."""
+        return any(noun in clause or (len(noun) > 2 and noun[:2] in clause) for noun in self.nouns)
+
+
+# asking for a bound and stating one; a bound belongs to the asks of its own part of the question ("奖金最低是多少？多久内发？": the lowest amount, not the shortest period)
+_PIECES = re.compile(r"[，,。？?！!；;]")
+_BOUND_ASKED = re.compile(
+    r"最多|最少|至少|最长|最短|最高|最低|上限|下限|\b(?:at (?:most|least)|maximum|minimum)\b", re.I
+)
+_BOUND_STATED = re.compile(
+    r"不超过|不少于|不低于|不高于|不得超过|以下|以上|以内|最多|最少|至少|最高|最低|最长|上限|下限"
+    r"|\b(?:not (?:more|less) than|no (?:more|less) than|not exceed|at (?:most|least)|up to|maximum|minimum)\b",
+    re.I,
+)
+# "…间隔天数减去5年": a figure subtracted in a computation is not the quantity the sentence states
+_OPERAND = re.compile(r"(?:减去|扣除|扣减|\bminus\b)[^，,；;。]*", re.I)
+
+
 def _clause_for(
-    quotes: Sequence[tuple[int, str, float]], kind: str, lang: str, match: Callable[[str], float]
+    quotes: Sequence[tuple[int, str, float]], kind: str, lang: str, match: Callable[[str], float], fits: _Fit
 ) -> tuple[str, int] | None:
     """The clause stating a quantity of ``kind`` to lead with, and its quote's marker (see the module docstring)."""
-    best: tuple[float, float, str, int, str] | None = None
+    found: list[tuple[float, float, str, int, str, bool]] = []  # score, fit, clause, marker, quote, names it
     first: int | None = None
     for marker, text, score in quotes:
         spans = clause_spans(text, detect_language(text))
         for i, (start, end) in enumerate(spans):
-            if _states(text[start:end], kind):
-                clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
-                if best is None or (score, fit) > best[:2]:
-                    best = (score, fit, clause, marker, text)
-                first = marker if first is None else first
-    if best is None or best[0] < MIN_SCORE or best[3] != first:
+            if not _states(text[start:end], kind):
+                continue
+            first = marker if first is None else first  # agreement is with any clause stating one
+            if kind in fits.bound and not _BOUND_STATED.search(text[start:end]):
+                continue  # "最多几年": "补偿期限不超过五年", not how its days are counted
+            clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
+            found.append((score, fit, clause, marker, text, fits.names(text[start:end])))
+    if any(named for *_, named in found):  # "专利权的期限是多久": not another deadline's three months
+        found = [f for f in found if f[5]]
+    if not found:
         return None
-    _, fit, clause, marker, text = best
+    _, fit, clause, marker, text, _ = max(found, key=lambda f: f[:2])
+    if max(f[0] for f in found) < MIN_SCORE or marker != first:
+        return None
     clause = _ARTICLE.sub("", clause.rstrip(" ，,；;：:。."))  # the marker cites the article
     if fit < MIN_MATCH[lang] or len(clause) > LONG[detect_language(text)]:
         return None  # a figure about something else ("within six months before…"), or no shorter than a quote
@@ -138,10 +179,10 @@ def _clause_for(
 def _states(clause: str, kind: str) -> bool:
     """Whether the clause states a quantity of ``kind``; "Article 45 Where…", "(1) where…", "[7]" and
     "(Figure 1)" number things, they state no quantity; nor is a period counted from another's
-    expiry the length of that one (:data:`_AFTER_EXPIRY`)."""
+    expiry the length of that one (:data:`_AFTER_EXPIRY`), nor a number subtracted the quantity."""
     if kind == "period" and _AFTER_EXPIRY.search(clause):
         return False
-    return gives(_LABELS.sub(" ", FOOTNOTE.sub(" ", _ARTICLE.sub("", clause))), kind)
+    return gives(_OPERAND.sub(" ", _LABELS.sub(" ", FOOTNOTE.sub(" ", _ARTICLE.sub("", clause)))), kind)
 
 
 # "延误复审请求期限的，可以自复审请求期限届满之日起2个月内…请求恢复权利": the two months follow the

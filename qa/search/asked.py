@@ -44,7 +44,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"多久|多长时间|几年|几个月|几天|多少(?:个)?(?:年|月|天|日|周)|哪一天|什么时候之前|期限是多少|时限是多少|"
             r"[期限](?:是|有|为)?多长|"  # 复审期限多长, 保护期有多长
-            r"how long|how many (?:years|months|days|weeks)|"
+            r"how long|how many (?:\w+ ){0,2}?(?:years|months|days|weeks)\b|"  # "how many extra years"
             r"what is the deadline|what deadline|what(?:'s| is) the time limit|by when|within how|how soon|how late",
             re.I,
         ),
@@ -58,7 +58,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(
             r"(?<!哪)几个(?![月年天日周])|(?<!哪)几项|几家|几所|(?<!哪)几类|多少个(?![月年天日周])|多少项|多少家|"
             r"多少(?:件|篇|名|部|所|次|种)|"
-            r"how many (?!years|months|days|weeks|yuan)",
+            r"how many (?!(?:\w+ ){0,2}?(?:years|months|days|weeks|yuan)\b)",
             re.I,
         ),
         re.compile(

@@ -126,6 +126,35 @@ def test_a_footnote_marker_in_the_lead_is_set_apart_like_the_quotes(assistant: A
             Citation(2, "b", "b", "s", quote, "en"),
         ),
     )
-    asked = assistant.answerer.asked(understand("What share of research spending went to basic research?"), "en")
-    lead = read_lead(assistant.answerer._with_lead(answer, [0.5, 1.0], asked).text)
+    question = "What share of research spending went to basic research?"
+    asked = assistant.answerer.asked(understand(question), "en")
+    lead = read_lead(assistant.answerer._with_lead(answer, [0.5, 1.0], asked, question).text)
     assert lead is not None and lead.parts == (("the share of basic research reached 6.91% ⁷", 2),)
+
+
+def test_the_lead_states_the_figure_of_what_was_asked() -> None:
+    """Two wrong short answers of a trial: a computation's operand for a maximum, and another
+    deadline for a patent's term."""
+    counted = "补偿期限按照该专利申请日至该新药在中国获得上市许可之日的间隔天数减去5年，在符合规定的基础上确定。"
+    capped = "补偿期限不超过五年，新药批准上市后总有效专利权期限不超过十四年。"
+    ask = "新药专利期限补偿最多几年？"
+    assert find_lead([(2, counted, 1.2)], ["period"], "zh", words_in(ask), question=ask) is None
+    found = find_lead([(2, capped, 1.2)], ["period"], "zh", words_in(ask), question=ask, nouns=["期限", "补偿"])
+    assert found is not None and found.text == "补偿期限不超过五年"
+
+    deadline = "请求给予专利权期限补偿的，专利权人应当自公告授予专利权之日起3个月内向国务院专利行政部门提出。"
+    term = "发明专利权的期限为二十年，实用新型专利权的期限为十年。"
+    ask = "专利权的期限是多久？"
+    # a clause naming the term is preferred to a better-scored one that does not
+    lead = find_lead([(2, term, 1.0), (3, deadline, 1.3)], ["period"], "zh", words_in(ask), nouns=["期限"])
+    assert lead is not None and lead.text == "发明专利权的期限为二十年"
+    # the deadline still comes first among the quotes stating a period: the orders disagree, no lead
+    assert find_lead([(2, deadline, 1.0), (3, term, 1.2)], ["period"], "zh", words_in(ask), nouns=["期限"]) is None
+
+
+def test_a_bound_belongs_to_its_own_part_of_the_question() -> None:
+    when = "应当自公告授予专利权之日起3个月内发给发明人或者设计人奖金。"
+    amount = "一项发明专利的奖金最低不少于4000元；"
+    ask = "发明专利的奖金最低是多少？多久内发？"
+    lead = find_lead([(1, when, 1.0), (2, amount, 1.1)], ["money", "period"], "zh", lambda _: 0.5, question=ask)
+    assert lead is not None and [marker for _, marker in lead.parts] == [2, 1]  # "3个月内" states no bound

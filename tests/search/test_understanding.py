@@ -119,6 +119,9 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert asked_quantities("专利复审期限多长") == asked_quantities("保护期有多长？") == ["period"]
     assert asked_quantities("What is the time limit for requesting reexamination?") == ["period"]
     assert asked_quantities("这篇文章篇幅多长") == []  # a length, not a period
+    # "how many extra years": a period, not a count of something ("how many patents")
+    assert asked_quantities("How many extra years of patent life can a new medicine get?") == ["period"]
+    assert asked_quantities("How many patents were granted last year?") == ["count"]
     assert gives("一项发明专利的奖金最低不少于4000元；", "money")
     assert gives("提取不低于百分之五十的比例；", "percent")
     assert gives("The term of an invention patent is 20 years", "period")
