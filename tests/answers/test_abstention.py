@@ -339,3 +339,23 @@ def test_what_a_vague_figure_question_measures_is_its_noun_phrase_before_the_cop
     assert asked is not None and "成交额" in asked.forms and "全国" not in asked.forms  # when and where are not what
     assert measured("发了多少论文", tokenize) is None  # no copula: a count in passing, not "X是多少"
     assert measured("十八大以来我国GDP从多少涨到了多少？", tokenize) is None
+
+
+def test_a_figure_sentence_close_in_meaning_answers_though_it_shares_few_words() -> None:
+    """"How long after leaving does that rule apply?" shares only "after" with "within 1 year after
+    retirement, transfer … or termination": its meaning, not its words, says it is the answer."""
+    def signals(meaning: float | None) -> Signals:
+        return Signals(False, 0.5, 0.0, 0.6, False, quantity_support=0.044, quantity_meaning=meaning)
+
+    assert not signals(0.37).declines(LIMITS["en"], None)
+    assert signals(0.25).declines(LIMITS["en"], None)  # out-of-scope figures sit at 0.20-0.26
+    assert signals(None).declines(LIMITS["en"], None)  # not worked out (support nil or high)
+    assert LIMITS["zh"].quantity_meaning is None  # Chinese: its floor (0.01) is low already
+
+
+def test_an_everyday_english_figure_question_is_answered(assistant: Assistant) -> None:
+    answer = assistant.ask(
+        "I left my job at a chip company three months ago and came up with an invention related to my old work. "
+        "How long after leaving does that rule apply?"
+    )
+    assert not answer.abstained and "within 1 year" in answer.text
