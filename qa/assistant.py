@@ -31,6 +31,7 @@ from qa.heap import collector_paused
 from qa.opening import Project, open_project
 from qa.progress import note, progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
+from qa.search.asked import COMPARE
 from qa.search.embedding import ModelChoice
 from qa.search.index import (
     SearchIndex,
@@ -43,6 +44,8 @@ from qa.search.weights import FusionWeights
 from qa.text import check_question
 
 __all__ = ["MODES", "Assistant"]
+
+SIDE_DEPTH = 40  # passages searched for a side of a comparison the best k missed
 
 
 def _check_k(k: object) -> None:
@@ -275,6 +278,16 @@ class Assistant:
         ranked = self._retriever.retrieve(query, k=k, mode=mode)
         return [self._hit(r.index, r.score, rank, r.scores, r.ranks) for rank, r in enumerate(ranked, start=1)]
 
+    def _each_side(self, query: Query, hits: list[Hit], named: list[str], mode: str | None) -> list[Hit]:
+        """A comparison of two named documents with passages of each: those of a side the best ``k``
+        missed, from a deeper search, after them ("…the patent regulations and the tech-transfer
+        law…" was answered from the regulations alone)."""
+        missing = [doc for doc in named if not any(h.doc_id == doc for h in hits)]
+        if not missing:
+            return hits
+        deeper = self._search(query, SIDE_DEPTH, mode)
+        return hits + [h for h in deeper if h.doc_id in missing][: 3 * len(missing)]
+
     def ask(self, question: str, *, lang: str | None = None, k: int = 10, mode: str | None = None) -> Answer:
         """A cited answer in the question's language (or ``lang``), or a plain abstention."""
         if lang not in (None, "zh", "en"):
@@ -287,6 +300,8 @@ class Assistant:
         assert self._retriever is not None and self._retriever.references is not None
         dangling = self._retriever.references.dangling(query.text, self._index.chunks)
         named, _ = self._retriever.references.documents_named(query.text)
+        if len(named) >= 2 and COMPARE.search(query.focus):
+            hits = self._each_side(query, hits, named, mode)
         answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
         extractive = replace(answer_, question=question)
         if not self.llm:

@@ -603,3 +603,14 @@ def test_a_pasted_passage_before_the_question_does_not_make_it_a_list_question(a
     paste = "".join(c.text for c in assistant.chunks if c.id.startswith("paper/1.3-(3)"))[:1450]
     answer = assistant.ask(paste + "\n请问上面这段话里提到的2024年人工智能核心产业规模是多少？")
     assert not answer.abstained and "6 000亿元" in answer.text and "共3项" not in answer.text
+
+
+def test_a_comparison_of_two_named_documents_quotes_both(assistant: Assistant) -> None:
+    """The best ten passages were all the regulations'; the law's side comes from a deeper search."""
+    answer = assistant.ask(
+        "What's the difference between what the patent regulations and the tech-transfer law guarantee "
+        "an inventor if the employer never set any reward policy?"
+    )
+    cited = {c.doc_id for c in answer.citations}
+    assert not answer.abstained and {"patent-regulations", "transformation-law"} <= cited
+    assert "not less than 50%" in answer.text  # the law's side: Article 45's shares
