@@ -342,8 +342,9 @@ def test_what_a_vague_figure_question_measures_is_its_noun_phrase_before_the_cop
 
 
 def test_a_figure_sentence_close_in_meaning_answers_though_it_shares_few_words() -> None:
-    """"How long after leaving does that rule apply?" shares only "after" with "within 1 year after
+    """ "How long after leaving does that rule apply?" shares only "after" with "within 1 year after
     retirement, transfer … or termination": its meaning, not its words, says it is the answer."""
+
     def signals(meaning: float | None) -> Signals:
         return Signals(False, 0.5, 0.0, 0.6, False, quantity_support=0.044, quantity_meaning=meaning)
 
