@@ -40,7 +40,8 @@ import qa.answers.abstention  # noqa: E402
 import qa.answers.answering  # noqa: E402
 import qa.search.query  # noqa: E402
 import qa.search.retrieval  # noqa: E402
-from qa.answers.abstention import Abstention, Limits  # noqa: E402
+from qa.answers.abstention import Abstention  # noqa: E402
+from qa.answers.thresholds import Limits  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation.harness import evaluate  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.answers.abstention import MEANING_BAND, Limits, Signals  # noqa: E402
+from qa.answers.thresholds import MEANING_BAND, Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402
 

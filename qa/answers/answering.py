@@ -25,11 +25,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, Abstention, Limits
+from qa.answers.abstention import ABSTAIN_TEXT, Abstention
 from qa.answers.citing import document_label
 from qa.answers.figures import document_titles, document_years, figure_of
 from qa.answers.lead import Lead, find_lead
-from qa.answers.lists import Structure, choose_list, explanation_of, lead_in, list_intent, opening_of
+from qa.answers.lists import Structure, choose_list, explanation_of, hit_for, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts
 from qa.answers.scoring import TextScorer
 from qa.answers.sentences import (
@@ -42,7 +42,9 @@ from qa.answers.sentences import (
     whole_units,
     with_runner_up,
 )
+from qa.answers.thresholds import Limits
 from qa.answers.writing import AnswerWriter, official_translations
+from qa.corpus.documents import heading_label
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
@@ -284,23 +286,31 @@ class ExtractiveAnswerer(TextScorer):
             )
 
         referenced = [h for h in hits if "ref" in h.ranks]  # "section 2.5 …": lists only from what it points at
-        found = choose_list(intent, (referenced or hits)[:8], self.chunks, self.structure, relevance)
+
+        def names(heading: str) -> float:
+            return self.coverage(set(self.question_tokens(heading)), question)
+
+        found = choose_list(intent, (referenced or hits)[:8], self.chunks, self.structure, relevance, names=names)
         if found is None:
             return None
         listing, items = found
         groups = []
         lead = lead_in(items[0])
         if lead is not None:  # the sentence that says what the items are for, quoted after the heading
-            first = _hit_for(items[0].chunk, hits)  # (after the article's opening, when more is asked)
+            first = hit_for(items[0].chunk, hits)  # (after the article's opening, when more is asked)
             groups.append([*((first, *s) for s in opening_of(items[0], question)), (first, *lead)])
         for item in items:
-            hit = _hit_for(item.chunk, hits)
+            hit = hit_for(item.chunk, hits)
             group = [(hit, item.text, item.translation)]
             explanation = explanation_of(item)
             if explanation is not None:
                 group.append((hit, *explanation))
             groups.append(group)
-        title = self.structure.heading_label(listing, lang)
+        section = self.structure.opening_heading(listing)
+        if section is not None and items == self.structure.section_items(listing):  # the section's own items
+            title = heading_label(section.translation if lang == "en" and section.translation else section.text)
+        else:
+            title = self.structure.heading_label(listing, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
         opening = groups[0][0][1:] if lead is not None else None  # (source, translation) quoted first
         if opening is not None and (opening[1] if lang == "en" and opening[1] else opening[0]).startswith(title):
@@ -374,23 +384,3 @@ class ExtractiveAnswerer(TextScorer):
     def prepare(self) -> threading.Thread | None:
         """Embed every passage's sentences now, in another thread (see :meth:`SentenceMeaning.prepare`)."""
         return self.meaning.prepare(self.chunks.values())
-
-
-def _hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
-    """A Hit for an item's chunk (the retrieved one if it was retrieved)."""
-    for hit in hits:
-        if hit.chunk_id == chunk.id:
-            return hit
-    doc_title = next((h.doc_title for h in hits if h.doc_id == chunk.doc_id), "")
-    return Hit(
-        chunk.id,
-        chunk.doc_id,
-        chunk.section,
-        chunk.text,
-        chunk.translation,
-        0.0,
-        0,
-        chunk.lang,
-        chunk.section_en,
-        doc_title,
-    )

@@ -12,7 +12,7 @@ item count equals the number the question asks for.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.answers.sentences import aligned_text
@@ -42,6 +42,9 @@ _EN_INTENT = re.compile(
 _NUMBERED = re.compile(r"^\s*(?:（[一二三四五六七八九十]+）|[①②③④⑤⑥⑦⑧⑨⑩])")
 _CIRCLED = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
 _FIRST = ("（一）", "①")
+
+
+SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,28 @@ class Structure:
             return _at_least_two([self._segment_items(chunk.doc_id, tuple(body))])
         return _at_least_two(_numbered(chunk, prose=False))
 
+    def opening_heading(self, chunk: Chunk) -> Segment | None:
+        """The heading a passage opens with, if it does (not an outline's)."""
+        first = self.segments.get((chunk.doc_id, chunk.segment_ids[0]))
+        return first if chunk.kind != "outline" and first is not None and first.kind == "heading" else None
+
+    def section_items(self, chunk: Chunk) -> list[Item]:
+        """The items of the section a passage opens ("五、加快发展技术要素市场" and its （十五）–（十九）), each
+        by its first sentence. The policy opinions' sections have no outline passage, and "加快发展技术
+        要素市场有哪些举措" was answered with the one item that ranked first (a trial user)."""
+        doc = self.docs.get(chunk.doc_id)
+        heading = self.opening_heading(chunk)
+        if doc is None or heading is None:
+            return []
+        items = []
+        for seg in doc.segments:
+            if seg.kind == "item" and self.ancestors.get((doc.id, seg.id), [""])[0] == heading.id:
+                holder = self.holder.get((doc.id, seg.id))
+                first = _opening_sentence(holder, seg) if holder is not None else None
+                if first is not None:
+                    items.append(first)
+        return items
+
     def prose_lists(self, chunk: Chunk) -> list[list[Item]]:
         """Numbered clauses inside a paragraph: a list only when the question counts them (see :func:`choose_list`)."""
         return _at_least_two(_numbered(chunk, prose=True))
@@ -144,6 +169,16 @@ class Structure:
     def heading_label(self, chunk: Chunk, lang: str) -> str:
         label = chunk.section_en if lang == "en" and chunk.section_en else chunk.section
         return heading_label(label.split(" › ")[-1]) if label else ""
+
+
+def _opening_sentence(chunk: Chunk, segment: Segment) -> Item | None:
+    """The segment's first sentence as it stands in ``chunk`` (its holder), with its aligned translation."""
+    at = chunk.text.find(segment.text[:40])
+    spans, sources, translations = aligned_text(chunk.text, chunk.lang, chunk.translation)
+    for (start, _), source, translation in zip(spans, sources, translations, strict=True):
+        if start == at:
+            return Item(chunk, source, translation)
+    return None
 
 
 def _numbered(chunk: Chunk, *, prose: bool) -> list[list[Item]]:
@@ -183,6 +218,7 @@ def choose_list(
     structure: Structure,
     relevance: Callable[[Chunk], float],
     min_relevance: float = 0.4,
+    names: Callable[[str], float] | None = None,
 ) -> tuple[Chunk, list[Item]] | None:
     """The listing passage that answers a list question, or None.
 
@@ -190,7 +226,9 @@ def choose_list(
     sections they sit in. A candidate must be relevant (``relevance``, the share of
     the question its heading and items cover, at least ``min_relevance``); with a
     count in the question ("five tensions") its item count must match, without one
-    it must be the top hit itself.
+    it must be the top hit itself. ``names``: how much of a heading the question repeats; a
+    question that repeats most of the heading the top hit opens with asks for that section's items
+    (at least :data:`SECTION_NAMED`), not for a list inside its first one.
     """
     best: tuple[float, Chunk, list[Item]] | None = None
     for hit in hits:
@@ -202,6 +240,9 @@ def choose_list(
         runs = [(c, run) for c in [chunk, *outlines] for run in structure.lists(c)]
         if hit.rank == 1 and intent.count is not None:  # "what four challenges…": ① … ④ inside the best passage
             runs += [(chunk, run) for run in structure.prose_lists(chunk)]
+        heading = structure.opening_heading(chunk) if hit.rank == 1 and names is not None else None
+        if heading is not None and names is not None and names(heading.text) >= SECTION_NAMED:
+            runs += [(chunk, run) for run in _at_least_two([structure.section_items(chunk)])]
         for candidate, items in runs:
             if intent.count is not None and len(items) != intent.count:
                 continue
@@ -266,3 +307,23 @@ def explanation_of(item: Item) -> tuple[str, str | None] | None:
     if _NUMBERED.match(source) or re.match(r"\s*[（(]\d+[）)]", source):
         return None  # the next item, not an explanation
     return source, translations[after[0]]
+
+
+def hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
+    """A Hit for an item's chunk (the retrieved one if it was retrieved)."""
+    for hit in hits:
+        if hit.chunk_id == chunk.id:
+            return hit
+    doc_title = next((h.doc_title for h in hits if h.doc_id == chunk.doc_id), "")
+    return Hit(
+        chunk.id,
+        chunk.doc_id,
+        chunk.section,
+        chunk.text,
+        chunk.translation,
+        0.0,
+        0,
+        chunk.lang,
+        chunk.section_en,
+        doc_title,
+    )

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from qa import Assistant
-from qa.answers.abstention import LIMITS, Signals
 from qa.answers.figures import names_met
 from qa.answers.subjects import subjects_missing
+from qa.answers.thresholds import LIMITS, Signals
 from qa.schema import Hit
 from qa.search.asked import figures_wanted, topic_sentences
 from qa.search.places import english_places_in, place_names, places_in, proper_names_in

@@ -369,7 +369,7 @@ def test_everyday_function_words_are_not_unknown_topics(assistant: Assistant) ->
 
 def test_a_chinese_question_led_by_an_untranslated_passage_may_hold_more_everyday_words() -> None:
     """A law's formal wording leaves 酒店 / 前台 unknown: with an added document leading, the zh limit is 0.45."""
-    from qa.answers.abstention import LIMITS, Signals
+    from qa.answers.thresholds import LIMITS, Signals
 
     def signals(unknown: float, lead: bool) -> Signals:
         return Signals(False, 0.4, unknown, None, False, None, untranslated_lead=lead)
@@ -614,3 +614,16 @@ def test_a_comparison_of_two_named_documents_quotes_both(assistant: Assistant) -
     cited = {c.doc_id for c in answer.citations}
     assert not answer.abstained and {"patent-regulations", "transformation-law"} <= cited
     assert "not less than 50%" in answer.text  # the law's side: Article 45's shares
+
+
+def test_a_list_question_naming_a_section_of_an_opinion_gets_its_items(assistant: Assistant) -> None:
+    """The opinions' sections have no outline passage; a question that repeats a heading asks for its items."""
+    answer = assistant.ask("加快发展技术要素市场有哪些举措？")
+    first, *items = answer.text.split("\n")
+    assert first == "五、加快发展技术要素市场（共5项）："
+    assert [line.split("）", 1)[0] for line in items] == [
+        f"{n}. （{z}" for n, z in enumerate(["十五", "十六", "十七", "十八", "十九"], 1)
+    ]
+    # a question about one sentence under another heading, asking "哪些城市群", is not given its section's items
+    other = assistant.ask("要素市场化配置那个文件里说的户籍准入年限同城化累计互认，是先在哪些城市群搞？")
+    assert "共4项" not in other.text and "长三角" in other.text.split("\n")[0]
