@@ -158,8 +158,14 @@ def check_question(question: object) -> str:
             raise QuestionError("The question is not valid UTF-8 text.") from exc
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in question) or "\ufffd" in question:
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in question):
         raise QuestionError("The question contains invalid characters (undecodable bytes).")
+    # A stray U+FFFD (a character a PDF copy lost: "专利\ufffd期限") is dropped; a question made mostly
+    # of them was never decoded as text at all.
+    lost = question.count("\ufffd")
+    if lost * 4 > len(question):  # over a quarter
+        raise QuestionError("The question is mostly characters that could not be decoded (\ufffd); paste it as text.")
+    question = question.replace("\ufffd", "")
     cleaned = _WS.sub(" ", _CONTROL.sub(" ", question)).strip()
     if not cleaned:
         raise QuestionError("The question is empty. Type a question in Chinese or English.")

@@ -90,3 +90,13 @@ def test_traditional_display_uses_the_forms_taiwan_and_hong_kong_readers_write()
     shown = traditional("已视为撤回的申请，向特定企业群体开放，为了里面的内容")
     assert shown == "已視為撤回的申請，向特定企業群體開放，為了裡面的內容"
     assert simplified(shown) == "已视为撤回的申请，向特定企业群体开放，为了里面的内容"  # and back for search
+
+
+def test_a_stray_replacement_character_is_dropped_and_a_question_of_them_refused() -> None:
+    from qa.text import QuestionError, check_question
+
+    assert check_question("专利\ufffd期限是多久？") == "专利期限是多久？"
+    with pytest.raises(QuestionError, match="could not be decoded"):
+        check_question("\ufffd\ufffd\ufffd专利")
+    with pytest.raises(QuestionError, match="invalid characters"):
+        check_question("专利\ud800期限")  # an unpaired surrogate cannot even be written out
