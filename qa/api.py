@@ -99,6 +99,9 @@ class AnswerOut(BaseModel):
     hits: list[HitOut]
     notes: list[str]
     sources: list[HitOut]
+    text_traditional: str | None = Field(
+        default=None, description="the text in traditional characters, for a question asked in them"
+    )
 
 
 class SearchOut(BaseModel):

@@ -41,7 +41,7 @@ from qa.search.query import Query, understand
 from qa.search.retrieval import MODES, Retriever
 from qa.search.spelling import Speller
 from qa.search.weights import FusionWeights
-from qa.text import check_question
+from qa.text import check_question, is_traditional, traditional
 
 __all__ = ["MODES", "Assistant"]
 
@@ -303,7 +303,8 @@ class Assistant:
         if len(named) >= 2 and COMPARE.search(query.focus):
             hits = self._each_side(query, hits, named, mode)
         answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
-        extractive = replace(answer_, question=question)
+        shown = traditional(answer_.text) if query.lang == "zh" and is_traditional(question) else None
+        extractive = replace(answer_, question=question, text_traditional=shown)
         if not self.llm:
             return extractive
         if self._llm_answerer is None:

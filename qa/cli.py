@@ -33,7 +33,7 @@ from qa.evaluation.questions import QuestionSetError
 from qa.folders import NotOursError
 from qa.search.embedding import EmbeddingError
 from qa.search.index import IndexCorruptError
-from qa.text import QuestionError, is_traditional, traditional
+from qa.text import QuestionError, traditional
 
 
 def _questions_last(argv: list[str]) -> list[str]:
@@ -268,7 +268,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     # A question in traditional characters is answered in them, as the chat page shows it; the
     # quoted sources below stay verbatim (the documents are simplified).
-    shown = traditional if answer.language == "zh" and is_traditional(args.question) else (lambda text: text)
+    shown = traditional if answer.text_traditional is not None else (lambda text: text)
     print(shown(answer.text))
     for note in answer.notes:
         if note not in answer.text:
@@ -284,7 +284,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"    {set_apart_footnotes(c.other)}")
     if answer.abstained and answer.hits:
         label = "相关段落" if answer.language == "zh" else "Related passages"
-        print(f"\n{label}:")
+        print(f"\n{shown(label)}:")
         english = answer.language == "en"
         for hit in answer.hits[:3]:
             title = (hit.doc_title_en or hit.doc_title) if english else hit.doc_title

@@ -184,3 +184,6 @@ class Answer:
     # passages beyond ``hits`` (an item's own paragraph), and a consumer must be able to show
     # and check each citation from the Answer alone.
     sources: tuple[Hit, ...] = ()
+    # The answer's text in traditional characters, for a question asked in them (the chat page and
+    # `qa ask` show this; the quotes inside stay the documents' own simplified words in ``citations``).
+    text_traditional: str | None = None

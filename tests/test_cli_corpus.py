@@ -158,3 +158,9 @@ def test_a_question_in_traditional_characters_is_answered_in_them_with_verbatim_
     assert "产业" in sources and "產業" not in sources  # the quoted passages as the documents write them
     assert main(["ask", "这篇论文提出的六条政策建议分别是什么？"]) == 0
     assert "以繁體顯示" not in capsys.readouterr().out
+    # --json (and the HTTP API) carry both: the text as quoted, and as shown to the asker
+    assert main(["ask", "--json", "這篇論文提出的六條政策建議分別是什麼？"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "政策建议" in data["text"] and "政策建議" in data["text_traditional"]
+    assert main(["ask", "--json", "这篇论文提出的六条政策建议分别是什么？"]) == 0
+    assert json.loads(capsys.readouterr().out)["text_traditional"] is None
