@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention
 from qa.answers.citing import document_label
-from qa.answers.figures import document_titles, document_years, figure_of
+from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import Structure, choose_list, explanation_of, hit_for, lead_in, list_intent, opening_of
 from qa.answers.meaning import SentenceMeaning, scored_texts
@@ -132,9 +132,23 @@ class ExtractiveAnswerer(TextScorer):
         ``dangling``: the question's references that point at nothing (第七条政策建议);
         the answer then declines and says what the documents have instead. ``named``:
         the documents the question names, the sides of a comparison of two documents.
+        A percentage the question assumes that no passage states ("细则规定不低于2%在哪一条")
+        is pointed out in the answer's notes: quoted around, it read as confirmed (a trial user).
         """
         if isinstance(query, str):
             query = understand(query, lang=lang)
+        answer = self._answer(query, hits, lang, dangling, named)
+        missing = [] if answer.abstained else premises_missing(query.focus, hits)
+        return replace(answer, notes=(*answer.notes, premise_note(missing, lang))) if missing else answer
+
+    def _answer(
+        self,
+        query: Query,
+        hits: Sequence[Hit],
+        lang: str,
+        dangling: Sequence[Dangling] = (),
+        named: Sequence[str] = (),
+    ) -> Answer:
         question = query.text
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)

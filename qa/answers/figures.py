@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Document, Hit
-from qa.text import YEAR
+from qa.text import YEAR, zh_number
 
 # The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
 RATE = re.compile(r"[\u4e00-\u9fff]{2}率(?=(?:是|为|有|达到?|能达到)?(?:百分之|多少|几成|多高))")
@@ -181,3 +181,38 @@ def document_years(docs: Iterable[Document]) -> dict[str, frozenset[str]]:
         known = " ".join(str(meta.get(key) or "") for key in keys)
         years[doc.id] = frozenset(YEAR.findall(known))
     return years
+
+
+# A percentage as written: "2%", "2.5 %", "百分之二十五", "5 percent"
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|％|\s*per\s?cent\b)|百分之([零一二两三四五六七八九十百]+)", re.I)
+
+
+def percentages(text: str) -> dict[str, float]:
+    """The percentages ``text`` states, each as written with its value: {"2%": 2.0, "百分之五十": 50.0}."""
+    out: dict[str, float] = {}
+    for found in _PERCENT.finditer(text):
+        if found.group(1):
+            out[found.group(0).strip()] = float(found.group(1))
+        else:
+            try:
+                out[found.group(0)] = float(zh_number(found.group(2).replace("两", "二")))
+            except ValueError:
+                continue
+    return out
+
+
+def premises_missing(question: str, hits: Sequence[Hit]) -> list[str]:
+    """The percentages a question states ("细则规定不低于2%在哪一条") that none of ``hits`` states:
+    a premise the passages do not bear out, which an answer quoting around it should point out."""
+    asked = percentages(question)
+    if not asked:
+        return []
+    stated = {value for h in hits for value in percentages(f"{h.text}\n{h.translation or ''}").values()}
+    return [written for written, value in asked.items() if value not in stated]
+
+
+def premise_note(missing: Sequence[str], lang: str) -> str:
+    """What an answer says of a figure the question assumes and the passages do not state."""
+    if lang == "zh":
+        return f"注意：问题中的“{'、'.join(missing)}”在找到的段落中都没有出现，引文并未说到这个数字。"
+    return f'Note: "{", ".join(missing)}" in the question appears in none of the passages found; the quotes do not state it.'

@@ -360,3 +360,21 @@ def test_an_everyday_english_figure_question_is_answered(assistant: Assistant) -
         "How long after leaving does that rule apply?"
     )
     assert not answer.abstained and "within 1 year" in answer.text
+
+
+def test_a_percentage_the_question_assumes_and_no_passage_states_is_pointed_out(assistant: Assistant) -> None:
+    from qa.answers.figures import percentages, premises_missing
+
+    assert percentages("不低于2%，百分之五十，2.5 % 或 5 percent") == {
+        "2%": 2.0,
+        "百分之五十": 50.0,
+        "2.5 %": 2.5,
+        "5 percent": 5.0,
+    }
+    law = _passage("提取不低于百分之五十的比例。", "A proportion of not less than 50% shall be drawn.")
+    assert premises_missing("是不是不低于50%？", [law]) == []  # 50% is 百分之五十
+    assert premises_missing("是不是不低于2%？", [law]) == ["2%"]
+    answer = assistant.ask("专利法实施细则规定职务发明报酬不低于2%，具体在哪一条？")
+    assert not answer.abstained and any("“2%”" in note for note in answer.notes)
+    fine = assistant.ask("转让净收入里提取不低于百分之五十的比例是哪部法律规定的？")
+    assert not any("注意" in note for note in fine.notes)
