@@ -104,13 +104,13 @@ class ExtractiveAnswerer(TextScorer):
         self.structure = structure
         self.glossary = glossary
         self.writer = AnswerWriter(glossary, official_translations(structure.docs.values() if structure else ()))
-        # Whether to answer at all: thresholds per language, and the embedding floor for models
-        # somebody calibrated (qa.answers.abstention).
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
         self.embedder = embedder
         self.meaning = SentenceMeaning(embedder, semantic)
+        # Whether to answer at all: limits per language (qa.answers.thresholds), the embedding floor for
+        # models somebody calibrated, and the model's judgement of a figure's sentence by meaning.
         docs = list(structure.docs.values()) if structure is not None else []
         closeness = self._closeness if embedder is not None else None
         self.abstention = Abstention(
@@ -149,6 +149,7 @@ class ExtractiveAnswerer(TextScorer):
         dangling: Sequence[Dangling] = (),
         named: Sequence[str] = (),
     ) -> Answer:
+        """:meth:`answer` before its notes on the question's premises."""
         question = query.text
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)

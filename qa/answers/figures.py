@@ -4,7 +4,9 @@
 spending, "多少件" not by a count of firms, "in 2025" not by the 2025 paper's 2024 figure nor by a
 date or a session (2025年3月, 三次会议). :class:`qa.answers.abstention.Abstention` uses these to tell a
 figure about the thing asked from one about something else, with each document's own years and
-titles (:func:`document_years`, :func:`document_titles`).
+titles (:func:`document_years`, :func:`document_titles`). The short answer reads what a question
+asks the figure of (:func:`figure_of`), and an answer notes a percentage the question assumes that
+no passage states (:func:`premises_missing`).
 """
 
 from __future__ import annotations

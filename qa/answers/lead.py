@@ -16,6 +16,11 @@ two orders made apart, agree. Chosen by sentence score alone, two of six short a
 trial were wrong ("专利保护期多少年？" got Art. 42's compensation clause "…减去5年" while the
 answer's first quote was Art. 42's twenty years); by the clause's own match first, the lead held
 a key point in 32 of 41 Chinese answers on the five sets (evals/README.md).
+
+And the clause must state the figure of what was asked (a fifth trial's three wrong short
+answers): a clause naming what the question asks the figure of is preferred ("专利权的期限是多久":
+not another deadline's three months), a bound asked ("最多几年") needs a bound stated, and a
+number subtracted ("减去5年") or a period counted from another's expiry states no quantity.
 """
 
 from __future__ import annotations
@@ -133,7 +138,8 @@ class _Fit:
         return any(noun in clause or (len(noun) > 2 and noun[:2] in clause) for noun in self.nouns)
 
 
-# asking for a bound and stating one; a bound belongs to the asks of its own part of the question ("奖金最低是多少？多久内发？": the lowest amount, not the shortest period)
+# Asking for a bound and stating one. A bound belongs to the asks of its own part of the question:
+# "奖金最低是多少？多久内发？" asks the lowest amount, not the shortest period.
 _PIECES = re.compile(r"[，,。？?！!；;]")
 _BOUND_ASKED = re.compile(
     r"最多|最少|至少|最长|最短|最高|最低|上限|下限|\b(?:at (?:most|least)|maximum|minimum)\b", re.I
