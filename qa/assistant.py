@@ -41,7 +41,7 @@ from qa.search.query import Query, understand
 from qa.search.retrieval import MODES, Retriever
 from qa.search.spelling import Speller
 from qa.search.weights import FusionWeights
-from qa.text import check_question, is_traditional, traditional
+from qa.text import UNSUPPORTED_NOTE, check_question, is_traditional, traditional, unsupported_language
 
 __all__ = ["MODES", "Assistant"]
 
@@ -305,6 +305,10 @@ class Assistant:
         answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
         shown = traditional(answer_.text) if query.lang == "zh" and is_traditional(question) else None
         extractive = replace(answer_, question=question, text_traditional=shown)
+        if unsupported_language(question):  # a Japanese question's kanji read as Chinese: say so
+            read_as = {"zh": ("Chinese", "中文"), "en": ("English", "英文")}[query.lang]
+            note = UNSUPPORTED_NOTE.format(lang=read_as[0], zh=read_as[1])
+            extractive = replace(extractive, notes=(note, *extractive.notes))
         if not self.llm:
             return extractive
         if self._llm_answerer is None:

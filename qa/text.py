@@ -54,6 +54,21 @@ def detect_language(text: str) -> str:
     return "en" if words and words * 2 >= cjk else "zh"
 
 
+# Scripts of languages qa does not read, whose questions share characters with Chinese
+_OTHER_SCRIPTS = (("Japanese", re.compile(r"[\u3040-\u30ff]")), ("Korean", re.compile(r"[\uac00-\ud7af]")))
+UNSUPPORTED_NOTE = (
+    "Questions are understood in Chinese and English only; this one was read as {lang}. "
+    "本助手只理解中文和英文，此问题按{zh}理解。"
+)
+
+
+def unsupported_language(text: str) -> str | None:
+    """The language a question is written in when it is one qa does not read (Japanese kana, Hangul), else None.
+
+    A Japanese question's kanji read as Chinese, and it was answered in 繁體 with no word of warning."""
+    return next((name for name, script in _OTHER_SCRIPTS if script.search(text)), None)
+
+
 def sentence_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)`` covering all non-space characters.
 

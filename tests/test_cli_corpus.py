@@ -164,3 +164,13 @@ def test_a_question_in_traditional_characters_is_answered_in_them_with_verbatim_
     assert "政策建议" in data["text"] and "政策建議" in data["text_traditional"]
     assert main(["ask", "--json", "这篇论文提出的六条政策建议分别是什么？"]) == 0
     assert json.loads(capsys.readouterr().out)["text_traditional"] is None
+
+
+def test_a_japanese_question_is_answered_with_a_note_that_it_was_read_as_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["ask", "--json", "職務発明の報奨金は最低いくらですか？"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert notes and notes[0].startswith("Questions are understood in Chinese and English only")
+    assert main(["ask", "--json", "職務發明的獎金最低是多少？"]) == 0
+    assert not any("understood in Chinese and English" in n for n in json.loads(capsys.readouterr().out)["notes"])

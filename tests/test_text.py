@@ -100,3 +100,12 @@ def test_a_stray_replacement_character_is_dropped_and_a_question_of_them_refused
         check_question("\ufffd\ufffd\ufffd专利")
     with pytest.raises(QuestionError, match="invalid characters"):
         check_question("专利\ud800期限")  # an unpaired surrogate cannot even be written out
+
+
+def test_a_question_in_a_language_qa_does_not_read_is_named() -> None:
+    from qa.text import unsupported_language
+
+    assert unsupported_language("職務発明の報奨金は最低いくらですか？") == "Japanese"
+    assert unsupported_language("직무발명 보상금은 얼마입니까?") == "Korean"
+    assert unsupported_language("職務發明的獎金最低是多少？") is None  # 繁體 Chinese
+    assert unsupported_language("How long is a patent term?") is None
