@@ -44,7 +44,6 @@ from qa.answers.sentences import (
 )
 from qa.answers.thresholds import Limits
 from qa.answers.writing import AnswerWriter, official_translations
-from qa.corpus.documents import heading_label
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
@@ -321,11 +320,7 @@ class ExtractiveAnswerer(TextScorer):
             if explanation is not None:
                 group.append((hit, *explanation))
             groups.append(group)
-        section = self.structure.opening_heading(listing)
-        if section is not None and items == self.structure.section_items(listing):  # the section's own items
-            title = heading_label(section.translation if lang == "en" and section.translation else section.text)
-        else:
-            title = self.structure.heading_label(listing, lang)
+        title = self.structure.listing_title(listing, items, lang)
         intro = f"{title}（共{len(items)}项）：" if lang == "zh" else f"{title} ({len(items)} items):"
         opening = groups[0][0][1:] if lead is not None else None  # (source, translation) quoted first
         if opening is not None and (opening[1] if lang == "en" and opening[1] else opening[0]).startswith(title):
@@ -390,11 +385,12 @@ class ExtractiveAnswerer(TextScorer):
         return words(query.text), words(query.focus) if query.has_focus else None
 
     def _closeness(self, question: str, texts: Sequence[str]) -> float:
-        """The highest cosine of ``texts`` to ``question`` under the embedding model (0 for no texts)."""
+        """The highest cosine of ``texts`` (sentences with their translations, as :func:`scored_texts`
+        makes them) to ``question``, their vectors remembered with the answer's own (0 for no texts)."""
         if self.embedder is None or not texts:
             return 0.0
-        asked = self.embedder.embed_queries([question])[0]
-        return float(np.max(self.embedder.embed_passages(list(texts)) @ asked))
+        asked = np.asarray(self.embedder.embed_queries([question])[0], dtype=np.float32)
+        return max(self.meaning.closeness(asked, list(texts)))
 
     def prepare(self) -> threading.Thread | None:
         """Embed every passage's sentences now, in another thread (see :meth:`SentenceMeaning.prepare`)."""

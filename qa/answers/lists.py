@@ -85,6 +85,7 @@ class Structure:
         self.segments: dict[tuple[str, str], Segment] = {(d.id, s.id): s for d in docs.values() for s in d.segments}
         self.holder: dict[tuple[str, str], Chunk] = {}
         self.outlines: dict[tuple[str, str], Chunk] = {}  # (doc, heading id) -> its outline chunk
+        self._sections: dict[str, list[Item]] = {}  # chunk id -> the items of the section it opens
         for chunk in chunks:
             if chunk.kind == "outline":
                 self.outlines[(chunk.doc_id, chunk.segment_ids[0])] = chunk
@@ -129,7 +130,13 @@ class Structure:
     def section_items(self, chunk: Chunk) -> list[Item]:
         """The items of the section a passage opens ("五、加快发展技术要素市场" and its （十五）–（十九）), each
         by its first sentence. The policy opinions' sections have no outline passage, and "加快发展技术
-        要素市场有哪些举措" was answered with the one item that ranked first (a trial user)."""
+        要素市场有哪些举措" was answered with the one item that ranked first (a trial user). Remembered:
+        the list answer asks again for its title (:meth:`listing_title`)."""
+        if chunk.id not in self._sections:
+            self._sections[chunk.id] = self._section_items(chunk)
+        return self._sections[chunk.id]
+
+    def _section_items(self, chunk: Chunk) -> list[Item]:
         doc = self.docs.get(chunk.doc_id)
         heading = self.opening_heading(chunk)
         if doc is None or heading is None:
@@ -165,6 +172,14 @@ class Structure:
             )
             items.append(Item(chunk, seg.text, translation))
         return items
+
+    def listing_title(self, listing: Chunk, items: list[Item], lang: str) -> str:
+        """What a list answer is headed with: the heading of the section whose items it lists (the
+        passage's own section path ends one level deeper, at "（十五）"), else the listing's label."""
+        section = self.opening_heading(listing)
+        if section is not None and items == self.section_items(listing):
+            return heading_label(section.translation if lang == "en" and section.translation else section.text)
+        return self.heading_label(listing, lang)
 
     def heading_label(self, chunk: Chunk, lang: str) -> str:
         label = chunk.section_en if lang == "en" and chunk.section_en else chunk.section
