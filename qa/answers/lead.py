@@ -111,7 +111,7 @@ def find_lead(
     bounded = frozenset(
         kind for piece in _PIECES.split(question) if _BOUND_ASKED.search(piece) for kind in asked_quantities(piece)
     )
-    fits = _Fit(bounded, tuple(nouns))
+    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)))
     parts: list[tuple[str, int]] = []
     fresh = False
     for kind in kinds:
@@ -132,6 +132,7 @@ class _Fit:
 
     bound: frozenset[str]  # kinds asked with "最多 / at most": a clause that states a bound (不超过五年)
     nouns: tuple[str, ...]  # what the figure is asked of (Chinese): a clause naming one is preferred
+    multiple: bool = False  # "赔偿是几倍": a multiple is the amount asked; otherwise yuan are preferred to it
 
     def names(self, clause: str) -> bool:
         """Whether the clause names what is asked (a compound's first two characters count: 赔偿额, 赔偿)."""
@@ -149,6 +150,10 @@ _BOUND_STATED = re.compile(
     r"|\b(?:not (?:more|less) than|no (?:more|less) than|not exceed|at (?:most|least)|up to|maximum|minimum)\b",
     re.I,
 )
+# "赔偿额是多少" asks for yuan (Art. 71's 三万元以上五百万元以下), not the multiple of another amount
+# (一倍以上五倍以下) that the same article also states; "几倍" asks for the multiple.
+_MULTIPLE_ASKED = re.compile(r"几倍|多少倍|倍数|\b(?:multiples?|how many times|times (?:as|the))\b", re.I)
+_YUAN = re.compile(r"元|\byuan\b|RMB", re.I)
 # "…间隔天数减去5年": a figure subtracted in a computation is not the quantity the sentence states
 _OPERAND = re.compile(r"(?:减去|扣除|扣减|\bminus\b)[^，,；;。]*", re.I)
 
@@ -167,10 +172,15 @@ def _clause_for(
             first = marker if first is None else first  # agreement is with any clause stating one
             if kind in fits.bound and not _BOUND_STATED.search(text[start:end]):
                 continue  # "最多几年": "补偿期限不超过五年", not how its days are counted
+            if _condition(text[start:end]) and any(_states(text[s:e], kind) for s, e in spans[i + 1 :]):
+                continue  # "违法所得在五万元以下的，可以处二十五万元以下的罚款": the figure is the fine
             clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
             found.append((score, fit, clause, marker, text, fits.names(text[start:end])))
     if any(named for *_, named in found):  # "专利权的期限是多久": not another deadline's three months
         found = [f for f in found if f[5]]
+    if kind == "money" and not fits.multiple and any(_YUAN.search(f[2]) for f in found):
+        found = [f for f in found if _YUAN.search(f[2])]
+        first = found[0][3]  # the first quote stating yuan: the multiples before it answer something else
     if not found:
         return None
     _, fit, clause, marker, text, _ = max(found, key=lambda f: f[:2])
@@ -180,6 +190,11 @@ def _clause_for(
     if fit < MIN_MATCH[lang] or len(clause) > LONG[detect_language(text)]:
         return None  # a figure about something else ("within six months before…"), or no shorter than a quote
     return clause, marker
+
+
+def _condition(clause: str) -> bool:
+    """Whether a Chinese clause is a law's condition ("……的，"): its figure says when, not how much."""
+    return clause.rstrip(" ，,；;：:。.").endswith("的")
 
 
 def _states(clause: str, kind: str) -> bool:

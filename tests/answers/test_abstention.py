@@ -330,6 +330,16 @@ def test_unknown_words_do_not_decline_a_question_this_close_to_a_passage(assista
     assert assistant.ask("Is it going to snow in Boston this weekend?").abstained  # unknown, and far from every passage
 
 
+def test_a_character_jieba_glues_to_a_function_word_is_no_unknown_word(assistant: Assistant) -> None:
+    """jieba cuts "法定赔偿额是多少" 法定 / 赔偿 / 额是: "额是" was a third of the question unknown, declined."""
+    scorer = assistant.answerer.abstention.scorer
+    assert scorer.idf("额是") == 0 and scorer.known("额是")  # the rule, not the corpus, makes it known
+    assert scorer.unknown_share("法定赔偿额是多少") == 0
+    assert scorer.unknown_share("区块链是什么") > 0  # a word the corpus does not know stays unknown
+    answer = assistant.ask("法定赔偿额是多少")
+    assert not answer.abstained and "三万元以上五百万元以下" in answer.text
+
+
 def test_what_a_vague_figure_question_measures_is_its_noun_phrase_before_the_copula() -> None:
     from qa.answers.figures import measured
     from qa.search.tokenize import Tokenizer

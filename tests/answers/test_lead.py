@@ -158,3 +158,26 @@ def test_a_bound_belongs_to_its_own_part_of_the_question() -> None:
     ask = "发明专利的奖金最低是多少？多久内发？"
     lead = find_lead([(1, when, 1.0), (2, amount, 1.1)], ["money", "period"], "zh", lambda _: 0.5, question=ask)
     assert lead is not None and [marker for _, marker in lead.parts] == [2, 1]  # "3个月内" states no bound
+
+
+def test_an_amount_is_asked_in_yuan_unless_a_multiple_is_asked() -> None:
+    """A trial's wrong short answer: "法定赔偿额是多少" led with Art. 71's 一倍以上五倍以下 (a
+    multiple of another amount) though the article also states 三万元以上五百万元以下."""
+    multiple = "对故意侵犯专利权，情节严重的，可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额。"
+    yuan = "权利人的损失难以确定的，人民法院可以确定给予三万元以上五百万元以下的赔偿。"
+    quotes = [(2, multiple, 1.2), (3, yuan, 1.0)]
+    ask = "专利法规定的法定赔偿额是多少？"
+    lead = find_lead(quotes, ["money"], "zh", words_in(ask), question=ask)
+    assert lead is not None and lead.text == "人民法院可以确定给予三万元以上五百万元以下的赔偿"
+    ask = "对故意侵犯专利权，情节严重的，赔偿数额最多是几倍？"
+    lead = find_lead(quotes, ["money"], "zh", words_in(ask), question=ask)
+    assert lead is not None and lead.text == "可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额"
+
+
+def test_a_conditions_figure_is_not_the_figure_asked() -> None:
+    """ "……违法所得在五万元以下的，可以处二十五万元以下的罚款": the five thousand say when, the fine is
+    the twenty-five; the condition leads only together with its consequence."""
+    article = "没有违法所得或者违法所得在五万元以下的，可以处二十五万元以下的罚款；"
+    ask = "假冒专利没有违法所得的，罚款是多少钱？"
+    lead = find_lead([(2, article, 1.2)], ["money"], "zh", words_in(ask), question=ask)
+    assert lead is not None and lead.text.endswith("可以处二十五万元以下的罚款")
