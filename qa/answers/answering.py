@@ -47,9 +47,11 @@ from qa.answers.writing import AnswerWriter, official_translations
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
+    ASKS_CONSEQUENCE,
     ASKS_FOR_FRONT_MATTER,
     COMPARE,
     NOT_ANSWERS,
+    STATES_CONSEQUENCE,
     figures_wanted,
     gives,
     is_heading,
@@ -356,6 +358,8 @@ class ExtractiveAnswerer(TextScorer):
                 score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
             if asked.bound and _BOUND.search(f"{src}\n{translations[i] or ''}"):
                 score += 0.35  # "the minimum reward": the sentence that states a minimum
+            if asked.consequence and STATES_CONSEQUENCE.search(f"{src}\n{translations[i] or ''}"):
+                score += 0.35  # "国家会怎么处理": "……没有实施且无正当理由的，国家可以无偿实施"
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
             start = chunk.start if chunk else 0
@@ -374,6 +378,7 @@ class ExtractiveAnswerer(TextScorer):
             *self.meaning.of_question(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
             bound=bool(_BOUND.search(query.focus)),
+            consequence=bool(ASKS_CONSEQUENCE.search(query.focus)),
         )
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:

@@ -33,7 +33,8 @@ class Asked:
     those, translated or not (when the best passage is untranslated: on one scale, the
     answer quotes it rather than a shipped passage's English below it; added-set English
     key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md); ``bound``: it asks
-    for a minimum or maximum ("the minimum reward", "最低比例").
+    for a minimum or maximum ("the minimum reward", "最低比例"); ``consequence``: it asks what
+    then happens (:data:`~qa.search.asked.ASKS_CONSEQUENCE`).
     """
 
     tokens: set[str]
@@ -45,6 +46,7 @@ class Asked:
     chinese: tuple[set[str], set[str] | None] | None = None
     chinese_everywhere: bool = False
     bound: bool = False  # it asks for a minimum or maximum: the sentence that states one is preferred
+    consequence: bool = False  # it asks what happens then ("国家会怎么处理"): a condition-and-consequence sentence
 
 
 def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:

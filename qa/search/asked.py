@@ -134,6 +134,22 @@ MENTIONS = re.compile(
     r"|\b(?:mention(?:s|ed)?|say anything about|says? about|said about|talk about|refer to|cite)\b",
     re.I,
 )
+# "……一直不实施，国家会怎么处理？", "What happens if the university never uses the patent?": it asks what a
+# law does when something happens, which the article's condition-and-consequence sentence says (科学技术
+# 进步法第三十二条第二款: "在合理期限内没有实施且无正当理由的，国家可以无偿实施…"), not its opening.
+ASKS_CONSEQUENCE = re.compile(
+    r"怎么处理|如何处理|怎么办|会怎样|会怎么样?|会如何|什么后果|后果是什么|有何后果|承担什么(?:法律)?责任|"
+    r"会被(?:怎么|如何|怎样)|怎么罚|如何处罚|受到什么处罚|什么处罚|会不会被|"
+    r"what (?:happens|will happen|would happen|can happen)|consequences?|penalt(?:y|ies)|punish|"
+    r"what (?:can|could|will|would|may) the (?:state|government|authorities)|sanctions?|liab(?:le|ility)",
+    re.I,
+)
+# A sentence that states one: a condition ("……的，", "Where …,") and what then may or shall be done.
+STATES_CONSEQUENCE = re.compile(
+    r"的，[^。；]*?(?:可以|应当|由|予以|责令|处以?|依法|给予|没收|撤销|不予|有权|视为)"
+    r"|^(?:\(\d+\)\s*)?(?:Where|If|In case|When)\b[^.;]*?,[^.;]*?\b(?:shall|may|is to|are to)\b",
+    re.I,
+)
 # Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
 DATELINES = frozenset({"signature", "history", "profile"})
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.

@@ -627,3 +627,10 @@ def test_a_list_question_naming_a_section_of_an_opinion_gets_its_items(assistant
     # a question about one sentence under another heading, asking "哪些城市群", is not given its section's items
     other = assistant.ask("要素市场化配置那个文件里说的户籍准入年限同城化累计互认，是先在哪些城市群搞？")
     assert "共4项" not in other.text and "长三角" in other.text.split("\n")[0]
+
+
+def test_a_question_asking_what_then_happens_gets_the_laws_condition_and_consequence(assistant: Assistant) -> None:
+    """A trial's question: Progress Law Art. 32 was found, but only its first paragraph quoted; the
+    consequence (¶2) shares two words with the question and scored below everything else."""
+    answer = assistant.ask("用财政资金做的科研项目，承担单位拿了专利却一直不实施，国家会怎么处理？")
+    assert any("没有实施且无正当理由的，国家可以无偿实施" in c.quote for c in answer.citations)
