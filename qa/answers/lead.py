@@ -111,18 +111,18 @@ def find_lead(
     bounded = frozenset(
         kind for piece in _PIECES.split(question) if _BOUND_ASKED.search(piece) for kind in asked_quantities(piece)
     )
-    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)))
+    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), bool(_SEVERAL.search(question)))
     parts: list[tuple[str, int]] = []
     fresh = False
     for kind in kinds:
         if kind in ("count", "items"):  # "how many items": the list is the answer
             continue
-        found = _clause_for(quotes, kind, lang, match, fits)
-        if found is None or any(found[0] in said or said in found[0] for said, _ in parts):
-            continue  # one clause may state both kinds asked ("3个月内发给…4000元")
-        parts.append(found)
-        quote = next(text for marker, text, _ in quotes if marker == found[1])
-        fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", quote).startswith(found[0]))
+        for found in _clause_for(quotes, kind, lang, match, fits):
+            if any(found[0] in said or said in found[0] for said, _ in parts):
+                continue  # one clause may state both kinds asked ("3个月内发给…4000元")
+            parts.append(found)
+            quote = next(text for marker, text, _ in quotes if marker == found[1])
+            fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", quote).startswith(found[0]))
     return Lead(tuple(parts)) if parts and fresh else None
 
 
@@ -132,7 +132,8 @@ class _Fit:
 
     bound: frozenset[str]  # kinds asked with "最多 / at most": a clause that states a bound (不超过五年)
     nouns: tuple[str, ...]  # what the figure is asked of (Chinese): a clause naming one is preferred
-    multiple: bool = False  # "赔偿是几倍": a multiple is the amount asked; otherwise yuan are preferred to it
+    multiple: bool = False  # "赔偿是几倍": a multiple is the amount asked; otherwise yuan are stated beside it
+    several: bool = False  # "分别是多久", "each": a sentence stating several is led with whole
 
     def names(self, clause: str) -> bool:
         """Whether the clause names what is asked (a compound's first two characters count: 赔偿额, 赔偿)."""
@@ -153,6 +154,7 @@ _BOUND_STATED = re.compile(
 # "赔偿额是多少" asks for yuan (Art. 71's 三万元以上五百万元以下), not the multiple of another amount
 # (一倍以上五倍以下) that the same article also states; "几倍" asks for the multiple.
 _MULTIPLE_ASKED = re.compile(r"几倍|多少倍|倍数|\b(?:multiples?|how many times|times (?:as|the))\b", re.I)
+_SEVERAL = re.compile(r"分别|各自|各是|各为|\b(?:respectively|each)\b", re.I)
 _YUAN = re.compile(r"元|\byuan\b|RMB", re.I)
 # "…间隔天数减去5年": a figure subtracted in a computation is not the quantity the sentence states
 _OPERAND = re.compile(r"(?:减去|扣除|扣减|\bminus\b)[^，,；;。]*", re.I)
@@ -160,8 +162,9 @@ _OPERAND = re.compile(r"(?:减去|扣除|扣减|\bminus\b)[^，,；;。]*", re.I
 
 def _clause_for(
     quotes: Sequence[tuple[int, str, float]], kind: str, lang: str, match: Callable[[str], float], fits: _Fit
-) -> tuple[str, int] | None:
-    """The clause stating a quantity of ``kind`` to lead with, and its quote's marker (see the module docstring)."""
+) -> list[tuple[str, int]]:
+    """The clauses stating a quantity of ``kind`` to lead with, and their quotes' markers (see the module
+    docstring): one, or for an amount stated as a multiple, the multiple and the yuan beside it."""
     found: list[tuple[float, float, str, int, str, bool]] = []  # score, fit, clause, marker, quote, names it
     first: int | None = None
     for marker, text, score in quotes:
@@ -175,16 +178,43 @@ def _clause_for(
             if _condition(text[start:end]) and any(_states(text[s:e], kind) for s, e in spans[i + 1 :]):
                 continue  # "违法所得在五万元以下的，可以处二十五万元以下的罚款": the figure is the fine
             clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
+            before = spans[i - 1][0] if i else end
+            conditional = end - len(clause) > before and _condition(text[before : spans[i - 1][1]])
+            if conditional and end - before <= LONG[lang]:
+                # "没有违法所得的，可以处二十五万元以下的罚款": never the consequence without its condition
+                clause, fit = text[before:end], match(text[before:end])
+            if fits.several and sum(_states(text[s:e], kind) for s, e in spans) > 1 and len(text) <= LONG[lang]:
+                clause, fit = text, match(text)  # "分别是多久": all three terms, not the best-matching one
             found.append((score, fit, clause, marker, text, fits.names(text[start:end])))
+    stated = found
     if any(named for *_, named in found):  # "专利权的期限是多久": not another deadline's three months
-        found = [f for f in found if f[5]]
-    if kind == "money" and not fits.multiple and any(_YUAN.search(f[2]) for f in found):
-        found = [f for f in found if _YUAN.search(f[2])]
-        first = found[0][3]  # the first quote stating yuan: the multiples before it answer something else
+        stated = [f for f in found if f[5]]
+    elif kind == "number" and fits.nouns:
+        return []  # "收费标准是多少": any number would do, so one must name what is asked
+    yuan = [f for f in stated if _YUAN.search(f[2])] if kind == "money" and not fits.multiple else []
+    best = _best(stated, first, lang)
+    if best is None and yuan:  # the answer's first amount is a multiple, its best one in yuan: they agree on yuan
+        best = _best(yuan, yuan[0][3], lang)
+    if best is None:
+        return []
+    parts = [best]
+    if yuan and not _YUAN.search(best[0]):
+        # "罚款最高是多少": "违法所得五倍以下" and, beside it, "没有违法所得的…二十五万元以下"
+        extra = _best([f for f in yuan if abs(f[3] - best[1]) <= 2], None, lang)  # the same article
+        if extra is not None and extra[0] != best[0]:
+            parts = sorted([best, extra], key=lambda part: part[1])
+    return parts
+
+
+def _best(
+    found: list[tuple[float, float, str, int, str, bool]], first: int | None, lang: str
+) -> tuple[str, int] | None:
+    """The best-scored clause of ``found`` if it fits the question well enough (and, given ``first``, is
+    in the first quote to state the kind), cut of its article number."""
     if not found:
         return None
     _, fit, clause, marker, text, _ = max(found, key=lambda f: f[:2])
-    if max(f[0] for f in found) < MIN_SCORE or marker != first:
+    if max(f[0] for f in found) < MIN_SCORE or (first is not None and marker != first):
         return None
     clause = _ARTICLE.sub("", clause.rstrip(" ，,；;：:。."))  # the marker cites the article
     if fit < MIN_MATCH[lang] or len(clause) > LONG[detect_language(text)]:

@@ -99,7 +99,7 @@ def test_a_period_counted_from_another_periods_expiry_is_not_its_length() -> Non
     match = words_in("专利复审请求期限多长")
     assert find_lead([(1, after, 1.2)], ["period"], "zh", match) is None
     lead = find_lead([(1, after, 1.2), (2, limit, 1.1)], ["period"], "zh", match)
-    assert lead is not None and lead.text == "可以自收到通知之日起三个月内向国务院专利行政部门请求复审"
+    assert lead is not None and lead.text == limit.rstrip("。")  # with its condition
 
 
 def test_an_article_item_or_footnote_number_is_no_figure_to_lead_with() -> None:
@@ -160,18 +160,29 @@ def test_a_bound_belongs_to_its_own_part_of_the_question() -> None:
     assert lead is not None and [marker for _, marker in lead.parts] == [2, 1]  # "3个月内" states no bound
 
 
-def test_an_amount_is_asked_in_yuan_unless_a_multiple_is_asked() -> None:
-    """A trial's wrong short answer: "法定赔偿额是多少" led with Art. 71's 一倍以上五倍以下 (a
-    multiple of another amount) though the article also states 三万元以上五百万元以下."""
+def test_an_amount_stated_as_a_multiple_is_led_with_the_yuan_beside_it() -> None:
+    """Two trials' wrong short answers: "法定赔偿额是多少" led with Art. 71's 一倍以上五倍以下 alone, though
+    the article also states 三万元以上五百万元以下, and "假冒专利的罚款最高是多少" with Art. 68's 二十五万元
+    alone, though that is only for no illegal gains: an amount's multiple and its yuan lead together."""
     multiple = "对故意侵犯专利权，情节严重的，可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额。"
     yuan = "权利人的损失难以确定的，人民法院可以确定给予三万元以上五百万元以下的赔偿。"
-    quotes = [(2, multiple, 1.2), (3, yuan, 1.0)]
+    elsewhere = "违反本法规定的，可以处十万元以下的罚款。"
+    quotes = [(2, multiple, 1.2), (3, yuan, 1.0), (6, elsewhere, 1.1)]
     ask = "专利法规定的法定赔偿额是多少？"
     lead = find_lead(quotes, ["money"], "zh", words_in(ask), question=ask)
-    assert lead is not None and lead.text == "人民法院可以确定给予三万元以上五百万元以下的赔偿"
-    ask = "对故意侵犯专利权，情节严重的，赔偿数额最多是几倍？"
+    assert lead is not None and [marker for _, marker in lead.parts] == [2, 3]  # not another article's fine
+    assert lead.parts[1][0] == "权利人的损失难以确定的，人民法院可以确定给予三万元以上五百万元以下的赔偿"
+    ask = "对故意侵犯专利权，情节严重的，赔偿数额最多是几倍？"  # the multiple is what is asked
     lead = find_lead(quotes, ["money"], "zh", words_in(ask), question=ask)
-    assert lead is not None and lead.text == "可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额"
+    assert lead is not None and lead.text == multiple.rstrip("。")
+
+
+def test_a_sentence_stating_what_is_asked_of_several_leads_whole() -> None:
+    article = "发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年。"
+    ask = "专利法里 invention、utility model 和 design 的保护期限分别是多久？"
+    lead = find_lead([(2, article, 1.2)], ["period"], "zh", words_in(ask), question=ask)
+    assert lead is not None and lead.text == article.rstrip("。")
+    assert find_lead([(1, article, 1.2)], ["period"], "zh", words_in(ask), question=ask) is None  # the answer's start
 
 
 def test_a_conditions_figure_is_not_the_figure_asked() -> None:
