@@ -11,7 +11,8 @@ statute is named for a field of law (trademarks, arbitration, a tax); regulation
 named for an institution or a thing (幼儿园管理条例, 护照), which a question may well call by the
 everyday name while the documents use another (学前教育机构). The English column is
 the subject's first CC-CEDICT sense when the whole subject is a dictionary word (商标 ->
-trademark), so English questions are held to it too.
+trademark), else names written by hand (:data:`BY_HAND`: 出口管制 -> export control), so English
+questions are held to it too.
 
 Left out: words a question on another topic uses in passing — people's roles (教师, 律师) and
 broad sectors or concerns (建筑, 预算, 数据安全) — where a missing word says less about the
@@ -60,6 +61,63 @@ PASSING_EN = {
     *("kick a drug habit", "impose martial law", "meteorological feature", "environmental protection"),
     *("foreign exchange", "foreign relations"),
 }
+# English names CC-CEDICT gives no single sense for, written by hand: what an English question would call
+# the field ("What does the paper say about US export controls on semiconductors?" was answered with
+# the Patent Law's semiconductor article). Several names are separated by "; ". Only names specific to
+# the field, as for CC-CEDICT's (not "trust", "auction" or "ID card", which a question uses in passing).
+BY_HAND = {
+    "个人所得税": "personal income tax; individual income tax",
+    "企业所得税": "corporate income tax; enterprise income tax",
+    "企业破产": "bankruptcy; insolvency",
+    "出口管制": "export control",
+    "出境入境管理": "immigration control; visa application",
+    "刑事诉讼": "criminal procedure",
+    "劳动争议调解仲裁": "labor dispute; labour dispute",
+    "反不正当竞争": "unfair competition",
+    "反外国制裁": "foreign sanctions; anti-sanctions",
+    "反恐怖主义": "terrorism; counter-terrorism",
+    "反洗钱": "money laundering; anti-money laundering",
+    "反电信网络诈骗": "telecom fraud; phone scam",
+    "反间谍": "espionage",
+    "反垄断": "anti-monopoly",
+    "反家庭暴力": "domestic violence",
+    "合伙企业": "partnership enterprise",
+    "国家赔偿": "state compensation",
+    "增值税": "value-added tax; VAT",
+    "外国国家豁免": "sovereign immunity",
+    "引渡": "extradition",
+    "慈善": "charity; charitable donation",
+    "招标投标": "public tender; bidding procedure",
+    "期货和衍生品": "futures trading; derivatives trading",
+    "核安全": "nuclear safety",
+    "民事诉讼": "civil procedure",
+    "民用航空": "civil aviation",
+    "法律援助": "legal aid",
+    "消费者权益保护": "consumer protection; consumer rights",
+    "环境影响评价": "environmental impact assessment",
+    "生物安全": "biosecurity; biosafety",
+    "电子签名": "electronic signature; e-signature",
+    "行政复议": "administrative reconsideration",
+    "行政诉讼": "administrative litigation",
+    "证券投资基金": "securities investment fund; mutual fund",
+    "道路交通安全": "road traffic; traffic accident",
+    "个人独资企业": "sole proprietorship",
+    "中医药": "traditional Chinese medicine",
+    "传染病防治": "infectious disease; epidemic prevention",
+    "野生动物保护": "wildlife protection",
+    "大气污染防治": "air pollution",
+    "水污染防治": "water pollution",
+    "土壤污染防治": "soil pollution",
+    "噪声污染防治": "noise pollution",
+    "文物保护": "cultural relics",
+    "残疾人保障": "disabled persons",
+    "未成年人保护": "protection of minors",
+    "妇女权益保障": "women's rights",
+    "老年人权益保障": "elderly people",
+    "农村土地承包": "rural land contract",
+    "城市房地产管理": "real estate",
+    "精神卫生": "mental health",
+}
 
 
 def subjects(laws: Path) -> dict[str, str]:
@@ -91,9 +149,11 @@ def main(argv: list[str]) -> int:
         for zh, sense in english.items()
         if sense not in PASSING_EN and len(re.findall(rf"(?<![a-z]){re.escape(sense)}(?![a-z])", glosses)) <= SPECIFIC
     }
+    english.update({zh: names for zh, names in BY_HAND.items() if zh in found and zh not in english})
     lines = [
         "# 法律主题词（subjects of the laws in ../shared/data/cn-laws.tar.xz, from their titles）",
-        "# subject<TAB>English (CC-CEDICT first sense, or empty)<TAB>law title; written by corpus/tools/law_subjects.py",
+        "# subject<TAB>English (CC-CEDICT first sense, or by hand; several separated by '; ', or empty)<TAB>law title;"
+        " written by corpus/tools/law_subjects.py",
     ]
     lines += [f"{s}\t{english.get(s, '')}\t{t}" for s, t in sorted(found.items())]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -15,7 +15,7 @@ SUBJECTS = Path(__file__).with_name("law_subjects.tsv")
 
 @functools.cache
 def law_subjects(path: Path = SUBJECTS) -> tuple[frozenset[str], dict[str, str]]:
-    """The subjects (Chinese) and the English names of those CC-CEDICT gives one for."""
+    """The subjects (Chinese) and the English names of those CC-CEDICT (or a hand) gives one or more for."""
     chinese: set[str] = set()
     english: dict[str, str] = {}
     if not path.exists():
@@ -25,6 +25,7 @@ def law_subjects(path: Path = SUBJECTS) -> tuple[frozenset[str], dict[str, str]]
             continue
         subject, name, *_ = [*line.split("\t"), "", ""]
         chinese.add(subject)
-        if name:
-            english[name] = subject
+        for each in name.split(";"):  # "export control" or "personal income tax; individual income tax"
+            if each.strip():
+                english[each.strip()] = subject
     return frozenset(chinese), english

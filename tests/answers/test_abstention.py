@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -235,6 +236,8 @@ def test_a_figure_in_an_untranslated_passage_need_not_share_an_english_question_
             "My trademark application was rejected. How long do I have to ask for a review?",
             "No passage mentions trademark",
         ),
+        # an English name written by hand where CC-CEDICT gives none (出口管制 -> export control)
+        ("What does the paper say about US export controls on semiconductors?", "No passage mentions export control"),
     ],
 )
 def test_a_neighbouring_law_s_subject_no_passage_mentions_is_declined(
@@ -388,3 +391,15 @@ def test_a_percentage_the_question_assumes_and_no_passage_states_is_pointed_out(
     assert not answer.abstained and any("“2%”" in note for note in answer.notes)
     fine = assistant.ask("转让净收入里提取不低于百分之五十的比例是哪部法律规定的？")
     assert not any("注意" in note for note in fine.notes)
+
+
+def test_a_subject_may_have_several_english_names(tmp_path: Path) -> None:
+    from qa.corpus.subjects import law_subjects
+
+    table = tmp_path / "subjects.tsv"
+    table.write_text(
+        "# comment\n个人所得税\tpersonal income tax; individual income tax\t个人所得税法\n引渡\t\t引渡法\n"
+    )
+    chinese, english = law_subjects(table)
+    assert chinese == {"个人所得税", "引渡"}
+    assert english == {"personal income tax": "个人所得税", "individual income tax": "个人所得税"}
