@@ -624,6 +624,10 @@ def test_a_list_question_naming_a_section_of_an_opinion_gets_its_items(assistant
     assert [line.split("）", 1)[0] for line in items] == [
         f"{n}. （{z}" for n, z in enumerate(["十五", "十六", "十七", "十八", "十九"], 1)
     ]
+    # repeating only the heading's words, not its number or its verbs, and naming the document: a trial's
+    # question that the embedding found just under the similarity floor, and declined
+    named = assistant.ask("要素市场化配置意见里关于技术要素市场提了哪些措施？")
+    assert not named.abstained and named.text.startswith("五、加快发展技术要素市场（共5项）：")
     # a question about one sentence under another heading, asking "哪些城市群", is not given its section's items
     other = assistant.ask("要素市场化配置那个文件里说的户籍准入年限同城化累计互认，是先在哪些城市群搞？")
     assert "共4项" not in other.text and "长三角" in other.text.split("\n")[0]
