@@ -14,6 +14,7 @@ corpus or the settings changed.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from qa.heap import collector_paused
 from qa.opening import Project, open_project
 from qa.progress import note, progress_bar
 from qa.schema import Answer, Chunk, Document, Hit
-from qa.search.asked import COMPARE
+from qa.search.asked import COMPARE, compared_terms
 from qa.search.embedding import ModelChoice
 from qa.search.index import (
     SearchIndex,
@@ -46,6 +47,7 @@ from qa.text import UNSUPPORTED_NOTE, check_question, is_traditional, traditiona
 __all__ = ["MODES", "Assistant"]
 
 SIDE_DEPTH = 40  # passages searched for a side of a comparison the best k missed
+TERM_DEPTH = 4  # passages searched for each of two terms compared ("开放许可和强制许可有什么区别")
 
 
 def _check_k(k: object) -> None:
@@ -288,6 +290,43 @@ class Assistant:
         deeper = self._search(query, SIDE_DEPTH, mode)
         return hits + [h for h in deeper if h.doc_id in missing][: 3 * len(missing)]
 
+    def _each_term(self, query: Query, hits: list[Hit], terms: tuple[str, str], mode: str | None) -> list[Hit]:
+        """A comparison of two terms with, after the best ``k``, for each term the passage of its document
+        that names it first — where a law defines it (Patent Law Art. 53 for 强制许可, not Art. 60 on how
+        one is announced) — and the best passages for the term on its own."""
+        seen = {h.chunk_id for h in hits}
+        firsts: set[str] = set()
+        extra: list[Hit] = []
+        for term in terms:
+            found = self._search(self.understand(term, query.lang), TERM_DEPTH, mode)
+            for doc_id in dict.fromkeys(h.doc_id for h in found[:2]):  # a law and its regulations: both
+                first = self._first_naming(term, doc_id)
+                if first is not None:
+                    firsts.add(first.chunk_id)
+                    found.insert(0, first)
+            for hit in found:
+                if hit.chunk_id not in seen:
+                    seen.add(hit.chunk_id)
+                    extra.append(hit)
+        marked = [replace(h, ranks={**h.ranks, "first_naming": 1}) if h.chunk_id in firsts else h for h in hits + extra]
+        return marked
+
+    def _first_naming(self, term: str, doc_id: str) -> Hit | None:
+        """The first passage of ``doc_id`` that names ``term`` (its English words as word beginnings)."""
+        assert self._index is not None
+        words = re.findall(r"[a-z]+", term.lower())
+        pattern = (
+            re.compile(r"\b" + r"\w*\s+".join(re.escape(w[: max(4, len(w) - 3)]) for w in words) + r"\w*")
+            if words and term.isascii()
+            else None
+        )
+        for number, chunk in enumerate(self._index.chunks):
+            if chunk.doc_id != doc_id:
+                continue
+            if term in chunk.text or (pattern is not None and pattern.search((chunk.translation or "").lower())):
+                return self._hit(number, 0.0, 0, {}, {})
+        return None
+
     def ask(self, question: str, *, lang: str | None = None, k: int = 10, mode: str | None = None) -> Answer:
         """A cited answer in the question's language (or ``lang``), or a plain abstention."""
         if lang not in (None, "zh", "en"):
@@ -302,6 +341,8 @@ class Assistant:
         named, _ = self._retriever.references.documents_named(query.text)
         if len(named) >= 2 and COMPARE.search(query.focus):
             hits = self._each_side(query, hits, named, mode)
+        elif COMPARE.search(query.focus) and (terms := compared_terms(query.focus)):
+            hits = self._each_term(query, hits, terms, mode)
         answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
         shown = traditional(answer_.text) if query.lang == "zh" and is_traditional(question) else None
         extractive = replace(answer_, question=question, text_traditional=shown)

@@ -27,6 +27,7 @@ import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention
 from qa.answers.citing import document_label
+from qa.answers.comparing import Comparer
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import (
@@ -61,6 +62,7 @@ from qa.search.asked import (
     COMPARE,
     NOT_ANSWERS,
     STATES_CONSEQUENCE,
+    compared_terms,
     figures_wanted,
     gives,
     is_heading,
@@ -117,6 +119,7 @@ class ExtractiveAnswerer(TextScorer):
         self.structure = structure
         self.glossary = glossary
         self.writer = AnswerWriter(glossary, official_translations(structure.docs.values() if structure else ()))
+        self.comparer = Comparer(self._sentences, self.writer, self._start, self.tokens)
         # The embedding model scores sentences by meaning as well as by words, per question language:
         # an English question meets the translation in other words, a Chinese one the source in its own
         # (measured on both question sets: evals/README.md).
@@ -187,7 +190,8 @@ class ExtractiveAnswerer(TextScorer):
         referenced = [h for h in pool if "ref" in h.ranks]  # 第四条政策建议: answer from what it points at
         if COMPARE.search(query.focus):  # before lists: "(1) vs (6)" compares two items, it does not list six
             pointed = referenced or [h for h in pool if "section" in h.ranks or "focus_section" in h.ranks]
-            compared = self._compare(question, lang, pool, pointed, named, asked, hits)
+            terms = compared_terms(query.focus) or ()
+            compared = self.comparer.compare(question, lang, pool, pointed, named, terms, asked, hits)
             if compared is not None:
                 return compared
         listed = self._list_answer(query, q_tokens, list(hits), lang)
@@ -252,48 +256,6 @@ class ExtractiveAnswerer(TextScorer):
         # the paper's own footnote markers set apart, as in the quotes below: only [n] are citations
         lead = Lead(tuple((set_apart_footnotes(text), marker) for text, marker in lead.parts))
         return replace(answer, text=f"{lead.line(answer.language)}\n{answer.text}")
-
-    def _compare(
-        self,
-        question: str,
-        lang: str,
-        pool: list[Hit],
-        referenced: list[Hit],
-        named: Sequence[str],
-        asked: Asked,
-        hits: Sequence[Hit],
-    ) -> Answer | None:
-        """A comparison answered in parts, one per side: two named documents, or two sections it points at."""
-        sides: dict[str, list[Hit]] = {}
-        if len(named) >= 2:
-            for doc_id in named:
-                sides[doc_id] = [h for h in pool if h.doc_id == doc_id][:3]
-        elif referenced:
-            for hit in referenced:
-                sides.setdefault(hit.section.split(" › ")[-1], []).append(hit)
-        sides = {key: side for key, side in sides.items() if side}
-        if len(named) < 2:  # sections of one document: in the document's order (2.1 before 2.5)
-            sides = dict(sorted(sides.items(), key=lambda kv: self._start(kv[1][0])))
-        if len(sides) < 2:
-            return None
-        groups, labels = [], []
-        for side in sides.values():
-            candidates = [s for rank, hit in enumerate(side) for s in self._sentences(hit, rank, asked)]
-            # whole units here too: an item with its article's lead-in, a list's lead-in with its items
-            chosen = whole_units(choose(candidates, limit=3), candidates, 5)
-            if not chosen:
-                continue
-            groups.append([(s.hit, s.source, s.translation) for s in chosen])
-            first = chosen[0].hit
-            if len(named) >= 2:
-                labels.append(f"《{first.doc_title}》" if lang == "zh" else (first.doc_title_en or first.doc_title))
-            else:
-                section = first.section_en if lang == "en" and first.section_en else first.section
-                labels.append(section.split(" › ")[-1])
-        if len(groups) < 2:
-            return None
-        intro = f"分{len(groups)}方面对比：" if lang == "zh" else f"Side by side ({len(groups)} parts):"
-        return self.writer.assemble(question, lang, groups, hits, intro=intro, labels=labels)
 
     def _names_top_section(self, hits: Sequence[Hit], names: Callable[[str], float]) -> bool:
         """Whether the best passage opens a section whose heading the question repeats: "要素市场化配置意见

@@ -111,6 +111,46 @@ COMPARE = re.compile(
     r"\beach\b.*\b(?:say|require|provide)",
     re.I,
 )
+# Two terms compared: "开放许可和强制许可有什么区别", "difference between open and compulsory licensing",
+# "How does a utility model differ from an invention patent?", "open licence vs compulsory licence".
+_TERMS_ZH = re.compile(
+    r"([^，,。？?！!；;、和与跟同及]{2,16}?)(?:和|与|跟|同|以及)([^，,。？?！!；;、]{2,16}?)(?:之间)?(?:的|在)?"
+    r"(?:有(?:什么|何|哪些)|是什么|主要)?(?:区别|不同|差别|差异|异同)"
+)
+_TERMS_EN = (
+    re.compile(r"\bdifferences? between (.+?) and (.+?)(?=[?,.;:：]|$| (?:in|under|according|when)\b)", re.I),
+    re.compile(
+        r"\bhow (?:does|do|is|are) (.+?) (?:differ from|different from|compare (?:with|to)) (.+?)"
+        r"(?=[?,.;:：]|$| (?:in|under|according|when)\b)",
+        re.I,
+    ),
+    re.compile(r"(?:^|[,:;] )(.+?) (?:vs\.?|versus) (.+?)(?=[?,.;:：]|$| (?:in|under|according|when)\b)", re.I),
+)
+_ARTICLE_EN = re.compile(r"^(?:an?|the)\s+", re.I)
+
+
+def compared_terms(question: str) -> tuple[str, str] | None:
+    """The two terms a question compares, as written ("开放许可", "强制许可"), or None.
+
+    Chinese: the nouns either side of 和 / 与 before 区别 / 不同, each cut at its last 的 ("专利法里的开放
+    许可" -> 开放许可, "实用新型专利的保护期限" -> 实用新型专利). English: "between A and B", "how does A
+    differ from B", "A vs B", without articles.
+    """
+    found = _TERMS_ZH.search(question)
+    if found:
+        first, second = found.group(1).rsplit("的", 1)[-1], found.group(2).split("的", 1)[0]
+        first = re.sub(r"^.*?(?:里|中|上)(?=[^里中上]{2,}$)", "", first) if len(first) > 4 else first
+        terms = (first.strip(), second.strip())
+    else:
+        match = next((m for pattern in _TERMS_EN if (m := pattern.search(question))), None)
+        if match is None:
+            return None
+        terms = (_ARTICLE_EN.sub("", match.group(1).strip()), _ARTICLE_EN.sub("", match.group(2).strip()))
+    if any(len(t) < 2 or len(t) > 40 for t in terms) or terms[0] == terms[1]:
+        return None
+    return terms
+
+
 # "哪几个省份", "which cities": answered only by passages that name places (qa.search.places).
 ASKS_FOR_PLACES = re.compile(
     r"哪(?:几|些|一)?(?:个|座)?(?:省份|省|城市|国家)|\b(?:which|what) (?:provinces?|cities|city|countries|country)\b",
@@ -140,8 +180,10 @@ MENTIONS = re.compile(
 ASKS_CONSEQUENCE = re.compile(
     r"怎么处理|如何处理|怎么办|会怎样|会怎么样?|会如何|什么后果|后果是什么|有何后果|承担什么(?:法律)?责任|"
     r"会被(?:怎么|如何|怎样)|怎么罚|如何处罚|受到什么处罚|什么处罚|会不会被|"
-    r"what (?:happens|will happen|would happen|can happen)|consequences?|penalt(?:y|ies)|punish|"
-    r"what (?:can|could|will|would|may) the (?:state|government|authorities)|sanctions?|liab(?:le|ility)",
+    r"\bwhat (?:happens|will happen|would happen|can happen)\b|\b(?:what|any) (?:are the |is the )?consequences?\b|"
+    r"\bwhat(?:'s|s|’s)? (?:is |are )?(?:the )?(?:penalt(?:y|ies)|punishment)\b|\b(?:be|get|gets|are|is) (?:punished|fined|penali[sz]ed|sanctioned)\b|"
+    r"\bface (?:any )?(?:penalt|sanction|consequence)|\bon the hook\b|\bbe (?:held )?liable\b|"
+    r"\bwhat (?:can|could|will|would|may) the (?:state|government|authorities)\b",
     re.I,
 )
 # A sentence that states one: a condition ("……的，", "Where …,") and what then may or shall be done.

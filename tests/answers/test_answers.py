@@ -638,3 +638,21 @@ def test_a_question_asking_what_then_happens_gets_the_laws_condition_and_consequ
     consequence (¶2) shares two words with the question and scored below everything else."""
     answer = assistant.ask("用财政资金做的科研项目，承担单位拿了专利却一直不实施，国家会怎么处理？")
     assert any("没有实施且无正当理由的，国家可以无偿实施" in c.quote for c in answer.citations)
+
+
+def test_a_comparison_of_two_terms_quotes_where_each_is_defined(assistant: Assistant) -> None:
+    """A trial's "开放许可和强制许可有什么区别？" led with Art. 60 (how a compulsory licence is announced);
+    each side now quotes where its document first names the term, under the term."""
+    answer = assistant.ask("What is the difference between open licensing and compulsory licensing?")
+    lines = answer.text.split("\n")
+    assert lines[0] == "Side by side (2 parts):"
+    assert lines[1].startswith("1. open licensing: Article 50 ") and lines[2].startswith(
+        "2. compulsory licensing: Article 53 "
+    )
+    sides = {c.chunk_id for c in answer.citations}
+    assert {"patent-law/第五十条", "patent-law/第五十三条"} <= sides
+    zh = assistant.ask("开放许可和强制许可有什么区别？")
+    assert zh.text.startswith("分2方面对比：\n1. 开放许可：") and "\n2. 强制许可：第五十三条" in zh.text
+    # one sentence states both terms' figures: it answers both, not a side each
+    both = assistant.ask("发明专利和实用新型专利的保护期限有什么不同？")
+    assert not both.text.startswith("分2方面对比")

@@ -10,7 +10,15 @@ import pytest
 from qa import Assistant
 from qa.corpus.thesaurus import LEGAL, Thesaurus
 from qa.evaluation.questions import load_questions
-from qa.search.asked import asked_quantities, figures_wanted, gives, is_heading, set_apart_footnotes
+from qa.search.asked import (
+    ASKS_CONSEQUENCE,
+    asked_quantities,
+    compared_terms,
+    figures_wanted,
+    gives,
+    is_heading,
+    set_apart_footnotes,
+)
 from qa.search.query import focus_of, simplified, understand
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -337,3 +345,38 @@ def test_a_figure_is_wanted_when_a_question_asks_what_a_wage_volume_or_size_is(q
 def test_the_everyday_name_of_a_patent_s_term_finds_the_article_on_it(assistant: Assistant) -> None:
     for question in ("专利保护期？", "专利的保护期限是多久"):
         assert "patent-law/第四十二条" in [h.chunk_id for h in assistant.search(question, k=3)]
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        ("开放许可和强制许可有什么区别？", ("开放许可", "强制许可")),
+        ("专利法里的开放许可与强制许可的区别", ("开放许可", "强制许可")),  # cut at 里 and 的
+        ("发明专利和实用新型专利的保护期限有什么不同？", ("发明专利", "实用新型专利")),
+        (
+            "What is the difference between open licensing and compulsory licensing?",
+            ("open licensing", "compulsory licensing"),
+        ),
+        ("How does a utility model differ from an invention patent?", ("utility model", "invention patent")),
+        ("open licence vs compulsory licence: which is easier to get?", ("open licence", "compulsory licence")),
+        ("转化法和科技成果评价意见都谈到科技成果定价，两者提到的定价方式有何异同？", None),  # "两者": no terms
+        ("What does Article 50 say?", None),
+    ],
+)
+def test_the_two_terms_a_comparison_compares(question: str, terms: tuple[str, str] | None) -> None:
+    assert compared_terms(question) == terms
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("承担单位拿了专利却一直不实施，国家会怎么处理？", True),
+        ("What happens to the researchers if the project fails — are they on the hook for it?", True),
+        ("whats the penalty if a company sells research papers?", True),
+        # a mechanism named "exemption from liability" is what is asked about, not a consequence
+        ('Break down the "exemption from liability for failure + staged exit" mechanism', False),
+        ("专利权的期限是多久？", False),
+    ],
+)
+def test_a_question_asking_what_then_happens(question: str, asks: bool) -> None:
+    assert bool(ASKS_CONSEQUENCE.search(question)) is asks
