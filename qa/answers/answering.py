@@ -87,6 +87,9 @@ _BOUND = re.compile(
     r"\b(?:minimum|maximum|at least|at most|no less than|upper limit|lower limit)\b|最低|最少|最多|至少|不低于|不少于|上限|下限",
     re.I,
 )
+# "罚款最高是多少": 最高 asks for a bound (scored as one above), it names no topic — as a word it matched
+# 国家最高科学技术奖, and the Progress Law's awards article was quoted whole in an answer about fines.
+BOUND_WORDS = frozenset({"最高", "最低", "最多", "最少", "至少", "最长", "最短", "上限", "下限", "maximum", "minimum"})
 # "how" asks for an explanation, "how long / how much" for a figure (not broad; "how many" often wants the items)
 _BROAD = re.compile(
     r"为什么|如何|怎么|怎样|区别|异同|相比|比较|why|how(?!\s+(?:long|much|often|far|soon|old|big|large|high|low)\b)"
@@ -355,9 +358,9 @@ class ExtractiveAnswerer(TextScorer):
         """What the question asks, worked out once to score every candidate sentence (see :class:`Asked`)."""
         question = query.text
         return Asked(
-            self.question_tokens(question),
+            self.question_tokens(question) - BOUND_WORDS,
             # a long question's sentences are chosen mostly by what it asks, not by its context
-            self.question_tokens(query.focus) if query.has_focus else None,
+            self.question_tokens(query.focus) - BOUND_WORDS if query.has_focus else None,
             figures_wanted(query.focus),
             bool(ASKS_FOR_FRONT_MATTER.search(question)),
             *self.meaning.of_question(query.focus),

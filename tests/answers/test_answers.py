@@ -656,3 +656,11 @@ def test_a_comparison_of_two_terms_quotes_where_each_is_defined(assistant: Assis
     # one sentence states both terms' figures: it answers both, not a side each
     both = assistant.ask("发明专利和实用新型专利的保护期限有什么不同？")
     assert not both.text.startswith("分2方面对比")
+
+
+def test_a_bound_word_names_no_topic(assistant: Assistant) -> None:
+    """ "罚款最高是多少": 最高 matched 国家最高科学技术奖, and the Progress Law's awards article padded a
+    trial's answer about fines for passing off a patent."""
+    answer = assistant.ask("假冒专力的罚款最高是多少？")
+    assert "patent-law/第六十八条" in {c.chunk_id for c in answer.citations}
+    assert not any("最高科学技术奖" in c.quote or "科技工作者日" in c.quote for c in answer.citations)
