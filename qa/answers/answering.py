@@ -26,7 +26,7 @@ from dataclasses import replace
 import numpy as np
 
 from qa.answers.abstention import ABSTAIN_TEXT, Abstention
-from qa.answers.citing import document_label
+from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
 from qa.answers.lead import Lead, find_lead
@@ -229,15 +229,16 @@ class ExtractiveAnswerer(TextScorer):
         chosen = whole_units(chosen, candidates, limit + extra)
         if not chosen:  # nothing quotable came back (only bibliography entries, say): decline, never say nothing
             return Answer(question, Abstention.decline_text(hits, lang), lang, True, (), tuple(hits))
+        # Each document's quotes under its name, on a line of their own: run together, "第四十五条 …" after the
+        # regulations' Article 93 read as the regulations' (a trial user); and one law's too, or an English
+        # answer starts "Article 120 …" without saying of which law (another trial user)
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
-        if len(documents) == 1:
-            ordered = [[s] for s in chosen]
+        ordered = [[s for s in chosen if s.hit.doc_id == d] for d in documents]
+        groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
+        if len(documents) == 1 and not is_article(chosen[0].hit):
+            ordered = [[s] for s in chosen]  # the paper or an opinion alone: its sections say where
             answer = self.writer.assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
         else:
-            # From several documents, each document's quotes under its name, on a line of their own: run
-            # together, "第四十五条 …" after the regulations' Article 93 read as the regulations' (a trial user)
-            ordered = [[s for s in chosen if s.hit.doc_id == d] for d in documents]
-            groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
             labels = [document_label(group[0][0], lang) for group in groups]
             answer = self.writer.assemble(question, lang, groups, hits, labels=labels)
         return self._with_lead(answer, [s.score for group in ordered for s in group], asked, query.focus)

@@ -154,6 +154,11 @@ def document_label(hit: Hit, lang: str) -> str:
     return f"《{short_title(hit.doc_title)}》" if hit.doc_title else hit.doc_id
 
 
+def is_article(hit: Hit) -> bool:
+    """Whether the passage is (part of) a law's article: its section path ends in 第…条."""
+    return bool(_ARTICLE.fullmatch(hit.section.split(" › ")[-1].strip()))
+
+
 def article_mark(hit: Hit, source: str, lang: str) -> str:
     """ "（第七十一条）" before a quote from inside a law article that does not itself start with the number."""
     article = hit.section.split(" › ")[-1].strip()

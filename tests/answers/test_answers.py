@@ -436,7 +436,7 @@ def test_the_article_that_answers_comes_first_not_in_the_laws_order(assistant: A
     answer = assistant.ask("专利法规定的侵权诉讼时效是多久？")
     assert not answer.abstained and answer.citations[0].chunk_id == "patent-law/第七十四条"
     assert answer.text.startswith(
-        "第七十四条 侵犯专利权的诉讼时效为三年"
+        "《专利法》：第七十四条 侵犯专利权的诉讼时效为三年"
     )  # before Article 65, which the law puts first
 
 
@@ -484,7 +484,10 @@ def test_quotes_from_several_documents_are_labelled_with_each_documents_name(ass
     assert lines[0].startswith("《专利法实施细则》：第九十三条")  # … each under its own name
     single = assistant.ask("专利法规定的侵权诉讼时效是多久？")
     assert {c.doc_id for c in single.citations} == {"patent-law"}
-    assert single.text.startswith("第七十四条") and "\n" not in single.text  # one document: no label needed
+    # one law: under its name too (an English answer started "Article 120 …", of no law a trial user could see)
+    assert single.text.startswith("《专利法》：第七十四条") and "\n" not in single.text
+    paper = assistant.ask("双螺旋结构是什么意思？")
+    assert not paper.text.startswith("《")  # the paper's quotes: their sections say where
 
 
 def test_an_articles_short_clauses_are_listed_once_each(assistant: Assistant) -> None:
@@ -506,7 +509,7 @@ def test_a_clause_from_inside_an_article_is_shown_with_the_articles_number(assis
     answer = assistant.ask("How much can a court award for patent infringement when losses cannot be determined?")
     first = answer.citations[0]
     assert first.chunk_id == "patent-law/第七十一条" and not first.quote.startswith("Article")
-    assert answer.text.startswith("(Article 71) ")  # outside the quote, which stays verbatim
+    assert answer.text.startswith("Patent Law of the People's Republic of China: (Article 71) ")  # outside the quote
     assert answer.text.count("(Article 71)") == 1  # once per article, not per sentence
 
 
