@@ -10,6 +10,7 @@ the thresholds calibrated on them together, per language (evals/calibrate_absten
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 
 from qa.answers.figures import (
@@ -20,6 +21,8 @@ from qa.answers.figures import (
     SPENT_ZH,
     ZH_DIGITS,
     Name,
+    asserted,
+    figures_in,
     measured,
     named_by_kind,
     names_met,
@@ -36,6 +39,7 @@ from qa.search.asked import (
     MENTIONS,
     UNIVERSITIES,
     asked_quantities,
+    claims,
     figures_wanted,
     gives,
     topic_sentences,
@@ -93,6 +97,8 @@ class Abstention:
         # Cosine scales differ between models, so this is set per model (the Assistant uses the
         # offline model's calibrated value) and is off (None) for a model nobody calibrated.
         self.min_similarity = min_similarity
+        self._figures: frozenset[tuple[str, float]] | None = None  # every percentage and sum stated, on first need
+        self._figures_lock = threading.Lock()
 
     def signals(self, query: Query | str, hits: Sequence[Hit]) -> Signals:
         """What the abstention decision looks at (see :class:`Signals`), for the whole question and its focus."""
@@ -130,7 +136,24 @@ class Abstention:
             names_missing=self.names_missing(query.focus, hits[:3]),
             figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
             mention_missing=bool(self.unmentioned(query.focus) or self.subjects_missing(query.text)),
+            premise_false=bool(self.false_premises(query.text)),
         )
+
+    def false_premises(self, question: str) -> list[str]:
+        """The percentages and sums the question asserts that no passage at all states: "Which article fixes
+        R&D spending at 2.5% of GDP?", "The CAS paper proposes a 50-billion-yuan fund…" — a question built
+        on a figure the documents never give cannot be answered from them (a fourth held-out set's English
+        near misses were answered with whatever passage came closest)."""
+        claimed = asserted(claims(question))
+        if not claimed:
+            return []
+        if self._figures is None:
+            with self._figures_lock:
+                if self._figures is None:
+                    self._figures = frozenset(
+                        f for c in self.scorer.chunks.values() for f in figures_in(f"{c.text}\n{c.translation or ''}")
+                    )
+        return [written for written, figure in claimed.items() if figure not in self._figures]
 
     def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
         """It asks which firms or universities, by name, and none of ``hits`` names one."""

@@ -182,7 +182,11 @@ class ExtractiveAnswerer(TextScorer):
             counted = self._list_answer(query, q_tokens, list(hits), lang, counted_only=True) if hits else None
             if counted is not None:
                 return counted
-            missing = [*self.abstention.unmentioned(query.focus), *self.abstention.subjects_missing(query.text)]
+            missing = [
+                *self.abstention.unmentioned(query.focus),
+                *self.abstention.subjects_missing(query.text),
+                *self.abstention.false_premises(query.text),
+            ]
             text = Abstention.decline_text(hits, lang, missing)
             return Answer(question, text, lang, True, (), tuple(hits))
         broad = bool(_BROAD.search(question))

@@ -6,7 +6,8 @@ date or a session (2025年3月, 三次会议). :class:`qa.answers.abstention.Abs
 figure about the thing asked from one about something else, with each document's own years and
 titles (:func:`document_years`, :func:`document_titles`). The short answer reads what a question
 asks the figure of (:func:`figure_of`), and an answer notes a percentage the question assumes that
-no passage states (:func:`premises_missing`).
+no passage states (:func:`premises_missing`), and one that no passage at all states makes the question
+unanswerable (:func:`asserted`, declined by :mod:`qa.answers.abstention`).
 """
 
 from __future__ import annotations
@@ -200,6 +201,49 @@ def percentages(text: str) -> dict[str, float]:
                 out[found.group(0)] = float(zh_number(found.group(2).replace("两", "二")))
             except ValueError:
                 continue
+    return out
+
+
+_SCALE_EN = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE_ZH = {"千": 1e3, "万": 1e4, "亿": 1e8, "万亿": 1e12}
+_MONEY_EN = re.compile(
+    r"(?:RMB|CNY|¥)?\s*(\d[\d,]*(?:\.\d+)?)[\s-]*(thousand|million|billion|trillion)?[\s-]*(?:yuan|RMB)\b", re.I
+)
+_MONEY_ZH = re.compile(r"(\d[\d,，]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(万亿|万|亿|千)?元")
+
+
+def amounts(text: str) -> dict[str, float]:
+    """The sums of money ``text`` states, each as written with its value in yuan: {"4000元": 4000.0,
+    "五百万元": 5e6, "50-billion-yuan": 5e10}."""
+    out: dict[str, float] = {}
+    for found in _MONEY_EN.finditer(text):
+        try:
+            value = float(found.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        out[found.group(0).strip()] = value * _SCALE_EN.get((found.group(2) or "").lower(), 1)
+    for found in _MONEY_ZH.finditer(text):
+        number = found.group(1).replace(",", "").replace("，", "")
+        try:
+            value = float(number) if number[0].isdigit() else float(zh_number(number.replace("两", "二")))
+        except (ValueError, IndexError):
+            continue
+        out[found.group(0)] = value * _SCALE_ZH.get(found.group(2) or "", 1)
+    return out
+
+
+def figures_in(text: str) -> set[tuple[str, float]]:
+    """The percentages and sums ``text`` states, as (kind, value) to compare across ways of writing them."""
+    return {("percent", v) for v in percentages(text).values()} | {("money", round(v)) for v in amounts(text).values()}
+
+
+def asserted(claims: Iterable[str]) -> dict[str, tuple[str, float]]:
+    """The percentages and sums stated in ``claims`` (:func:`qa.search.asked.claims`), as written ->
+    (kind, value): "Which article fixes R&D spending at 2.5% of GDP?" asserts 2.5%."""
+    out: dict[str, tuple[str, float]] = {}
+    for claim in claims:
+        out.update({written: ("percent", value) for written, value in percentages(claim).items()})
+        out.update({written: ("money", round(value)) for written, value in amounts(claim).items()})
     return out
 
 

@@ -52,13 +52,14 @@ class Signals:
     names_missing: bool = False
     figure_elsewhere: bool = False
     mention_missing: bool = False
+    premise_false: bool = False  # it asserts a percentage or sum no passage states (Abstention.false_premises)
 
     def declines(self, limits: Limits, min_similarity: float | None) -> bool:
         if self.referenced:
             return False  # the question names a passage that exists (专利法第五十条, Article 45)
         if min_similarity is not None and self.similarity is not None and self.similarity < min_similarity:
             return True
-        if self.mention_missing:
+        if self.mention_missing or self.premise_false:
             return True
         wanted = self.quantity_missing or self.place_missing or self.names_missing or self.figure_elsewhere
         if limits.check_quantity and wanted:

@@ -241,6 +241,12 @@ def topic_sentences(question: str) -> list[str]:
     return [c for c in clauses if c and not _FIRST_PERSON.search(c)]
 
 
+def claims(question: str) -> list[str]:
+    """The question's sentences without a first-person word: what it says of the documents or the world
+    ("The CAS paper proposes a 50-billion-yuan fund."), not of the asker ("We licensed it for 10 million yuan.")."""
+    return [s for s in _SENTENCES.split(question) if s.strip() and not _FIRST_PERSON.search(s)]
+
+
 def _in_a_question(text: str, at: int) -> bool:
     """Whether the sentence around ``at`` asks: it ends with a question mark, or is the unpunctuated end."""
     end = _SENTENCE_END.search(text, at)

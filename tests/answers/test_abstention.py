@@ -403,3 +403,22 @@ def test_a_subject_may_have_several_english_names(tmp_path: Path) -> None:
     chinese, english = law_subjects(table)
     assert chinese == {"个人所得税", "引渡"}
     assert english == {"personal income tax": "个人所得税", "individual income tax": "个人所得税"}
+
+
+def test_a_figure_the_question_asserts_and_no_passage_states_is_declined(assistant: Assistant) -> None:
+    """A question built on a percentage or sum the documents never give cannot be answered from them."""
+    from qa.answers.figures import amounts, asserted
+    from qa.search.asked import claims
+
+    assert amounts("奖金最低不少于4000元，五百万元以下") == {"4000元": 4000.0, "五百万元": 5e6}
+    assert amounts("a 50-billion-yuan fund and RMB 3 million") == {"50-billion-yuan": 5e10}
+    # the asker's own figures are context, not claims about the documents
+    assert asserted(claims("We licensed a patent for 10 million yuan. Who keeps the money?")) == {}
+    answer = assistant.ask("Which article of the S&T Progress Law fixes R&D spending at 2.5% of GDP?")
+    assert answer.abstained and "No passage mentions 2.5%" in answer.text
+    fund = assistant.ask(
+        "The CAS paper proposes a 50-billion-yuan national fund for quantum tech. When is it due to launch?"
+    )
+    assert fund.abstained
+    stated = assistant.ask("发明专利的奖金最低是4000元吗？")  # a figure the regulations do state
+    assert not stated.abstained and "patent-regulations/第九十三条" in {c.chunk_id for c in stated.citations}
