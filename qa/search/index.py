@@ -364,7 +364,7 @@ def build_lock(root: Path, log: Callable[[str], None] = lambda _: None) -> Itera
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             # every start holds it while it checks the index, not only a build: say both
-            log(f"another qa process is opening or building the index in {root}; waiting for it")
+            log(f"another qa process is opening or building {root}; waiting for it")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             clear_leftovers(root, log)

@@ -387,8 +387,9 @@ def test_a_percentage_the_question_assumes_and_no_passage_states_is_pointed_out(
     law = _passage("提取不低于百分之五十的比例。", "A proportion of not less than 50% shall be drawn.")
     assert premises_missing("是不是不低于50%？", [law]) == []  # 50% is 百分之五十
     assert premises_missing("是不是不低于2%？", [law]) == ["2%"]
+    # no passage at all states 2%: not a premise to note beside an answer, but one to decline on
     answer = assistant.ask("专利法实施细则规定职务发明报酬不低于2%，具体在哪一条？")
-    assert not answer.abstained and any("“2%”" in note for note in answer.notes)
+    assert answer.abstained and "文档中没有提到“2%”" in answer.text
     fine = assistant.ask("转让净收入里提取不低于百分之五十的比例是哪部法律规定的？")
     assert not any("注意" in note for note in fine.notes)
 
