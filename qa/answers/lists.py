@@ -44,6 +44,7 @@ _CIRCLED = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
 _FIRST = ("（一）", "①")
 
 
+MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)
 SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
@@ -261,7 +262,11 @@ def choose_list(
         for candidate, items in runs:
             if intent.count is not None and len(items) != intent.count:
                 continue
-            # an outline reached through a passage of its section is as relevant as that passage
+            # an outline reached through a passage of its section is as relevant as that passage, if it shares
+            # something with the question itself: through a table of section 1 (0.23), "What three remedies does
+            # the paper propose for … regional S&T integration?" got section 1's three logics (0.026)
+            if candidate is not chunk and relevance(candidate) < MIN_OUTLINE:
+                continue
             score = max(relevance(candidate), own)
             needed = (
                 min_relevance / 2 if intent.count is not None else min_relevance

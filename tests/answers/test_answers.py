@@ -667,3 +667,17 @@ def test_a_bound_word_names_no_topic(assistant: Assistant) -> None:
     answer = assistant.ask("假冒专力的罚款最高是多少？")
     assert "patent-law/第六十八条" in {c.chunk_id for c in answer.citations}
     assert not any("最高科学技术奖" in c.quote or "科技工作者日" in c.quote for c in answer.citations)
+
+
+def test_a_counted_list_is_not_an_outline_that_shares_nothing_with_the_question(assistant: Assistant) -> None:
+    """Three items asked, and section 1's outline has three headings; reached through a table of its
+    section, it was listed for a question about the regional tension's remedies (a held-out question)."""
+    question = (
+        "What three remedies does the paper propose for the tension between national coordination "
+        "and local interests in regional S&T integration?"
+    )
+    answer = assistant.ask(question)
+    assert not answer.text.startswith("The developmental logic")
+    assert "paper/2.4-p4" in {c.chunk_id for c in answer.citations}
+    logics = assistant.ask("The paper frames its argument around three 'logics'. What are they?")
+    assert "(3 items)" in logics.text.split("\n")[0]  # an outline the question names is still listed
