@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.schema import Document, Hit
+from qa.search.tokenize import EN_STOPWORDS
 from qa.text import YEAR, zh_number
 
 # The rate a percentage is asked of (转化率是百分之多少): a percentage of something else does not answer it.
@@ -123,8 +124,23 @@ FIGURE_OF_ZH = re.compile(
 )
 
 
+# "How long do I have to request re-examination after …": what the period is for, the words after "have to"
+FIGURE_OF_EN = re.compile(
+    r"\bhow (?:long|soon|many (?:days|weeks|months|years))\b[^?]*?\b(?:have|need|got) to ((?:[a-z-]+ ){0,3}?[a-z-]+)"
+    r"(?= (?:after|before|for|if|when|once|from|in|on|under|with|by)\b|[?,.;]|$)",
+    re.I,
+)
+
+
 def figure_of(question: str, tokenize: Callable[[str], list[str]]) -> tuple[str, ...]:
-    """The words of what a Chinese question asks a figure of ("专利权的期限是多久" → 期限), or ()."""
+    """The words of what a question asks a figure of ("专利权的期限是多久" → 期限), or (). In English, the
+    beginnings of the words of what a period is for ("How long do I have to request re-examination" →
+    reques, reexam), to find in a clause lower-cased and without hyphens: a clause naming neither is
+    another period (a trial's "In short" gave the regulations' two years for keeping rejected files)."""
+    english = FIGURE_OF_EN.search(question)
+    if english:
+        words = [w.replace("-", "").lower() for w in english.group(1).split()]
+        return tuple(w[:6] for w in words if len(w) > 2 and w not in EN_STOPWORDS)
     found = FIGURE_OF_ZH.search(question)
     return _words_of(found.group(1), tokenize) if found else ()
 

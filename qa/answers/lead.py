@@ -137,7 +137,11 @@ class _Fit:
 
     def names(self, clause: str) -> bool:
         """Whether the clause names what is asked (a compound's first two characters count: 赔偿额, 赔偿)."""
-        return any(noun in clause or (len(noun) > 2 and noun[:2] in clause) for noun in self.nouns)
+        plain = clause.lower().replace("-", "")  # English nouns are word beginnings ("reexam")
+        return any(
+            (noun in plain) if noun.isascii() else (noun in clause or (len(noun) > 2 and noun[:2] in clause))
+            for noun in self.nouns
+        )
 
 
 # Asking for a bound and stating one. A bound belongs to the asks of its own part of the question:
@@ -185,7 +189,9 @@ def _clause_for(
                 clause, fit = text[before:end], match(text[before:end])
             if fits.several and sum(_states(text[s:e], kind) for s, e in spans) > 1 and len(text) <= LONG[lang]:
                 clause, fit = text, match(text)  # "分别是多久": all three terms, not the best-matching one
-            found.append((score, fit, clause, marker, text, fits.names(text[start:end])))
+            # an English figure sits in a clause apart from what it is for: the sentence names it
+            named = fits.names(text[start:end]) or (text.isascii() and fits.names(text))
+            found.append((score, fit, clause, marker, text, named))
     stated = found
     if any(named for *_, named in found):  # "专利权的期限是多久": not another deadline's three months
         stated = [f for f in found if f[5]]

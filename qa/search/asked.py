@@ -35,7 +35,11 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"多少(?:补偿|赔偿|报酬|奖金|工资|费用|罚款)|补偿.{0,6}多少|"
             r"how much (?:money|is the|are the|does|do|did|will|can|must|should)|how many yuan|what amount|how large a (?:fine|reward|bonus)|"
             r"how much (?:\w+ ){0,2}(?:money|cash|compensation|damages|fines?|fees?|bonus|reward|prize)\b|"
-            r"\bwhat(?:'s|’s| is| are| was| were)? (?:\w+ ){0,4}(?:fees?|fines?|price|cost)\b(?! (?:of|for) (?:the )?(?:paper|law))",
+            r"\bwhat(?:'s|’s| is| are| was| were)? (?:\w+ ){0,4}(?:fees?|fines?|price|cost)\b(?! (?:of|for) (?:the )?(?:paper|law))|"
+            # "What is the minimum bonus for …": a bound asked of a sum
+            r"\bwhat(?:'s|’s| is| are)? (?:the )?(?:minimum|maximum|lowest|highest|smallest|largest) (?:\w+ ){0,3}?"
+            r"(?:bonus(?:es)?|rewards?|remuneration|compensation|damages|royalt(?:y|ies)|payments?|amounts?)\b"
+            r"(?! (?:period|term|time|duration|years?|months?|days?)\b)",
             re.I,
         ),
         re.compile(rf"{_NUM}\s*(?:万|亿)?元|\b\d[\d,]*\s*yuan\b|RMB\s*\d|{_NUM}\s*倍|\b\w+ times\b", re.I),

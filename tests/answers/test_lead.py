@@ -192,3 +192,35 @@ def test_a_conditions_figure_is_not_the_figure_asked() -> None:
     ask = "假冒专利没有违法所得的，罚款是多少钱？"
     lead = find_lead([(2, article, 1.2)], ["money"], "zh", words_in(ask), question=ask)
     assert lead is not None and lead.text.endswith("可以处二十五万元以下的罚款")
+
+
+def test_an_english_period_s_lead_must_name_what_the_period_is_for(assistant: Assistant) -> None:
+    """A trial's "In short" for re-examination gave the regulations' two years for keeping rejected files."""
+    from qa.answers.figures import figure_of
+    from qa.search.tokenize import Tokenizer
+
+    ask = "How long do I have to request re-examination after my patent application is rejected?"
+    assert figure_of(ask, Tokenizer()) == ("reques", "reexam")
+    kept = "files of patent applications rejected or withdrawn shall not be kept after the expiry of 2 years;"
+    review = (
+        "Where the applicant is dissatisfied, it may, within three months from receipt, request the board to reexamine."
+    )
+    lead = find_lead(
+        [(2, kept, 1.2), (3, review, 1.0)],
+        ["period"],
+        "en",
+        words_in(ask),
+        question=ask,
+        nouns=figure_of(ask, Tokenizer()),
+    )
+    assert lead is None  # the first quote stating a period is about something else: no lead rather than a wrong one
+    answer = assistant.ask(ask)
+    assert not answer.text.startswith("In short")
+
+
+def test_a_bound_asked_of_a_sum_in_english_gets_its_short_answer(assistant: Assistant) -> None:
+    from qa.search.asked import asked_quantities
+
+    assert asked_quantities("What is the maximum compensation period?") == []  # a period, not a sum
+    answer = assistant.ask("What is the minimum bonus for an employee's patented invention in China?")
+    assert answer.text.startswith("In short: ") and "4,000 yuan" in answer.text.split("\n")[0]
