@@ -63,6 +63,15 @@ class Query:
         return self.focus != self.text
 
 
+# An asking piece that points back at what the question said before it ("Is that true, and how long does that
+# window last?", "这种情况下…", "What does it say about…"): its topic is there, so that piece is read with it.
+# Measured over the sets (evals/README.md): MRR up on held-out 2 (en 0.831 -> 0.871, zh 0.847 -> 0.864),
+# held-out 3 (en 0.816 -> 0.851) and held-out 4 (en 0.821 -> 0.849, zh 0.919 -> 0.944), natural Chinese
+# hit@5 0.933 -> 0.947; down on the fixed English (0.855 -> 0.847) and the added English (0.784 -> 0.742).
+# Only when it opens with the pointer: natural English MRR fell (0.780 -> 0.772) and fewer sets gained.
+_REFERS_BACK = re.compile(r"\b(?:that|this|these|those|it|they|them|such)\b|这|那(?!么)|它|上述|此", re.I)
+
+
 def focus_of(text: str) -> str:
     """The asking part of a long question: its last piece that asks something (whole ``text`` if none)."""
     size = len(_CJK.findall(text)) + 2 * len(re.findall(r"[A-Za-z]+", text))
@@ -76,8 +85,10 @@ def focus_of(text: str) -> str:
     for i in range(len(pieces) - 1, -1, -1):
         if asks.search(pieces[i]):
             focus = pieces[i]
-            # "最上游的原因是什么？" says little alone: take the piece before it as well
-            if len(_CJK.findall(focus)) + 2 * len(re.findall(r"[A-Za-z]+", focus)) < 12 and i > 0:
+            # "最上游的原因是什么？" says little alone, and "Is that true, and how long does that window last?"
+            # says it of the piece before: take that piece as well
+            short = len(_CJK.findall(focus)) + 2 * len(re.findall(r"[A-Za-z]+", focus)) < 12
+            if (short or _REFERS_BACK.search(focus)) and i > 0:
                 focus = f"{pieces[i - 1]} {focus}"
             return focus
     return text

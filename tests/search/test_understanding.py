@@ -380,3 +380,16 @@ def test_the_two_terms_a_comparison_compares(question: str, terms: tuple[str, st
 )
 def test_a_question_asking_what_then_happens(question: str, asks: bool) -> None:
     assert bool(ASKS_CONSEQUENCE.search(question)) is asks
+
+
+def test_an_asking_piece_that_points_back_is_read_with_the_piece_before() -> None:
+    question = (
+        "I'm a foreign journalist. I've heard that in China if you quit your job and come up with an invention "
+        "shortly afterwards, your old boss can claim it. Is that true, and how long does that window last?"
+    )
+    assert focus_of(question).startswith("I've heard that in China if you quit your job")
+    plain = (
+        "We are a small company in Suzhou with several patents and a lot of paperwork every year. "
+        "How long does an invention patent last in China?"
+    )
+    assert focus_of(plain) == "How long does an invention patent last in China?"  # no pointer: the ask alone
