@@ -389,7 +389,7 @@ def test_an_asking_piece_that_points_back_is_read_with_the_piece_before() -> Non
     )
     assert focus_of(question).startswith("I've heard that in China if you quit your job")
     plain = (
-        "We are a small company in Suzhou with several patents and a lot of paperwork every year. "
-        "How long does an invention patent last in China?"
+        "We are a small company in Suzhou with several patents, many products and a lot of paperwork with the "
+        "patent office every single year, and our lawyer is away. How long does an invention patent last in China?"
     )
     assert focus_of(plain) == "How long does an invention patent last in China?"  # no pointer: the ask alone
