@@ -141,8 +141,8 @@ class Assistant:
         """Open the index, then start loading in the background what questions will need.
 
         For servers, after opening and before the first request: the fast e5 question engine
-        (about 2 s, mostly importing torch), the place names, the spelling dictionary and the
-        passages' sentence vectors load beside whatever comes next instead of inside the first
+        (about 2 s, mostly importing torch), the place names, the spelling dictionary, the
+        passages' sentence vectors and the figures they state load beside whatever comes next instead of inside the first
         questions. One-shot commands do not call it; their first question loads what it needs.
         ``wait``: return only once all of it is loaded (a benchmark of warm answers).
         """
@@ -153,6 +153,9 @@ class Assistant:
         sentences = self.answerer.prepare()
         if sentences is not None:
             waits.append(sentences.join)
+        figures = threading.Thread(target=self.answerer.abstention.figures, name="qa-figures", daemon=True)
+        figures.start()  # the figures the passages state, for questions that assert one
+        waits.append(figures.join)
         if wait:
             for waiting in waits:
                 waiting()

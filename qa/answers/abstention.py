@@ -147,13 +147,19 @@ class Abstention:
         claimed = asserted(claims(question))
         if not claimed:
             return []
+        stated = self.figures()
+        return [written for written, figure in claimed.items() if figure not in stated]
+
+    def figures(self) -> frozenset[tuple[str, float]]:
+        """Every percentage and sum the passages state, read on first need (about 2 s for the whole law
+        archive: a server reads it at start-up, :meth:`qa.assistant.Assistant.warm_up`)."""
         if self._figures is None:
             with self._figures_lock:
                 if self._figures is None:
                     self._figures = frozenset(
                         f for c in self.scorer.chunks.values() for f in figures_in(f"{c.text}\n{c.translation or ''}")
                     )
-        return [written for written, figure in claimed.items() if figure not in self._figures]
+        return self._figures
 
     def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
         """It asks which firms or universities, by name, and none of ``hits`` names one."""
