@@ -323,9 +323,10 @@ class Assistant:
             if words and term.isascii()
             else None
         )
-        for number, chunk in enumerate(self._index.chunks):
-            if chunk.doc_id != doc_id:
-                continue
+        assert self._retriever is not None and self._retriever.references is not None
+        chunks = self._index.chunks
+        for number in self._retriever.references.positions(chunks).get(doc_id, ()):  # in the document's order
+            chunk = chunks[number]
             if term in chunk.text or (pattern is not None and pattern.search((chunk.translation or "").lower())):
                 return self._hit(number, 0.0, 0, {}, {})
         return None

@@ -12,6 +12,7 @@ unanswerable (:func:`asserted`, declined by :mod:`qa.answers.abstention`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -237,14 +238,18 @@ def amounts(text: str) -> dict[str, float]:
             value = float(found.group(1).replace(",", ""))
         except ValueError:
             continue
-        out[found.group(0).strip()] = value * _SCALE_EN.get((found.group(2) or "").lower(), 1)
+        value *= _SCALE_EN.get((found.group(2) or "").lower(), 1)
+        if math.isfinite(value):  # "9999…9 yuan" of four hundred digits is no sum (and round() would raise)
+            out[found.group(0).strip()] = value
     for found in _MONEY_ZH.finditer(text):
         number = found.group(1).replace(",", "").replace("，", "")
         try:
             value = float(number) if number[0].isdigit() else float(zh_number(number.replace("两", "二")))
         except (ValueError, IndexError):
             continue
-        out[found.group(0)] = value * _SCALE_ZH.get(found.group(2) or "", 1)
+        value *= _SCALE_ZH.get(found.group(2) or "", 1)
+        if math.isfinite(value):
+            out[found.group(0)] = value
     return out
 
 

@@ -216,7 +216,7 @@ def _best(
     found: list[tuple[float, float, str, int, str, bool]], first: int | None, lang: str
 ) -> tuple[str, int] | None:
     """The best-scored clause of ``found`` if it fits the question well enough (and, given ``first``, is
-    in the first quote to state the kind), cut of its article number."""
+    in the first quote to state the kind), without its article number."""
     if not found:
         return None
     _, fit, clause, marker, text, _ = max(found, key=lambda f: f[:2])

@@ -44,7 +44,8 @@ _CIRCLED = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
 _FIRST = ("（一）", "①")
 
 
-MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)
+MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)…
+OWN_RANK = 3  # …when reached through a passage ranked below this
 SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
@@ -262,10 +263,12 @@ def choose_list(
         for candidate, items in runs:
             if intent.count is not None and len(items) != intent.count:
                 continue
-            # an outline reached through a passage of its section is as relevant as that passage, if it shares
-            # something with the question itself: through a table of section 1 (0.23), "What three remedies does
-            # the paper propose for … regional S&T integration?" got section 1's three logics (0.026)
-            if candidate is not chunk and relevance(candidate) < MIN_OUTLINE:
+            # an outline reached through a passage of its section is as relevant as that passage — through one
+            # of the best few, or if it shares something with the question itself: through a table of section 1
+            # ranked 7th (0.23), "What three remedies does the paper propose for … regional S&T integration?"
+            # got section 1's three logics (0.026); "What are the five tensions the paper names?" shares
+            # nothing with the English headings, and is answered through its best passage
+            if candidate is not chunk and hit.rank > OWN_RANK and relevance(candidate) < MIN_OUTLINE:
                 continue
             score = max(relevance(candidate), own)
             needed = (

@@ -413,6 +413,8 @@ def test_a_figure_the_question_asserts_and_no_passage_states_is_declined(assista
 
     assert amounts("奖金最低不少于4000元，五百万元以下") == {"4000元": 4000.0, "五百万元": 5e6}
     assert amounts("a 50-billion-yuan fund and RMB 3 million") == {"50-billion-yuan": 5e10}
+    assert amounts("9" * 400 + "元") == {}  # no sum, and no OverflowError when it is rounded
+    assert assistant.ask("Is the fund " + "9" * 400 + " yuan?").text  # answered or declined, never an OverflowError
     # the asker's own figures are context, not claims about the documents
     assert asserted(claims("We licensed a patent for 10 million yuan. Who keeps the money?")) == {}
     answer = assistant.ask("Which article of the S&T Progress Law fixes R&D spending at 2.5% of GDP?")
