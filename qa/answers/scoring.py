@@ -21,7 +21,7 @@ UNKNOWN_WEIGHT = 5.0  # the IDF of a rare corpus word: what an unknown word weig
 _EVERYDAY_WORDS = (
     "my our ours your yours his her hers him us myself ourselves yourself itself "
     "any anything anyone anybody some something someone somebody every everything everyone "
-    "just also very really actually basically exactly anyway "
+    "just also very really actually basically exactly anyway extra more less "
     "get gets got getting want wants wanted going gonna kind sort thing things stuff "
     # how people ask about a text ("is the paper saying…", "what do the authors think"): no topic
     "say says saying said tell tells telling told think thinks thinking thought"

@@ -425,3 +425,13 @@ def test_a_figure_the_question_asserts_and_no_passage_states_is_declined(assista
     assert fund.abstained
     stated = assistant.ask("发明专利的奖金最低是4000元吗？")  # a figure the regulations do state
     assert not stated.abstained and "patent-regulations/第九十三条" in {c.chunk_id for c in stated.citations}
+
+
+def test_extra_and_more_name_no_topic_the_corpus_lacks(assistant: Assistant) -> None:
+    """A trial's "…moonlight for a company to earn extra money?" was declined: "extra" counted as a word the
+    corpus does not know, beside "professor" and "state-funded"."""
+    scorer = assistant.answerer.abstention.scorer
+    assert scorer.known("extra")
+    answer = assistant.ask("Can a professor at a state-funded university moonlight for a company to earn extra money?")
+    assert not answer.abstained and "progress-law/第六十条" in {c.chunk_id for c in answer.citations}
+    assert assistant.ask("Is it going to snow in Boston this weekend? I need extra clothes.").abstained
