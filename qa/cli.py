@@ -68,16 +68,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         LLMError,
         NotOursError,
     ) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _failed(exc, args)
     except BrokenPipeError:  # `qa search … | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python flushes at exit
         return 0
     except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _failed(exc, args)
     except KeyboardInterrupt:
         return 130
+
+
+def _failed(exc: Exception, args: argparse.Namespace) -> int:
+    """Say what went wrong on stderr — and, for ``--json``, as JSON on stdout too: a script reading the
+    output of ``qa ask --json ""`` got nothing it could parse (a trial user)."""
+    print(f"error: {exc}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": str(exc)}, ensure_ascii=False))
+    return 1
 
 
 class _Parser(argparse.ArgumentParser):

@@ -681,3 +681,14 @@ def test_a_counted_list_is_not_an_outline_that_shares_nothing_with_the_question(
     assert "paper/2.4-p4" in {c.chunk_id for c in answer.citations}
     logics = assistant.ask("The paper frames its argument around three 'logics'. What are they?")
     assert "(3 items)" in logics.text.split("\n")[0]  # an outline the question names is still listed
+
+
+def test_cli_errors_with_json_are_json_on_stdout_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """A script reading `qa ask --json ""` got nothing on stdout it could parse (a trial user)."""
+    from qa.cli import main
+
+    assert main(["ask", "--json", ""]) == 1
+    out, err = capsys.readouterr()
+    assert "error: The question is empty" in err
+    assert json.loads(out) == {"error": "The question is empty. Type a question in Chinese or English."}
+    assert main(["ask", ""]) == 1 and capsys.readouterr().out == ""  # without --json: stderr only
