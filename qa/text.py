@@ -40,6 +40,9 @@ def norm(text: str) -> str:
 _MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 
 
+_FULLWIDTH_PUNCTUATION = re.compile(r"[，。？！；：、“”‘’（）《》【】…—]")
+
+
 def detect_language(text: str) -> str:
     """Return ``"zh"`` when the text is mainly Chinese, else ``"en"``.
 
@@ -50,7 +53,8 @@ def detect_language(text: str) -> str:
     cjk = len(_CJK.findall(text))
     words = len(_WORD.findall(text))
     if cjk == 0:
-        return "en"
+        # "？？？！！！。。。": no word in either language, but typed on a Chinese keyboard
+        return "zh" if not words and _FULLWIDTH_PUNCTUATION.search(text) else "en"
     return "en" if words and words * 2 >= cjk else "zh"
 
 

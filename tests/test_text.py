@@ -109,3 +109,11 @@ def test_a_question_in_a_language_qa_does_not_read_is_named() -> None:
     assert unsupported_language("직무발명 보상금은 얼마입니까?") == "Korean"
     assert unsupported_language("職務發明的獎金最低是多少？") is None  # 繁體 Chinese
     assert unsupported_language("How long is a patent term?") is None
+
+
+def test_a_question_of_chinese_punctuation_alone_is_answered_in_chinese() -> None:
+    from qa.text import detect_language
+
+    assert detect_language("？？？！！！。。。") == "zh"  # a trial user got an English reply
+    assert detect_language("???!!!") == "en"
+    assert detect_language("“Open licence”？") == "en"  # a word decides, not its punctuation
