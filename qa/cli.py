@@ -252,13 +252,18 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passage matches this question.")
     for hit in hits:
         legs = ", ".join(f"{leg} #{rank}" for leg, rank in sorted(hit.ranks.items()))
-        print(f"{hit.rank:>2}. [{hit.score:.3f}] {hit.doc_title} › {hit.section}  ({hit.chunk_id}; {legs})")
+        print(f"{hit.rank:>2}. [{hit.score:.3f}] {_where(hit.doc_title, hit.section)}  ({hit.chunk_id}; {legs})")
         print("    " + hit.text.replace("\n", " ")[:200])
         if hit.translation:
             print("    " + hit.translation.replace("\n", " ")[:200])
     if hits and len(hits) < args.k:  # -k 1000: every passage any leg found, and no more
         print(f"({len(hits)} passages matched, fewer than the {args.k} asked for)")
     return 0
+
+
+def _where(title: str, section: str) -> str:
+    """"document › section", or the document alone for a passage before any heading (a preamble)."""
+    return f"{title} › {section}" if section.strip() else title
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -285,7 +290,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.citations:
         print()
     for c in answer.citations:
-        print(f"[{c.marker}] {c.doc_title} › {c.section}  ({c.chunk_id})")
+        print(f"[{c.marker}] {_where(c.doc_title, c.section)}  ({c.chunk_id})")
         print(f"    {set_apart_footnotes(c.quote)}")  # the paper's own [6] would read like citation [6]
         if c.other:
             print(f"    {set_apart_footnotes(c.other)}")
@@ -297,7 +302,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             title = (hit.doc_title_en or hit.doc_title) if english else hit.doc_title
             section = (hit.section_en or hit.section) if english else hit.section
             text = (hit.translation or hit.text) if english else hit.text
-            print(f"  - {title} › {section}: {set_apart_footnotes(text).replace(chr(10), ' ')[:160]}")
+            print(f"  - {_where(title, section)}: {set_apart_footnotes(text).replace(chr(10), ' ')[:160]}")
     return 0
 
 

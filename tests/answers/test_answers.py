@@ -692,3 +692,12 @@ def test_cli_errors_with_json_are_json_on_stdout_too(capsys: pytest.CaptureFixtu
     assert "error: The question is empty" in err
     assert json.loads(out) == {"error": "The question is empty. Type a question in Chinese or English."}
     assert main(["ask", ""]) == 1 and capsys.readouterr().out == ""  # without --json: stderr only
+
+
+def test_a_passage_before_any_heading_is_shown_under_its_document_alone() -> None:
+    from qa.cli import _where
+
+    assert _where("专利法", "第七章 › 第七十一条") == "专利法 › 第七章 › 第七十一条"
+    assert (
+        _where("国务院办公厅关于完善科技成果评价机制的指导意见", "") == "国务院办公厅关于完善科技成果评价机制的指导意见"
+    )
