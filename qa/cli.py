@@ -262,7 +262,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _where(title: str, section: str) -> str:
-    """"document › section", or the document alone for a passage before any heading (a preamble)."""
+    """ "document › section", or the document alone for a passage before any heading (a preamble)."""
     return f"{title} › {section}" if section.strip() else title
 
 

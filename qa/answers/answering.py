@@ -31,7 +31,6 @@ from qa.answers.comparing import Comparer
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import (
-    SECTION_NAMED,
     Structure,
     choose_list,
     explanation_of,
@@ -96,9 +95,6 @@ _BROAD = re.compile(
     r"|compare|differ|versus|\bvs\b|explain",
     re.I,
 )
-
-
-_HEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:\.\d+)*\.?\s)")
 
 
 class ExtractiveAnswerer(TextScorer):
@@ -178,7 +174,7 @@ class ExtractiveAnswerer(TextScorer):
             # "实践逻辑部分讲了哪四个方面": a retrieved listing with exactly the items counted, as relevant as a
             # list answer must be, is the answer even when the embedding finds the short question far away.
             # Fixed-set en false abstention 0.023 -> 0.012, natural zh 0.040 -> 0.027; no near miss answered.
-            # So is a section's items when the question repeats the section's heading (_names_top_section).
+            # So is a section's items when the question repeats the section's heading (Structure.names_its_section).
             counted = self._list_answer(query, q_tokens, list(hits), lang, counted_only=True) if hits else None
             if counted is not None:
                 return counted
@@ -237,14 +233,14 @@ class ExtractiveAnswerer(TextScorer):
         # regulations' Article 93 read as the regulations' (a trial user); and one law's too, or an English
         # answer starts "Article 120 …" without saying of which law (another trial user)
         documents = list(dict.fromkeys(s.hit.doc_id for s in chosen))
-        ordered = [[s for s in chosen if s.hit.doc_id == d] for d in documents]
-        groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
-        if len(documents) == 1 and not is_article(chosen[0].hit):
-            ordered = [[s] for s in chosen]  # the paper or an opinion alone: its sections say where
-            answer = self.writer.assemble(question, lang, [[(s.hit, s.source, s.translation)] for s in chosen], hits)
+        if len(documents) == 1 and not is_article(chosen[0].hit):  # the paper or an opinion: its sections say where
+            ordered = [[s] for s in chosen]
+            labels: list[str] = []
         else:
-            labels = [document_label(group[0][0], lang) for group in groups]
-            answer = self.writer.assemble(question, lang, groups, hits, labels=labels)
+            ordered = [[s for s in chosen if s.hit.doc_id == d] for d in documents]
+            labels = [document_label(group[0].hit, lang) for group in ordered]
+        groups = [[(s.hit, s.source, s.translation) for s in group] for group in ordered]
+        answer = self.writer.assemble(question, lang, groups, hits, labels=labels)
         return self._with_lead(answer, [s.score for group in ordered for s in group], asked, query.focus)
 
     def _with_lead(self, answer: Answer, scores: Sequence[float], asked: Asked, focus: str) -> Answer:
@@ -265,14 +261,6 @@ class ExtractiveAnswerer(TextScorer):
         lead = Lead(tuple((set_apart_footnotes(text), marker) for text, marker in lead.parts))
         return replace(answer, text=f"{lead.line(answer.language)}\n{answer.text}")
 
-    def _names_top_section(self, hits: Sequence[Hit], names: Callable[[str], float]) -> bool:
-        """Whether the best passage opens a section whose heading the question repeats: "要素市场化配置意见
-        里关于技术要素市场提了哪些措施" asks for 五、加快发展技术要素市场's items, however far the
-        embedding finds the question (a trial's wrong decline, cosine 0.3698 against a floor of 0.37)."""
-        chunk = self.chunks.get(hits[0].chunk_id) if hits and self.structure else None
-        heading = self.structure.opening_heading(chunk) if chunk is not None and self.structure else None
-        return heading is not None and names(heading.text) >= SECTION_NAMED
-
     def _start(self, hit: Hit) -> int:
         chunk = self.chunks.get(hit.chunk_id)
         return chunk.start if chunk else 0
@@ -287,10 +275,13 @@ class ExtractiveAnswerer(TextScorer):
         if intent is None or self.structure is None:
             return None
 
-        def names(heading: str) -> float:  # its number is no word of the heading ("五、", "2.3 ", "（十五）")
-            return self.coverage(set(self.question_tokens(_HEADING_NUMBER.sub("", heading))), question)
+        def names(heading: str) -> float:
+            return self.coverage(set(self.question_tokens(heading)), question)
 
-        if counted_only and intent.count is None and not self._names_top_section(hits, names):
+        # a section's items answer, below the similarity floor too, a question that repeats its heading
+        # ("要素市场化配置意见里关于技术要素市场提了哪些措施": a trial's wrong decline, cosine 0.3698 < 0.37)
+        top = self.chunks.get(hits[0].chunk_id) if hits else None
+        if counted_only and intent.count is None and not (top and self.structure.names_its_section(top, names)):
             return None
 
         def relevance(chunk: Chunk) -> float:

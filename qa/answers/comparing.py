@@ -20,6 +20,7 @@ from qa.schema import Answer, Hit
 from qa.search.asked import COMPARE
 
 Sentences = Callable[[Hit, int, Asked], list[Sentence]]
+_COMPARING_WORDS = re.compile(rf"(?:{COMPARE.pattern})\w*", re.I)  # "differ" and "difference", 区别…
 
 
 class Comparer:
@@ -107,7 +108,7 @@ class Comparer:
     def bare(self, question: str, terms: Sequence[str]) -> bool:
         """Whether the question asks only how the terms differ ("开放许可和强制许可有什么区别"), not how they
         differ in something ("……的保护期限有什么不同")."""
-        rest = re.sub(rf"(?:{COMPARE.pattern})\w*", " ", question, flags=re.I)  # "differ" and "difference"
+        rest = _COMPARING_WORDS.sub(" ", question)
         for term in terms:
             rest = rest.replace(term, " ")
         return not self.tokens(rest)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from qa.answers.figures import amounts
 from qa.search.asked import FOOTNOTE, asked_quantities, gives
 from qa.text import detect_language
 
@@ -159,7 +160,6 @@ _BOUND_STATED = re.compile(
 # (一倍以上五倍以下) that the same article also states; "几倍" asks for the multiple.
 _MULTIPLE_ASKED = re.compile(r"几倍|多少倍|倍数|\b(?:multiples?|how many times|times (?:as|the))\b", re.I)
 _SEVERAL = re.compile(r"分别|各自|各是|各为|\b(?:respectively|each)\b", re.I)
-_YUAN = re.compile(r"元|\byuan\b|RMB", re.I)
 # "…间隔天数减去5年": a figure subtracted in a computation is not the quantity the sentence states
 _OPERAND = re.compile(r"(?:减去|扣除|扣减|\bminus\b)[^，,；;。]*", re.I)
 
@@ -197,14 +197,14 @@ def _clause_for(
         stated = [f for f in found if f[5]]
     elif kind == "number" and fits.nouns:
         return []  # "收费标准是多少": any number would do, so one must name what is asked
-    yuan = [f for f in stated if _YUAN.search(f[2])] if kind == "money" and not fits.multiple else []
+    yuan = [f for f in stated if amounts(f[2])] if kind == "money" and not fits.multiple else []
     best = _best(stated, first, lang)
     if best is None and yuan:  # the answer's first amount is a multiple, its best one in yuan: they agree on yuan
         best = _best(yuan, yuan[0][3], lang)
     if best is None:
         return []
     parts = [best]
-    if yuan and not _YUAN.search(best[0]):
+    if yuan and not amounts(best[0]):
         # "罚款最高是多少": "违法所得五倍以下" and, beside it, "没有违法所得的…二十五万元以下"
         extra = _best([f for f in yuan if abs(f[3] - best[1]) <= 2], None, lang)  # the same article
         if extra is not None and extra[0] != best[0]:

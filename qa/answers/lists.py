@@ -46,6 +46,7 @@ _FIRST = ("（一）", "①")
 
 MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)…
 OWN_RANK = 3  # …when reached through a passage ranked below this
+_HEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:\.\d+)*\.?\s)")
 SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
@@ -123,6 +124,13 @@ class Structure:
             body = [s for s in rows if self.segments[(chunk.doc_id, s)].attr("header") != "1"]
             return _at_least_two([self._segment_items(chunk.doc_id, tuple(body))])
         return _at_least_two(_numbered(chunk, prose=False))
+
+    def names_its_section(self, chunk: Chunk, names: Callable[[str], float]) -> bool:
+        """Whether a question repeats most of the heading ``chunk`` opens, its number aside ("五、", "2.3 ",
+        "（十五）" are no words of it): ``names(text)`` is how much of ``text`` the question repeats. Then
+        the question asks for that section's items (:data:`SECTION_NAMED`)."""
+        heading = self.opening_heading(chunk)
+        return heading is not None and names(_HEADING_NUMBER.sub("", heading.text)) >= SECTION_NAMED
 
     def opening_heading(self, chunk: Chunk) -> Segment | None:
         """The heading a passage opens with, if it does (not an outline's)."""
@@ -257,8 +265,7 @@ def choose_list(
         runs = [(c, run) for c in [chunk, *outlines] for run in structure.lists(c)]
         if hit.rank == 1 and intent.count is not None:  # "what four challenges…": ① … ④ inside the best passage
             runs += [(chunk, run) for run in structure.prose_lists(chunk)]
-        heading = structure.opening_heading(chunk) if hit.rank == 1 and names is not None else None
-        if heading is not None and names is not None and names(heading.text) >= SECTION_NAMED:
+        if hit.rank == 1 and names is not None and structure.names_its_section(chunk, names):
             runs += [(chunk, run) for run in _at_least_two([structure.section_items(chunk)])]
         for candidate, items in runs:
             if intent.count is not None and len(items) != intent.count:
