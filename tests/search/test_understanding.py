@@ -63,6 +63,17 @@ def test_the_focus_of_a_long_question_is_its_asking_part() -> None:
     )
 
 
+def test_a_short_question_followed_by_context_is_focused_on_its_ask(assistant: Assistant) -> None:
+    question = "how long do i have to sue someone who copied my patented product? i only found out about it last month"
+    assert focus_of(question) == "how long do i have to sue someone who copied my patented product?"
+    # context first, then the ask, in a short question: the whole of it is the ask
+    assert focus_of("I am a student. What is the term of a design patent?") == (
+        "I am a student. What is the term of a design patent?"
+    )
+    top = assistant.search(question, k=5)
+    assert "patent-law/第七十四条" in [h.chunk_id for h in top]  # the limitation period, not the time-limit rules
+
+
 def test_a_long_question_is_ranked_by_its_focus_as_well(assistant: Assistant) -> None:
     query = assistant.understand(
         "我在大学的技术转移办公室工作，学校刚把一项专利许可给本地企业，学校从来没有制定过奖励办法。"
