@@ -175,3 +175,16 @@ def test_an_item_an_opinion_lacks_is_told_how_many_items_it_has(resolver: Refere
 )
 def test_the_paper_goes_by_what_readers_call_it(resolver: ReferenceResolver, question: str) -> None:
     assert resolver.documents_named(question)[0] == ["paper"]
+
+
+@pytest.mark.parametrize(
+    ("needle", "text"),
+    [("专利法", "专利法和专利法实施细则"), ("aa", "aaaaa"), ("法", ""), ("Law", "the law"), ("细则", "细则细则")],
+)
+def test_a_plain_name_is_found_where_a_regex_of_it_finds_it(needle: str, text: str) -> None:
+    # names are found by str.find, not one compiled regex per alias (thousands with the law archive)
+    import re
+
+    from qa.search.references import _spans
+
+    assert _spans(needle, text) == [(m.start(), m.end()) for m in re.finditer(re.escape(needle), text)]
