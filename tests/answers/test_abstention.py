@@ -435,3 +435,29 @@ def test_extra_and_more_name_no_topic_the_corpus_lacks(assistant: Assistant) -> 
     answer = assistant.ask("Can a professor at a state-funded university moonlight for a company to earn extra money?")
     assert not answer.abstained and "progress-law/第六十条" in {c.chunk_id for c in answer.citations}
     assert assistant.ask("Is it going to snow in Boston this weekend? I need extra clothes.").abstained
+
+
+def test_a_question_weak_in_words_and_meaning_at_once_is_declined() -> None:
+    from qa.answers.thresholds import WEAK_BOTH
+
+    support, cosine = WEAK_BOTH
+    floor = 0.30
+    assert Signals(False, support - 0.03, 0.2, cosine - 0.03, False).declines(LIMITS["en"], floor)
+    # either alone is no reason: more words covered, or closer in meaning
+    assert not Signals(False, support + 0.01, 0.2, cosine - 0.03, False).declines(LIMITS["en"], floor)
+    assert not Signals(False, support - 0.03, 0.2, cosine + 0.01, False).declines(LIMITS["en"], floor)
+    # the cosines are the offline model's: with no floor (another model), no such rule
+    assert not Signals(False, support - 0.03, 0.2, cosine - 0.03, False).declines(LIMITS["en"], None)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How do I write a SQL query that finds duplicate email addresses in a users table?",
+        "生成式AI大模型上线之前要向哪个部门备案？这些法规里有要求吗",
+    ],
+)
+def test_a_question_about_something_else_that_shares_a_few_words_is_declined(
+    assistant: Assistant, question: str
+) -> None:
+    assert assistant.ask(question).abstained
