@@ -22,10 +22,17 @@ from qa.search.asked import is_heading
 from qa.text import zh_number
 
 _ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
-_EN_COUNT = re.compile(r"(?<![\d.])\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![\d.])", re.I)
-# "proposals 3 and 5", "section 2", "Article 4": a number after these names a part, it counts nothing
+# a number of years, yuan or per cent is a quantity, not how many items are asked for ("within 5 years")
+_EN_COUNT = re.compile(
+    r"(?<![\d.])\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b(?![\d.])"
+    r"(?!\s*(?:-\s*)?(?:years?|months?|days?|weeks?|hours?|yuan|%|percent|per cent|times)\b)",
+    re.I,
+)
+# "proposals 3 and 5", "section 2", "Article 4", "year 5" of a fee: a number after these names a part or a
+# point in time, it counts nothing
 _EN_REFERENCE = re.compile(
-    r"\b(?:proposals?|recommendations?|sections?|articles?|items?|parts?|chapters?|tables?|figures?|no\.?)\s*(?:\(?\d+\)?\s*(?:,|and|or|&|to)\s*)*\(?$",
+    r"\b(?:proposals?|recommendations?|sections?|articles?|items?|parts?|chapters?|tables?|figures?|no\.?|"
+    r"years?|months?|days?|weeks?|phases?|stages?|levels?|rounds?)\s*(?:\(?\d+\)?\s*(?:,|and|or|&|to)\s*)*\(?$",
     re.I,
 )
 _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}

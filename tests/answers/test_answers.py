@@ -432,6 +432,17 @@ def test_numbers_that_name_parts_are_not_counts() -> None:
     assert intent is not None and intent.count == 2
 
 
+
+def test_a_point_in_time_or_a_quantity_is_no_count_of_items(assistant: Assistant) -> None:
+    assert list_intent("What's the annual fee for year 5 of a Chinese invention patent?") is None
+    intent = list_intent("Which 3 conditions must be met within 5 years?")
+    assert intent is not None and intent.count == 3
+    intent = list_intent("What must a patentee do within five years?")
+    assert intent is None or intent.count is None
+    # no article states the fee for a year: a list of fees with five items is no answer
+    assert assistant.ask("What's the annual fee for year 5 of a Chinese invention patent?").abstained
+
+
 def test_the_article_that_answers_comes_first_not_in_the_laws_order(assistant: Assistant) -> None:
     answer = assistant.ask("专利法规定的侵权诉讼时效是多久？")
     assert not answer.abstained and answer.citations[0].chunk_id == "patent-law/第七十四条"
