@@ -432,7 +432,6 @@ def test_numbers_that_name_parts_are_not_counts() -> None:
     assert intent is not None and intent.count == 2
 
 
-
 def test_a_point_in_time_or_a_quantity_is_no_count_of_items(assistant: Assistant) -> None:
     assert list_intent("What's the annual fee for year 5 of a Chinese invention patent?") is None
     intent = list_intent("Which 3 conditions must be met within 5 years?")
