@@ -404,3 +404,25 @@ def test_an_asking_piece_that_points_back_is_read_with_the_piece_before() -> Non
         "patent office every single year, and our lawyer is away. How long does an invention patent last in China?"
     )
     assert focus_of(plain) == "How long does an invention patent last in China?"  # no pointer: the ask alone
+
+
+def test_control_characters_and_colour_codes_inside_a_name_do_not_split_it(assistant: Assistant) -> None:
+    from qa.text import check_question
+
+    assert check_question("\x1b[31m专利\x07法\x08 第五十条\u200b") == "专利法 第五十条"
+    assert check_question("line one\r\nline two") == "line one line two"
+    top = assistant.search("\x1b[31m专利\x07法\x08 第五十条", k=1)
+    assert top[0].chunk_id == "patent-law/第五十条"  # not the Regulations' Art. 50
+
+
+def test_markup_around_a_question_is_not_read_as_its_words(assistant: Assistant) -> None:
+    from qa.text import without_markup
+
+    marked = "<script>alert(1)</script><img src=x onerror=alert(2)>开放许可是什么"
+    assert without_markup(marked) == "开放许可是什么"
+    assert without_markup("研发投入<2%的企业有哪些 x<y and z>w") == "研发投入<2%的企业有哪些 x<y and z>w"
+    plain = assistant.ask("开放许可是什么")
+    answer = assistant.ask(marked)
+    assert not answer.abstained
+    assert [c.chunk_id for c in answer.citations] == [c.chunk_id for c in plain.citations]
+    assert answer.question == marked  # the question is echoed as typed (and escaped where shown)
