@@ -58,9 +58,11 @@ from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
     ASKS_CONSEQUENCE,
     ASKS_FOR_FRONT_MATTER,
+    ASKS_PROHIBITION,
     COMPARE,
     NOT_ANSWERS,
     STATES_CONSEQUENCE,
+    STATES_PROHIBITION,
     compared_terms,
     figures_wanted,
     gives,
@@ -344,6 +346,9 @@ class ExtractiveAnswerer(TextScorer):
                 score += 0.35  # "the minimum reward": the sentence that states a minimum
             if asked.consequence and STATES_CONSEQUENCE.search(f"{src}\n{translations[i] or ''}"):
                 score += 0.35  # "国家会怎么处理": "……没有实施且无正当理由的，国家可以无偿实施"
+            # read in the original: a translation's "shall not affect the validity" forbids nothing
+            if asked.prohibition and STATES_PROHIBITION.search(src):
+                score += 0.35  # "When is … not allowed": "……的，专利权人不得对其实行开放许可："
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
             start = chunk.start if chunk else 0
@@ -363,6 +368,7 @@ class ExtractiveAnswerer(TextScorer):
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
             bound=bool(_BOUND.search(query.focus)),
             consequence=bool(ASKS_CONSEQUENCE.search(query.focus)),
+            prohibition=bool(ASKS_PROHIBITION.search(query.focus)),
         )
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:

@@ -47,6 +47,7 @@ class Asked:
     chinese_everywhere: bool = False
     bound: bool = False  # it asks for a minimum or maximum: the sentence that states one is preferred
     consequence: bool = False  # it asks what happens then ("国家会怎么处理"): a condition-and-consequence sentence
+    prohibition: bool = False  # it asks what may not be done ("not allowed", 不能): a sentence that forbids
 
 
 def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:
@@ -103,32 +104,49 @@ def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) ->
     was quoted before it. The other way round, a chosen sentence that opens a list ("…提取下列比例：")
     brings the items after it, as far as the cap allows.
     """
-    wanted = {(s.hit.chunk_id, s.unit) for s in chosen if s.unit >= 0}
-    leads = {s.hit.chunk_id for s in chosen if _ITEM.match(s.source)}
-    listing = {(s.hit.chunk_id, s.position) for s in chosen if s.source.rstrip().endswith(("：", ":"))}
+    # what each chosen sentence brings along, and for how good a sentence it does
+    wanted: dict[tuple[str, int], float] = {}
+    leads: dict[str, float] = {}
+    listing: dict[tuple[str, int], float] = {}
+    for s in chosen:
+        if s.unit >= 0:
+            wanted[(s.hit.chunk_id, s.unit)] = max(wanted.get((s.hit.chunk_id, s.unit), s.score), s.score)
+        if _ITEM.match(s.source):
+            leads[s.hit.chunk_id] = max(leads.get(s.hit.chunk_id, s.score), s.score)
+        if s.source.rstrip().endswith(("：", ":")):
+            listing[(s.hit.chunk_id, s.position)] = s.score
     have = {(s.hit.chunk_id, s.position) for s in chosen}
-    extra = [
-        c
-        for c in candidates
-        if (c.hit.chunk_id, c.position) not in have
-        and (
-            (c.hit.chunk_id, c.unit) in wanted
-            or (c.hit.chunk_id in leads and _ARTICLE_START.match(c.source))
-            or (_ITEM.match(c.source) and _follows(c, listing, candidates))
-        )
-    ]
-    merged = chosen + extra[: max(0, cap - len(chosen))]
+    extra: list[tuple[float, Sentence]] = []
+    for c in candidates:
+        if (c.hit.chunk_id, c.position) in have:
+            continue
+        needed = [wanted.get((c.hit.chunk_id, c.unit))]
+        if _ARTICLE_START.match(c.source):
+            needed.append(leads.get(c.hit.chunk_id))
+        if _ITEM.match(c.source):
+            needed.append(_follows(c, listing, candidates))
+        best = max((n for n in needed if n is not None), default=None)
+        if best is not None:
+            extra.append((best, c))
+    # What the best chosen sentences bring (within BEST_MARGIN of the best) is quoted whole even past the
+    # cap: "……专利权人不得对其实行开放许可：" without its five items tells nothing (Regulations Art. 86 lost
+    # them to the rest of a weaker article quoted before it). The rest fill the cap, the better first.
+    extra.sort(key=lambda e: -e[0])  # stable: in the candidates' order within one score
+    top = max((s.score for s in chosen), default=0.0)
+    whole = [c for score, c in extra if score >= top - BEST_MARGIN]
+    rest = [c for score, c in extra if score < top - BEST_MARGIN]
+    merged = chosen + whole + rest[: max(0, cap - len(chosen) - len(whole))]
     return reading_order(merged)
 
 
-def _follows(item: Sentence, listing: set[tuple[str, int]], candidates: list[Sentence]) -> bool:
-    """Whether ``item`` is one of the items right after a chosen "…下列情形之一的：" in its passage."""
+def _follows(item: Sentence, listing: dict[tuple[str, int], float], candidates: list[Sentence]) -> float | None:
+    """If ``item`` is one of the items right after a chosen "…下列情形之一的：" in its passage, that sentence's score."""
     chunk = item.hit.chunk_id
     positions = {c.position: c for c in candidates if c.hit.chunk_id == chunk}
     at = item.position - 1
     while at in positions and _ITEM.match(positions[at].source):
         at -= 1  # back over the items before it
-    return (chunk, at) in listing
+    return listing.get((chunk, at))
 
 
 def choose(candidates: list[Sentence], limit: int) -> list[Sentence]:
@@ -209,6 +227,7 @@ def _passages(chosen: list[Sentence]) -> dict[str, str]:
 
 
 SHORT_UNIT = 220  # characters: an article or item this short is quoted whole
+BEST_MARGIN = 0.05  # a chosen sentence this close to the best one brings its article or list whole (whole_units)
 SHORT_ARTICLE = 300  # characters: an article this short is quoted whole, lead-in and every item
 _ARTICLE_START = re.compile(r"^第[零一二三四五六七八九十百千]+条", re.M)
 _UNIT_START = re.compile(

@@ -196,6 +196,18 @@ STATES_CONSEQUENCE = re.compile(
     r"|^(?:\(\d+\)\s*)?(?:Where|If|In case|When)\b[^.;]*?,[^.;]*?\b(?:shall|may|is to|are to)\b",
     re.I,
 )
+# A question asking what is forbidden, or when something may not be done ("When is a patent owner not
+# allowed to put a patent under an open licence?", "哪些情况下不能开放许可"), and a sentence that forbids:
+# the law's "……的，专利权人不得对其实行开放许可：" answers it, not the article describing the permission.
+ASKS_PROHIBITION = re.compile(
+    r"不得|不能|不可以|不准|不许|不允许|禁止|严禁|"
+    r"\b(?:not (?:be )?(?:al+ow(?:e?d)?|permit(?:ted)?)|cannot|can ?not|can['’]t|may not|must not|mustn['’]t|forbidden|"
+    r"prohibit(?:s|ed|ion)?|bann?(?:ed|s)?|barred)\b",
+    re.I,
+)
+STATES_PROHIBITION = re.compile(
+    r"不得|禁止|严禁|不准|\b(?:shall not|may not|must not|is prohibited|are prohibited)\b", re.I
+)
 # Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
 DATELINES = frozenset({"signature", "history", "profile"})
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.

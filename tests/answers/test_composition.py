@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qa import Assistant
 from qa.answers.sentences import Sentence, choose, with_runner_up
 from qa.schema import Hit
 
@@ -50,3 +51,32 @@ def test_the_pieces_of_one_paragraph_are_quoted_in_their_own_order() -> None:
     assert reading_order([later, middle, early]) == [early, later, middle]
     apart = Sentence(Hit("paper/3-(4)-p1~1", "paper", "3 (4)", "乙" * 50, None, 0.9, 2), 0, 0, "x", None, 0.9, 1200)
     assert reading_order([apart, middle, early]) == [apart, middle, early]  # a gap: two passages, best first
+
+
+def test_the_best_sentence_s_list_is_quoted_whole_and_a_weaker_one_s_only_as_far_as_the_cap() -> None:
+    from qa.answers.sentences import whole_units
+
+    weak = Hit("patent-regulations/第八十五条", "patent-regulations", "第八十五条", "…", None, 1.0, 1)
+    best = Hit("patent-regulations/第八十六条", "patent-regulations", "第八十六条", "…", None, 0.9, 2)
+
+    def listing(hit: Hit, rank: int, lead_score: float) -> list[Sentence]:
+        lead = Sentence(hit, rank, 0, f"{hit.section} 有下列情形之一的：", None, lead_score)
+        items = [Sentence(hit, rank, i, f"（{'一二三四五'[i - 1]}）第{i}种情形；", None, 0.2) for i in range(1, 6)]
+        return [lead, *items]
+
+    candidates = listing(weak, 0, 0.9) + listing(best, 1, 1.2)
+    chosen = [candidates[0], candidates[6]]  # both lead-ins
+    quoted = whole_units(chosen, candidates, cap=5)
+    from_best = [s for s in quoted if s.hit is best]
+    assert len(from_best) == 6  # its lead-in and all five items, past the cap
+    assert len([s for s in quoted if s.hit is weak]) == 1  # the weaker list's items did not fit
+    assert len(whole_units(chosen, candidates, cap=12)) == 12  # room for both
+
+
+def test_a_question_asking_what_is_not_allowed_gets_the_sentence_that_forbids_with_its_items(
+    assistant: Assistant,
+) -> None:
+    answer = assistant.ask("When is a patent owner not alowed to put a patent under an open licence in China?")
+    quotes = [c.quote for c in answer.citations if c.chunk_id == "patent-regulations/第八十六条"]
+    assert any("shall not grant an open license" in q for q in quotes)
+    assert sum(q.lstrip().startswith("(") for q in quotes) == 5  # every circumstance, (1) to (5)
