@@ -187,7 +187,10 @@ ASKS_CONSEQUENCE = re.compile(
     r"\bwhat (?:happens|will happen|would happen|can happen)\b|\b(?:what|any) (?:are the |is the )?consequences?\b|"
     r"\bwhat(?:'s|s|’s)? (?:is |are )?(?:the )?(?:penalt(?:y|ies)|punishment)\b|\b(?:be|get|gets|are|is) (?:punished|fined|penali[sz]ed|sanctioned)\b|"
     r"\bface (?:any )?(?:penalt|sanction|consequence)|\bon the hook\b|\bbe (?:held )?liable\b|"
-    r"\bwhat (?:can|could|will|would|may) the (?:state|government|authorities)\b",
+    r"\bwhat (?:can|could|will|would|may) the (?:state|government|authorities)\b|"
+    # "can the state step in", "a colleague says the state can simply take it over": what the state may then do
+    r"\b(?:can|could|may|will|would) the (?:state|government|authorities)\b|"
+    r"\bthe (?:state|government|authorities) (?:can|could|may|will|would)\b|国家(?:能|可以|会)",
     re.I,
 )
 # A sentence that states one: a condition ("……的，", "Where …,") and what then may or shall be done.

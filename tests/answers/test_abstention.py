@@ -461,3 +461,19 @@ def test_a_question_about_something_else_that_shares_a_few_words_is_declined(
     assistant: Assistant, question: str
 ) -> None:
     assert assistant.ask(question).abstained
+
+
+def test_asking_whether_the_state_can_take_over_an_idle_patent_quotes_what_the_state_may_then_do(
+    assistant: Assistant,
+) -> None:
+    from qa.search.asked import ASKS_CONSEQUENCE
+
+    assert ASKS_CONSEQUENCE.search("A colleague says the state can simply take it over. Is that right?")
+    assert ASKS_CONSEQUENCE.search("Can the government step in and use them?")
+    assert not ASKS_CONSEQUENCE.search("What does the state council opinion say about evaluation?")
+    answer = assistant.ask(
+        "Our university lab got a national grant and patented the result, but nobody here has done anything "
+        "with the patent for years. A colleague says the state can simply take it over. Is that right under "
+        "the S&T Progress Law?"
+    )
+    assert any("free of charge" in c.quote for c in answer.citations)  # 国家可以无偿实施
