@@ -45,7 +45,7 @@ from qa.search.reference_patterns import (
     number_key,
 )
 from qa.search.section_names import section_names
-from qa.search.titles import LAW_EN, RULES_EN, TitleMatcher, laws_named, name_words, short_title
+from qa.search.titles import LAW_EN, RULES_EN, TitleMatcher, foreign_laws, laws_named, name_words, short_title
 from qa.search.versions import of_the_year, version_year
 from qa.text import zh_number
 
@@ -177,6 +177,9 @@ class ReferenceResolver:
         for m in DOC_NUMBER.finditer(text):
             if number_key(m.group()) not in self.numbers:  # 国发〔2016〕16号: a document the corpus lacks
                 refs.append(Reference(f"document {LEADING.sub('', m.group())}", "", ()))
+        for name in foreign_laws(text):  # "德国专利法": its 专利法 is not the shipped Patent Law
+            refs.append(Reference(f"document {name}", "", ()))
+            text = text.replace(name, " ")
         docs, rest = self.documents_named(text)
         if not docs:
             refs.extend(Reference(f"document {name}", "", ()) for name in self.laws_missing(text))

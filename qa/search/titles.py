@@ -51,6 +51,32 @@ _STATE = "中华人民共和国"
 _KIND = re.compile(r"(?:法|条例|规定|办法|细则|决定|意见)$")  # 水法: 水 is the name
 
 
+# Another country's law ("德国专利法", "美國的拜杜法案", "US patent law (35 USC 102)", "Japanese patent law"):
+# the documents are Chinese texts only, and "专利法" or "patent law" inside such a name is not theirs.
+# A trial user's questions on the US, German and Japanese grace periods and inventor pay were answered
+# with the Chinese Patent Law's articles on other things.
+_COUNTRY_ZH = (
+    "美国|美國|日本|德国|德國|英国|英國|法国|法國|韩国|韓國|欧盟|歐盟|欧洲|歐洲|印度|俄罗斯|俄羅斯|新加坡|加拿大|"
+    "澳大利亚|澳大利亞|澳洲|瑞士|以色列|意大利|荷兰|荷蘭|瑞典|巴西|越南|泰国|泰國"
+)
+_COUNTRY_EN = (
+    r"US|U\.S\.|USA|American|United\s+States|Japan|Japanese|German|Germany|British|UK|U\.K\.|French|France|"
+    r"EU|European|Korean|Korea|Indian|India|Canadian|Canada|Australian|Australia|Swiss|Israeli|Singapore|"
+    r"Singaporean|Russian|Russia|Brazilian|Brazil|Vietnamese|Vietnam"
+)
+FOREIGN_LAW = re.compile(
+    rf"(?:{_COUNTRY_ZH})(?:的)?[\u4e00-\u9fff]{{0,6}}?(?:法案|法典|法律|法规(?!定)|(?<![做说看想方设无合违非算用写办])法)|拜杜法案?|"
+    # "Act" with its capital: "a German company acts as licensor" names no law
+    rf"\b(?:{_COUNTRY_EN})(?:'s|’s)?\s+(?:[A-Za-z]+\s+){{0,2}}?(?:[Ll]aws?|Act|[Ss]tatutes?|Code)\b|"
+    r"\b\d+\s*U\.?S\.?C\.?\b|\b(?i:Bayh[- ]?Dole)(?:\s+Act)?\b"
+)
+
+
+def foreign_laws(question: str) -> list[str]:
+    """Names of other countries' laws in a question (see :data:`FOREIGN_LAW`)."""
+    return [m.group().strip() for m in FOREIGN_LAW.finditer(question)]
+
+
 def short_title(title: str) -> str:
     """A law's title as people write it: without 中华人民共和国 (按照农村土地承包法…)."""
     return title.removeprefix(_STATE)

@@ -188,3 +188,38 @@ def test_a_plain_name_is_found_where_a_regex_of_it_finds_it(needle: str, text: s
     from qa.search.references import _spans
 
     assert _spans(needle, text) == [(m.start(), m.end()) for m in re.finditer(re.escape(needle), text)]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What is the grace period for inventor disclosures under US patent law (35 USC 102)?", "US patent law"),
+        ("美國的拜杜法案對大學保留聯邦資助發明的所有權是怎麼規定的？", "美國的拜杜法案"),
+        ("德国专利法规定的发明人报酬标准是什么？", "德国专利法"),
+        ("What is the grace period for prior disclosure under Japanese patent law?", "Japanese patent law"),
+        ("How does the EU AI Act regulate models?", "EU AI Act"),
+    ],
+)
+def test_another_country_s_law_is_no_document_of_the_corpus(
+    resolver: ReferenceResolver, real_corpus: Path, question: str, named: str
+) -> None:
+    from qa.search.titles import foreign_laws
+
+    assert named in foreign_laws(question)
+    chunks = Chunker().chunk_corpus(load_corpus(real_corpus))
+    assert any(named.replace("國", "国") in d.en or named in d.en for d in resolver.dangling(question, chunks))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If a German company acts as licensor under the Patent Law, who pays?",
+        "论文怎么看美国的做法？",
+        "我们想把专利独家授权给一家美国公司，促进科技成果转化法有什么要求？",
+        "I filed a design application in Germany last spring. How long do I have?",
+    ],
+)
+def test_a_foreign_country_named_beside_no_law_of_its_own_is_fine(question: str) -> None:
+    from qa.search.titles import foreign_laws
+
+    assert foreign_laws(question) == []
