@@ -241,6 +241,20 @@ def is_traditional(text: str) -> bool:
     return simplified(text) != text
 
 
+def searchable(text: str) -> str:
+    """The form of a question a search reads: no markup (:func:`without_markup`) and no emoji or other
+    pictographs ("专利能保护几年😀" was answered from another article than "专利能保护几年")."""
+    text = without_markup(text)
+    if text.isascii():
+        return text
+    kept = "".join(
+        " " if unicodedata.category(c) == "So" else c
+        for c in text
+        if c not in "\ufe0e\ufe0f\u200d" and not 0x1F3FB <= ord(c) <= 0x1F3FF
+    )
+    return _WS.sub(" ", kept).strip()
+
+
 def without_markup(text: str) -> str:
     """``text`` with any HTML markup taken out, as a search reads a question: scripts and styles
     whole, other tags leaving their words ("<script>alert(1)</script><img src=x>开放许可是什么" is

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from qa.corpus.thesaurus import Thesaurus
 from qa.search.spelling import Speller
-from qa.text import detect_language, simplified, without_markup
+from qa.text import detect_language, searchable, simplified
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Pieces of a long question: sentence ends, plus the colon/dash that usually separates context from the ask.
@@ -109,7 +109,7 @@ def understand(
 
     With a ``speller``, English typos are corrected towards the documents' words in every form searched.
     """
-    text = simplified(without_markup(question))
+    text = simplified(searchable(question))
     if speller is not None:
         text = speller.correct(text)
     focus = focus_of(text)

@@ -426,3 +426,13 @@ def test_markup_around_a_question_is_not_read_as_its_words(assistant: Assistant)
     assert not answer.abstained
     assert [c.chunk_id for c in answer.citations] == [c.chunk_id for c in plain.citations]
     assert answer.question == marked  # the question is echoed as typed (and escaped where shown)
+
+
+def test_emoji_in_a_question_change_nothing(assistant: Assistant) -> None:
+    from qa.text import searchable
+
+    assert searchable("专利能保护几年😀") == "专利能保护几年"
+    assert searchable("👍🏽 ok") == "ok"
+    plain = assistant.search("专利能保护几年", k=3)
+    for decorated in ("专利能保护几年😀", "专利📄能保护几年⏳？"):
+        assert assistant.search(decorated, k=1)[0].chunk_id == plain[0].chunk_id
