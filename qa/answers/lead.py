@@ -112,7 +112,11 @@ def find_lead(
     bounded = frozenset(
         kind for piece in _PIECES.split(question) if _BOUND_ASKED.search(piece) for kind in asked_quantities(piece)
     )
-    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), bool(_SEVERAL.search(question)))
+    # "发明专利保护多少年？实用新型和外观呢？从哪天开始算？": a question of several asks is led with whole
+    # sentences, as "分别" is; its best-matching clause answered one ask (实用新型's ten years; trial 7)
+    asks = [piece for piece in re.split(r"(?<=[？?])", question) if re.search(r"[？?]", piece)]
+    several = bool(_SEVERAL.search(question)) or len(asks) >= 2
+    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), several)
     parts: list[tuple[str, int]] = []
     fresh = False
     for kind in kinds:
@@ -197,6 +201,8 @@ def _clause_for(
         stated = [f for f in found if f[5]]
     elif kind == "number" and fits.nouns:
         return []  # "收费标准是多少": any number would do, so one must name what is asked
+    if fits.several and (each := _each_in_turn(stated, first, lang)):
+        return each
     yuan = [f for f in stated if amounts(f[2])] if kind == "money" and not fits.multiple else []
     best = _best(stated, first, lang)
     if best is None and yuan:  # the answer's first amount is a multiple, its best one in yuan: they agree on yuan
@@ -210,6 +216,29 @@ def _clause_for(
         if extra is not None and extra[0] != best[0]:
             parts = sorted([best, extra], key=lambda part: part[1])
     return parts
+
+
+EACH_SHARE = 0.9  # of the best sentence score, that each of several asks' clauses must reach (_each_in_turn)
+
+
+def _each_in_turn(
+    found: list[tuple[float, float, str, int, str, bool]], first: int | None, lang: str
+) -> list[tuple[str, int]]:
+    """For a question of several asks, the clauses of consecutive quotes from the first that states the kind
+    (at most three): "发明专利最少要发多少奖金？实用新型的呢？" is answered by 4000元 and 1500元 in turn,
+    where the best-scored alone, the second, disagreed with the first quote and nothing was led."""
+    top = max((f[0] for f in found), default=0.0)
+    # each as well scored as the best, nearly: not the "工业增加值40.5万亿元" beside the R&D total asked
+    markers = sorted({f[3] for f in found if f[0] >= EACH_SHARE * top})
+    if len(markers) < 2 or markers[0] != first:
+        return []
+    run = [markers[0]]
+    for marker in markers[1:3]:
+        if marker != run[-1] + 1:
+            break
+        run.append(marker)
+    parts = [best for m in run if (best := _best([f for f in found if f[3] == m], m, lang)) is not None]
+    return parts if len(parts) > 1 else []
 
 
 def _best(

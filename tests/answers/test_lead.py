@@ -185,6 +185,29 @@ def test_a_sentence_stating_what_is_asked_of_several_leads_whole() -> None:
     assert find_lead([(1, article, 1.2)], ["period"], "zh", words_in(ask), question=ask) is None  # the answer's start
 
 
+def test_a_question_of_several_asks_gets_each_ask_s_clause_or_the_whole_sentence() -> None:
+    invention = "一项发明专利的奖金最低不少于4000元；"
+    utility = "一项实用新型专利或者外观设计专利的奖金最低不少于1500元。"
+    ask = "发明专利授权以后最少要发多少奖金？实用新形的呢？"
+    quotes = [(2, invention, 1.17), (3, utility, 1.21)]
+    lead = find_lead(quotes, ["money"], "zh", lambda _: 0.3, question=ask)
+    assert lead is not None and lead.line("zh") == (
+        "简答：一项发明专利的奖金最低不少于4000元 [2]；一项实用新型专利或者外观设计专利的奖金最低不少于1500元 [3]"
+    )
+    # one ask: the agreement rule as before (the best-scored is not the first quote to state an amount)
+    assert find_lead(quotes, ["money"], "zh", lambda _: 0.3, question="发明专利最少要发多少奖金？") is None
+    # a much weaker neighbour is no answer to the second ask
+    weaker = [(1, "2024年我国研发经费达3.6万亿元，", 1.18), (2, "2024年中国全部工业增加值完成40.5万亿元，", 0.71)]
+    two = "2024年研发经费一共多少钱？基础研究占比到了多少？"
+    lead = find_lead(weaker, ["money"], "zh", lambda _: 0.3, question=two)
+    assert lead is None or "40.5" not in lead.line("zh")
+    # "发明专利保护多少年？实用新型和外观呢？": the sentence stating all three terms, whole
+    article = "第四十二条 发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年，均自申请日起计算。"
+    terms = "发明专利保护多少年？实用新型和外观呢？从哪天开始算？"
+    lead = find_lead([(2, article, 1.2)], ["period"], "zh", words_in("实用新型和外观"), question=terms)
+    assert lead is not None and "二十年" in lead.text and "十五年" in lead.text
+
+
 def test_a_conditions_figure_is_not_the_figure_asked() -> None:
     """ "……违法所得在五万元以下的，可以处二十五万元以下的罚款": the five thousand say when, the fine is
     the twenty-five; the condition leads only together with its consequence."""
