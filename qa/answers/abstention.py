@@ -325,7 +325,13 @@ class Abstention:
         if lang == "zh":
             return f"{text}最接近的内容在《{top.doc_title}》{top.section}。"
         where = top.section_en or top.section
-        return f"{text} The nearest topic they cover: {top.doc_title_en or top.doc_title}, {where}."
+        title = top.doc_title_en or top.doc_title
+        # a passage before the first heading (the paper's opening) has no section: the title alone
+        return (
+            f"{text} The nearest topic they cover: {title}, {where}."
+            if where
+            else f"{text} The nearest topic they cover: {title}."
+        )
 
 
 def both(hit: Hit) -> str:

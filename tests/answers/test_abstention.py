@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -477,3 +478,13 @@ def test_asking_whether_the_state_can_take_over_an_idle_patent_quotes_what_the_s
         "the S&T Progress Law?"
     )
     assert any("free of charge" in c.quote for c in answer.citations)  # 国家可以无偿实施
+
+
+def test_a_decline_near_a_passage_without_a_section_names_the_document_alone() -> None:
+    from qa.answers.abstention import Abstention
+
+    opening = Hit("paper/0-p1", "paper", "", "习近平总书记高度重视……", None, 0.5, 1)
+    opening = replace(opening, doc_title="把握科技创新", doc_title_en="Grasping the Logic")
+    english = Abstention.decline_text([opening], "en")
+    assert english.endswith("The nearest topic they cover: Grasping the Logic.")
+    assert Abstention.decline_text([opening], "zh").endswith("最接近的内容在《把握科技创新》。")
