@@ -57,11 +57,13 @@ from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
     ASKS_CONSEQUENCE,
+    ASKS_DEFINITION,
     ASKS_FOR_FRONT_MATTER,
     ASKS_PROHIBITION,
     COMPARE,
     NOT_ANSWERS,
     STATES_CONSEQUENCE,
+    STATES_DEFINITION,
     STATES_PROHIBITION,
     compared_terms,
     figures_wanted,
@@ -347,6 +349,8 @@ class ExtractiveAnswerer(TextScorer):
             if asked.consequence and STATES_CONSEQUENCE.search(f"{src}\n{translations[i] or ''}"):
                 score += 0.35  # "国家会怎么处理": "……没有实施且无正当理由的，国家可以无偿实施"
             # read in the original: a translation's "shall not affect the validity" forbids nothing
+            if asked.definition and STATES_DEFINITION.search(src):
+                score += 0.35  # "发明专利和实用新型有什么区别": "实用新型，是指……"
             if asked.prohibition and STATES_PROHIBITION.search(src):
                 score += 0.35  # "When is … not allowed": "……的，专利权人不得对其实行开放许可："
             if len(norm(src)) < 6:
@@ -369,6 +373,7 @@ class ExtractiveAnswerer(TextScorer):
             bound=bool(_BOUND.search(query.focus)),
             consequence=bool(ASKS_CONSEQUENCE.search(query.focus)),
             prohibition=bool(ASKS_PROHIBITION.search(query.focus)),
+            definition=bool(ASKS_DEFINITION.search(query.focus)),
         )
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:

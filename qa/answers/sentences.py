@@ -48,6 +48,7 @@ class Asked:
     bound: bool = False  # it asks for a minimum or maximum: the sentence that states one is preferred
     consequence: bool = False  # it asks what happens then ("国家会怎么处理"): a condition-and-consequence sentence
     prohibition: bool = False  # it asks what may not be done ("not allowed", 不能): a sentence that forbids
+    definition: bool = False  # it asks what a term means or how two differ: a sentence that defines
 
 
 def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:

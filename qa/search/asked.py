@@ -208,6 +208,14 @@ ASKS_PROHIBITION = re.compile(
     r"prohibit(?:s|ed|ion)?|bann?(?:ed|s)?|barred)\b",
     re.I,
 )
+# A question asking what a term means or how two differ, and a sentence that defines ("实用新型，是指…",
+# "Utility model means…"): a comparison of two kinds of patent is answered first by what each is.
+ASKS_DEFINITION = re.compile(
+    r"什么是|是什么意思|什么意思|是指什么|指什么|定义|含义|区别|差别|差异|不同|"
+    r"\b(?:differen(?:ce|ces|t)|differ|distinguish|definition|defined?|mean(?:s|ing)?|what counts as)\b",
+    re.I,
+)
+STATES_DEFINITION = re.compile(r"是指|系指|指的是|\b(?:means|refers to|is defined as)\b", re.I)
 STATES_PROHIBITION = re.compile(
     r"不得|禁止|严禁|不准|\b(?:shall not|may not|must not|is prohibited|are prohibited)\b", re.I
 )

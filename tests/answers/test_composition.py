@@ -80,3 +80,14 @@ def test_a_question_asking_what_is_not_allowed_gets_the_sentence_that_forbids_wi
     quotes = [c.quote for c in answer.citations if c.chunk_id == "patent-regulations/第八十六条"]
     assert any("shall not grant an open license" in q for q in quotes)
     assert sum(q.lstrip().startswith("(") for q in quotes) == 5  # every circumstance, (1) to (5)
+
+
+def test_asking_how_two_kinds_of_patent_differ_quotes_what_each_is(assistant: Assistant) -> None:
+    from qa.search.asked import ASKS_DEFINITION, STATES_DEFINITION
+
+    assert ASKS_DEFINITION.search("What's the difference between an invention patent and a utility model?")
+    assert ASKS_DEFINITION.search("开放许可是什么意思？")
+    assert not ASKS_DEFINITION.search("How long does a design patent last?")
+    assert STATES_DEFINITION.search("实用新型，是指对产品的形状、构造或者其结合所提出的适于实用的新的技术方案。")
+    answer = assistant.ask("What is the difference between an invention patent and a utility model?")
+    assert "patent-law/第二条" in [c.chunk_id for c in answer.citations]  # "Utility model means …"
