@@ -6,6 +6,7 @@ import dataclasses
 import json
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -461,7 +462,20 @@ def test_an_item_of_a_long_article_comes_with_the_articles_opening() -> None:
     ]
     chosen = whole_units(choose(sentences, limit=1), sentences, cap=4)
     assert [s.source[:3] for s in chosen] == ["第九条", "（二）"]  # the item that scored, under its lead-in
-    assert whole_units(choose(sentences, limit=1), sentences, cap=1)[0].source.startswith("（二）")  # within the cap
+    # the best sentence's lead-in comes even past the cap (alone, "（二）…" reads as part of another article)
+    assert [s.source[:3] for s in whole_units(choose(sentences, limit=1), sentences, cap=1)] == ["第九条", "（二）"]
+    # a weaker chosen sentence's are held to the cap
+    weaker = [replace(s, score=0.9) if s.source.startswith("（二）") else s for s in sentences]
+    best = Sentence(
+        Hit("law/第一条", "law", "第一条", "第一条 为了……，制定本法。", None, 1.0, 1),
+        0,
+        0,
+        "第一条 为了……，制定本法。",
+        None,
+        1.0,
+    )
+    quoted = whole_units([best, *choose(weaker, limit=1)], [best, *weaker], cap=2)
+    assert [s.source[:3] for s in quoted] == ["第一条", "（二）"]
 
 
 def test_an_english_question_for_a_figure_gets_the_clause_with_it_and_little_else(assistant: Assistant) -> None:
