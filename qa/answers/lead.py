@@ -112,10 +112,13 @@ def find_lead(
     bounded = frozenset(
         kind for piece in _PIECES.split(question) if _BOUND_ASKED.search(piece) for kind in asked_quantities(piece)
     )
-    # "发明专利保护多少年？实用新型和外观呢？从哪天开始算？": a question of several asks is led with whole
-    # sentences, as "分别" is; its best-matching clause answered one ask (实用新型's ten years; trial 7)
+    # "发明专利保护多少年？实用新型和外观呢？从哪天开始算？": more asks than kinds of figure asked (one ask
+    # follows up another of its kind) are led with whole sentences, or each clause in turn, as "分别" is; its
+    # best-matching clause answered one ask (实用新型's ten years; trial 7). "最少给多少钱？多久之内要发？"
+    # asks two kinds, a clause for each.
     asks = [piece for piece in re.split(r"(?<=[？?])", question) if re.search(r"[？?]", piece)]
-    several = bool(_SEVERAL.search(question)) or len(asks) >= 2
+    figures = {kind for kind in kinds if kind not in ("count", "items")}
+    several = bool(_SEVERAL.search(question)) or len(asks) > max(1, len(figures))
     fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), several)
     parts: list[tuple[str, int]] = []
     fresh = False
