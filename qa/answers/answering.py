@@ -348,9 +348,9 @@ class ExtractiveAnswerer(TextScorer):
                 score += 0.35  # "the minimum reward": the sentence that states a minimum
             if asked.consequence and STATES_CONSEQUENCE.search(f"{src}\n{translations[i] or ''}"):
                 score += 0.35  # "国家会怎么处理": "……没有实施且无正当理由的，国家可以无偿实施"
-            # read in the original: a translation's "shall not affect the validity" forbids nothing
             if asked.definition and STATES_DEFINITION.search(src):
                 score += 0.35  # "发明专利和实用新型有什么区别": "实用新型，是指……"
+            # read in the original: a translation's "shall not affect the validity" forbids nothing
             if asked.prohibition and STATES_PROHIBITION.search(src):
                 score += 0.35  # "When is … not allowed": "……的，专利权人不得对其实行开放许可："
             if len(norm(src)) < 6:

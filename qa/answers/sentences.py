@@ -103,7 +103,8 @@ def whole_units(chosen: list[Sentence], candidates: list[Sentence], cap: int) ->
     An item quoted from a longer article brings the article's opening sentence with it
     ("第四十八条 …有下列情形之一的…"): alone, "（四）…提供的；" reads as part of whatever article
     was quoted before it. The other way round, a chosen sentence that opens a list ("…提取下列比例：")
-    brings the items after it, as far as the cap allows.
+    brings the items after it. What the best chosen sentences bring comes whole, past ``cap``; what
+    weaker ones bring, as far as the cap allows.
     """
     # what each chosen sentence brings along, and for how good a sentence it does
     wanted: dict[tuple[str, int], float] = {}

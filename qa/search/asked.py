@@ -203,7 +203,7 @@ STATES_CONSEQUENCE = re.compile(
 # allowed to put a patent under an open licence?", "哪些情况下不能开放许可"), and a sentence that forbids:
 # the law's "……的，专利权人不得对其实行开放许可：" answers it, not the article describing the permission.
 ASKS_PROHIBITION = re.compile(
-    r"不得|不能|不可以|不准|不许|不允许|禁止|严禁|"
+    r"不得|(?<!能)不能|不可以|不准|不许|不允许|禁止|严禁|"  # "能不能…": whether one may, not what is forbidden
     r"\b(?:not (?:be )?(?:al+ow(?:e?d)?|permit(?:ted)?)|cannot|can ?not|can['’]t|may not|must not|mustn['’]t|forbidden|"
     r"prohibit(?:s|ed|ion)?|bann?(?:ed|s)?|barred)\b",
     re.I,
