@@ -34,9 +34,12 @@ from qa.answers.subjects import subjects_missing
 from qa.answers.thresholds import LIMITS, MEANING_BAND, Limits, Signals
 from qa.schema import Hit
 from qa.search.asked import (
+    ASKS_FOR_AUTHORS,
     ASKS_FOR_NAMES,
     ASKS_FOR_PLACES,
+    ASKS_WHO_WROTE,
     MENTIONS,
+    STATES_AUTHORS,
     UNIVERSITIES,
     asked_quantities,
     claims,
@@ -122,7 +125,10 @@ class Abstention:
             if self.closeness is not None and 0 < quantity_support < MEANING_BAND:
                 meaning = self.closeness(query.focus, [text for support, text in figures if support > 0])
         return Signals(
-            referenced=any("ref" in h.ranks for h in hits[:5]),
+            # a reference that exists (专利法第五十条), or who wrote a text its front matter names (Retriever's
+            # "dated" leg: the paper's profile shares no word with "中科院那篇文章是谁写的")
+            referenced=any("ref" in h.ranks for h in hits[:5])
+            or (bool(ASKS_WHO_WROTE.search(query.focus)) and any("dated" in h.ranks for h in hits[:2])),
             support=max(self.support(form, hits) for form in forms),
             unknown=min(self.scorer.unknown_share(form) for form in forms),
             similarity=max(similarities) if similarities and not untranslated_lead else None,
@@ -162,7 +168,10 @@ class Abstention:
         return self._figures
 
     def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
-        """It asks which firms or universities, by name, and none of ``hits`` names one."""
+        """It asks which firms or universities, by name, and none of ``hits`` names one; or who wrote or
+        drafted a text, by name, and none states its authors (:data:`~qa.search.asked.ASKS_FOR_AUTHORS`)."""
+        if ASKS_FOR_AUTHORS.search(focus):
+            return not any(STATES_AUTHORS.search(f"{h.text}\n{h.translation or ''}") for h in hits)
         asked = ASKS_FOR_NAMES.search(focus)
         if asked is None:
             return False

@@ -60,6 +60,7 @@ from qa.search.asked import (
     ASKS_DEFINITION,
     ASKS_FOR_FRONT_MATTER,
     ASKS_PROHIBITION,
+    ASKS_WHO_WROTE,
     COMPARE,
     NOT_ANSWERS,
     STATES_CONSEQUENCE,
@@ -204,7 +205,8 @@ class ExtractiveAnswerer(TextScorer):
         listed = self._list_answer(query, q_tokens, list(hits), lang)
         if listed is not None:
             return listed
-        if "date" in asked.kinds:  # "when was it issued": the document's dateline, under its name
+        # "when was it issued": the document's dateline, under its name; "who wrote it": its profile or signature
+        if "date" in asked.kinds or ASKS_WHO_WROTE.search(query.focus):
             dated = next((h for h in pool if "dated" in h.ranks), None)  # retrieval found its dateline
             if dated is not None:
                 _, sources, translations = aligned(dated)

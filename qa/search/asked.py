@@ -171,6 +171,26 @@ ASKS_FOR_NAMES = re.compile(
     r"(?=.*\b(?:named?|cited?|cites|mention(?:s|ed)?|singles? out|singled out|holds? up|took part|as (?:an )?examples?)\b)",
     re.I,
 )
+# Who wrote or issued a text ("中科院那篇文章是谁写的", "Who wrote the CAS paper?", "哪个部门发布的"): its
+# front matter says (the paper's profile, an opinion's signature), which no word of the question matches.
+ASKS_WHO_WROTE = re.compile(
+    r"谁写的|谁撰写|作者是谁|作者是哪|哪个(?:单位|机构|部门)(?:写|发布|印发|出台|撰写)|由谁(?:发布|印发|撰写|起草)|谁(?:发布|印发)的|"
+    r"\bwho (?:wrote|authored|issued|published|is behind)\b|\bwho (?:is|are|was|were) (?:the )?authors?\b|"
+    r"\bwhich (?:body|agency|organi[sz]ation|institution|department|office) (?:wrote|issued|published)\b",
+    re.I,
+)
+# Who wrote or drafted a text, by name ("第一作者和通讯作者分别叫什么名字", "Who were the officials that drafted
+# the 2021 opinion?"), and a passage that states authors by name ("作者：张三", "Authors: …"): the shipped texts
+# name an institution at most, so such a question was answered with whatever passage came closest.
+ASKS_FOR_AUTHORS = re.compile(
+    r"(?:第一|通讯|通信)作者|作者.{0,8}(?:叫什么|名字|姓名|是哪几位|有哪几位)|(?:起草|执笔|撰写)(?:人|者).{0,8}(?:是谁|叫什么|名字|姓名)|"
+    r"\b(?:first|corresponding|lead) authors?\b|\bnames? of (?:the |its )?(?:authors?|drafters?|officials)\b|"
+    r"\b(?:officials|people|persons|individuals|experts) (?:that|who) (?:drafted|wrote|authored)\b",
+    re.I,
+)
+STATES_AUTHORS = re.compile(
+    r"(?:作者|执笔|起草人)[：:]\s*\S|\bAuthors?\s*:\s*\S|\b(?:written|drafted|authored) by [A-Z]"
+)
 UNIVERSITIES = re.compile(r"高校|大学|所|universit", re.I)  # in an ASKS_FOR_NAMES match: which names it wants
 # "论文有没有提到华为…", "Does the paper mention Huawei…": what follows asks whether the documents name it.
 MENTIONS = re.compile(

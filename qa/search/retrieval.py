@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from qa.search.asked import COMPARE, DATELINES, asked_quantities, gives
+from qa.search.asked import ASKS_WHO_WROTE, COMPARE, DATELINES, asked_quantities, gives
 from qa.search.embedding import Embedder
 from qa.search.fusion import DOCUMENT_DEPTH, Ranked, by_document, fuse, split_by_translation
 from qa.search.index import SearchIndex
@@ -252,15 +252,17 @@ class Retriever:
                 full_at["focus_bm25"] = w.english_matched * self._full_score(query.focus)
         kinds = asked_quantities(query.focus) if query is not None else []
         named = self.references.documents_named(query.text)[0] if query and self.references else []
-        if mode == "hybrid" and (kinds or (named and w.named > 0)):
+        wrote = query is not None and bool(ASKS_WHO_WROTE.search(query.focus))
+        if mode == "hybrid" and (kinds or wrote or (named and w.named > 0)):
             # Two re-rankings of the fused candidates: for "how long / how much", the passages that
             # state such a quantity; for "专利法 …", "the paper …", the passages of the named documents.
             first = fuse(legs, weights, w.rrf_k, leg_k)[:DEPTH]
             if kinds:
                 legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
                 weights["asked"] = w.asked
-            if "date" in kinds:  # "when was the opinion issued": its dateline, which no word of the question matches
-                legs["dated"] = [(i, 1.0) for i in self._datelines(first, named)]
+            if "date" in kinds or wrote:  # "when was the opinion issued": its dateline, which no word of the
+                # question matches; "who wrote the paper": its profile, the opinion's signature
+                legs["dated"] = [(i, 1.0) for i in self._datelines(first, named, dated="date" in kinds)]
                 weights["dated"] = w.reference
             if named:
                 legs["named"] = self._named_leg(first, named, text, e5)
@@ -294,9 +296,10 @@ class Retriever:
             return None
         return blanked
 
-    def _datelines(self, first: list[Ranked], named: list[str]) -> list[int]:
+    def _datelines(self, first: list[Ranked], named: list[str], *, dated: bool = True) -> list[int]:
         """The dated front matter (a dateline, a signature, the paper's profile) of the documents the
-        question names, else of the best candidates' documents."""
+        question names, else of the best candidates' documents; with ``dated`` False, all of it (who
+        wrote or issued a text: the paper's profile, an opinion's signature)."""
         chunks = self.index.chunks
         docs = named or list(dict.fromkeys(chunks[r.index].doc_id for r in first[:3]))
         assert self.references is not None
@@ -305,7 +308,7 @@ class Retriever:
             i
             for doc_id in docs
             for i in by_doc.get(doc_id, ())
-            if chunks[i].kind in DATELINES and self._gives(i, ["date"])
+            if chunks[i].kind in DATELINES and (not dated or self._gives(i, ["date"]))
         ]
 
     def _named_leg(

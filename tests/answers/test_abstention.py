@@ -488,3 +488,33 @@ def test_a_decline_near_a_passage_without_a_section_names_the_document_alone() -
     english = Abstention.decline_text([opening], "en")
     assert english.endswith("The nearest topic they cover: Grasping the Logic.")
     assert Abstention.decline_text([opening], "zh").endswith("最接近的内容在《把握科技创新》。")
+
+
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [
+        ("中科院那篇文章是谁写的？", "paper/profile"),
+        ("Who wrote the CAS paper?", "paper/profile"),
+        ("科技成果评价意见是哪个部门发布的？", "evaluation-opinion/signature"),
+    ],
+)
+def test_who_wrote_or_issued_a_text_is_answered_from_its_front_matter(
+    assistant: Assistant, question: str, where: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].chunk_id.startswith(where)  # the profile (or its English), the signature
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "《把握科技创新与产业创新融合发展逻辑 培育发展新质生产力》这篇文章的第一作者和通讯作者分别叫什么名字？",
+        "Who were the officials that drafted the 2021 State Council opinion on S&T achievement evaluation?",
+    ],
+)
+def test_authors_by_name_that_no_text_states_are_declined(assistant: Assistant, question: str) -> None:
+    from qa.search.asked import STATES_AUTHORS
+
+    assert STATES_AUTHORS.search("作者：张三，李四")  # a paper a user adds may name them
+    assert assistant.ask(question).abstained
