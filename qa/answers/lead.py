@@ -26,6 +26,7 @@ number subtracted ("减去5年") or a period counted from another's expiry state
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -231,8 +232,13 @@ def _each_in_turn(
     (at most three): "发明专利最少要发多少奖金？实用新型的呢？" is answered by 4000元 and 1500元 in turn,
     where the best-scored alone, the second, disagreed with the first quote and nothing was led."""
     top = max((f[0] for f in found), default=0.0)
-    # each as well scored as the best, nearly: not the "工业增加值40.5万亿元" beside the R&D total asked
+    clauses = Counter(f[3] for f in found)
+    # each as well scored as the best, nearly (not the "工业增加值40.5万亿元" beside the R&D total asked), and
+    # stating one such figure: of a quote with two ("within twelve months … or within six months …"), which
+    # one answers which ask is not known
     markers = sorted({f[3] for f in found if f[0] >= EACH_SHARE * top})
+    if any(clauses[m] > 1 for m in markers):
+        return []
     if len(markers) < 2 or markers[0] != first:
         return []
     run = [markers[0]]

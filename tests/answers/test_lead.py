@@ -201,6 +201,23 @@ def test_a_question_of_several_asks_gets_each_ask_s_clause_or_the_whole_sentence
     two = "2024年研发经费一共多少钱？基础研究占比到了多少？"
     lead = find_lead(weaker, ["money"], "zh", lambda _: 0.3, question=two)
     assert lead is None or "40.5" not in lead.line("zh")
+    # a quote stating two such figures: which one answers which ask is not known, so none is led in turn
+    both = "or within six months from the date on which an applicant first filed in a foreign country for a design"
+    twice = [
+        (
+            1,
+            f"Where, within twelve months from the date of first filing for an invention, {both}, priority may be claimed.",
+            1.15,
+        ),
+        (
+            2,
+            f"Where, within twelve months from the first filing in China for an invention, {both}, it may be claimed.",
+            1.18,
+        ),
+    ]
+    asks = "How long do they have to file in China and still claim priority? Is it different for a design?"
+    lead = find_lead(twice, ["period"], "en", lambda _: 0.3, question=asks)
+    assert lead is None or len(lead.parts) == 1
     # "发明专利保护多少年？实用新型和外观呢？": the sentence stating all three terms, whole
     article = "第四十二条 发明专利权的期限为二十年，实用新型专利权的期限为十年，外观设计专利权的期限为十五年，均自申请日起计算。"
     terms = "发明专利保护多少年？实用新型和外观呢？从哪天开始算？"
