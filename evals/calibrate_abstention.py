@@ -24,12 +24,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from qa.answers.thresholds import MEANING_BAND, Limits, Signals  # noqa: E402
+from qa.answers.abstention import Abstention  # noqa: E402
+from qa.answers.thresholds import MEANING_BAND, WEAK_BOTH, Limits, Signals  # noqa: E402
 from qa.assistant import Assistant  # noqa: E402
 from qa.evaluation.questions import load_questions  # noqa: E402
 
@@ -59,6 +61,11 @@ def main() -> None:
     )
     parser.add_argument("--e5", action="store_true", help="also the e5 cosine's AUC as a decline signal")
     parser.add_argument(
+        "--weak-both",
+        action="store_true",
+        help="also the questions near thresholds.WEAK_BOTH: low support and low cosine at once",
+    )
+    parser.add_argument(
         "--meaning",
         action="store_true",
         help="also the figure questions whose sentence shares few words with them, and its cosine to them",
@@ -67,11 +74,13 @@ def main() -> None:
     assistant = Assistant(log=lambda _: None)
     abstention = assistant.answerer.abstention
     rows: list[Row] = []
+    asked: list[str] = []  # each row's question, for --weak-both
     for path in args.questions:
-        for q in load_questions(path).questions:
-            query = assistant.understand(q.question)
-            hits = assistant.search(q.question, k=10)
-            rows.append((path.stem, q.lang, q.in_scope, abstention.signals(query, hits)))
+        for item in load_questions(path).questions:
+            query = assistant.understand(item.question)
+            hits = assistant.search(item.question, k=10)
+            rows.append((path.stem, item.lang, item.in_scope, abstention.signals(query, hits)))
+            asked.append(item.question)
     sets = sorted({r[0] for r in rows})
     for lang in ("zh", "en"):
         mine = [r for r in rows if r[1] == lang]
@@ -119,6 +128,8 @@ def main() -> None:
         figures = "; ".join(f"{name} {fa:.3f}, {aa:.3f}" for name, (fa, aa) in zip(sets, current, strict=True))
         print(f"  defaults {limits}, min_similarity {floor}: {figures}")
 
+    if args.weak_both:
+        weak_both(rows, asked, abstention)
     if args.meaning:
         print(f"figure questions with 0 < quantity support < {MEANING_BAND} (Limits.quantity_meaning):")
         for name, lang, inside, sig in sorted(rows, key=lambda r: (r[1], r[3].quantity_meaning or 0)):
@@ -129,6 +140,37 @@ def main() -> None:
                 )
     if args.e5:
         e5_auc(assistant, args.questions)
+
+
+def weak_both(rows: list[Row], asked: list[str], abstention: Abstention) -> None:
+    """The questions within 0.05 of both of ``WEAK_BOTH``'s lines, lowest support first, and whether the
+    other limits already decline them: the figures behind its comment (no answered in-scope question is
+    under both lines; the out-of-scope ones it was set for are)."""
+    support_at, cosine_at = WEAK_BOTH
+    print(
+        f"questions with support < {support_at + 0.05:.2f} and cosine < {cosine_at + 0.05:.2f} (WEAK_BOTH {WEAK_BOTH}):"
+    )
+    near = [
+        (r, q)
+        for r, q in zip(rows, asked, strict=True)
+        if r[3].similarity is not None and r[3].support < support_at + 0.05 and r[3].similarity < cosine_at + 0.05
+    ]
+    for (name, lang, inside, sig), question in sorted(near, key=lambda n: n[0][3].support):
+        floor = abstention.min_similarity
+        floor = floor.get(lang) if isinstance(floor, dict) else floor
+        under = sig.support < support_at and sig.similarity is not None and sig.similarity < cosine_at
+        others = replace(sig, support=max(sig.support, support_at))  # the other limits alone
+        state = (
+            "declined anyway"
+            if others.declines(abstention.limits[lang], floor)
+            else "under both"
+            if under
+            else "answered"
+        )
+        scope = "in scope" if inside else "out of scope"
+        print(
+            f"  {lang} {name}: {scope}, support {sig.support:.3f}, cosine {sig.similarity:.3f}, {state}: {question[:60]}"
+        )
 
 
 def auc(inside: list[float], outside: list[float]) -> float:

@@ -37,9 +37,6 @@ def norm(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-_MARKUP = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
-
-
 _FULLWIDTH_PUNCTUATION = re.compile(r"[，。？！；：、“”‘’（）《》【】…—]")
 
 
@@ -49,7 +46,7 @@ def detect_language(text: str) -> str:
     Counted as a reader would: one English word weighs about two Chinese
     characters, so "What does 揭榜挂帅 mean?" is English and "AI 产业规模是多少" Chinese.
     """
-    text = _MARKUP.sub(" ", text)  # "<script>…</script> 专利保护期？" is a Chinese question wrapped in tags
+    text = without_markup(text)  # "<script>…</script> 专利保护期？" is a Chinese question wrapped in tags
     cjk = len(_CJK.findall(text))
     words = len(_WORD.findall(text))
     if cjk == 0:

@@ -20,8 +20,9 @@ UNKNOWN_PARDONED_AT = 0.70
 # duplicate email addresses…": support 0.069, cosine 0.374; "What do these documents say about
 # regulating generative AI…", 0.082 / 0.342; "生成式AI大模型上线之前要向哪个部门备案？", 0.079 / 0.384).
 # Over the fixed, natural and four held-out sets no answered in-scope question is under both (the
-# nearest: 0.099 / 0.405 and 0.075 / 0.414), nor any of the added set's. Only with the offline model,
-# whose cosines the floors were calibrated on (evals/README.md).
+# nearest: 0.099 / 0.405 and 0.075 / 0.414; `python evals/calibrate_abstention.py --weak-both --questions
+# evals/{questions,natural,heldout,heldout2,heldout3,heldout4}.jsonl`), nor any of the added set's. Only with
+# the offline model, whose cosines the floors were calibrated on (evals/README.md).
 WEAK_BOTH = (0.10, 0.40)
 
 

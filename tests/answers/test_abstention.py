@@ -464,22 +464,6 @@ def test_a_question_about_something_else_that_shares_a_few_words_is_declined(
     assert assistant.ask(question).abstained
 
 
-def test_asking_whether_the_state_can_take_over_an_idle_patent_quotes_what_the_state_may_then_do(
-    assistant: Assistant,
-) -> None:
-    from qa.search.asked import ASKS_CONSEQUENCE
-
-    assert ASKS_CONSEQUENCE.search("A colleague says the state can simply take it over. Is that right?")
-    assert ASKS_CONSEQUENCE.search("Can the government step in and use them?")
-    assert not ASKS_CONSEQUENCE.search("What does the state council opinion say about evaluation?")
-    answer = assistant.ask(
-        "Our university lab got a national grant and patented the result, but nobody here has done anything "
-        "with the patent for years. A colleague says the state can simply take it over. Is that right under "
-        "the S&T Progress Law?"
-    )
-    assert any("free of charge" in c.quote for c in answer.citations)  # 国家可以无偿实施
-
-
 def test_a_decline_near_a_passage_without_a_section_names_the_document_alone() -> None:
     from qa.answers.abstention import Abstention
 
@@ -488,22 +472,6 @@ def test_a_decline_near_a_passage_without_a_section_names_the_document_alone() -
     english = Abstention.decline_text([opening], "en")
     assert english.endswith("The nearest topic they cover: Grasping the Logic.")
     assert Abstention.decline_text([opening], "zh").endswith("最接近的内容在《把握科技创新》。")
-
-
-@pytest.mark.parametrize(
-    ("question", "where"),
-    [
-        ("中科院那篇文章是谁写的？", "paper/profile"),
-        ("Who wrote the CAS paper?", "paper/profile"),
-        ("科技成果评价意见是哪个部门发布的？", "evaluation-opinion/signature"),
-    ],
-)
-def test_who_wrote_or_issued_a_text_is_answered_from_its_front_matter(
-    assistant: Assistant, question: str, where: str
-) -> None:
-    answer = assistant.ask(question)
-    assert not answer.abstained
-    assert answer.citations[0].chunk_id.startswith(where)  # the profile (or its English), the signature
 
 
 @pytest.mark.parametrize(

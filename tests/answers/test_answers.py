@@ -566,6 +566,22 @@ def test_when_a_document_was_issued_is_answered_from_its_dateline(
         assert "国务院办公厅" in answer.text  # the signature names the issuer, not the preamble's 经国务院同意
 
 
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [
+        ("中科院那篇文章是谁写的？", "paper/profile"),
+        ("Who wrote the CAS paper?", "paper/profile"),
+        ("科技成果评价意见是哪个部门发布的？", "evaluation-opinion/signature"),
+    ],
+)
+def test_who_wrote_or_issued_a_text_is_answered_from_its_front_matter(
+    assistant: Assistant, question: str, where: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert answer.citations[0].chunk_id.startswith(where)  # the profile (or its English), the signature
+
+
 def test_warm_up_embeds_every_sentence_before_returning_and_questions_reuse_them(
     tiny_corpus: Path, tmp_path: Path
 ) -> None:
@@ -725,3 +741,19 @@ def test_a_passage_before_any_heading_is_shown_under_its_document_alone() -> Non
     assert (
         _where("国务院办公厅关于完善科技成果评价机制的指导意见", "") == "国务院办公厅关于完善科技成果评价机制的指导意见"
     )
+
+
+def test_asking_whether_the_state_can_take_over_an_idle_patent_quotes_what_the_state_may_then_do(
+    assistant: Assistant,
+) -> None:
+    from qa.search.asked import ASKS_CONSEQUENCE
+
+    assert ASKS_CONSEQUENCE.search("A colleague says the state can simply take it over. Is that right?")
+    assert ASKS_CONSEQUENCE.search("Can the government step in and use them?")
+    assert not ASKS_CONSEQUENCE.search("What does the state council opinion say about evaluation?")
+    answer = assistant.ask(
+        "Our university lab got a national grant and patented the result, but nobody here has done anything "
+        "with the patent for years. A colleague says the state can simply take it over. Is that right under "
+        "the S&T Progress Law?"
+    )
+    assert any("free of charge" in c.quote for c in answer.citations)  # 国家可以无偿实施
