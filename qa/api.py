@@ -28,11 +28,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa.schema import Answer, Hit
-from qa.text import MAX_QUESTION_CHARS
+from qa.text import MAX_PASTE_CHARS, MAX_QUESTION_CHARS
 
 _log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024  # a question is at most 2,000 characters; 64 KiB leaves room for JSON and escapes
+MAX_BODY_BYTES = 128 * 1024  # a question is at most 10,000 characters (60 KB as JSON \u escapes); room for the rest
 MAX_K = 50  # passages per request: more is a scrape, not a question
 LIMITED = ("/api/", "/mcp")  # the page's own upload route has its own (larger) limit
 
@@ -41,7 +41,10 @@ class AskRequest(BaseModel):
     """A question to answer. ``lang`` forces the answer language (default: the question's)."""
 
     model_config = ConfigDict(extra="forbid")
-    question: str = Field(description=f"the question, Chinese or English (up to {MAX_QUESTION_CHARS} characters)")
+    question: str = Field(
+        description=f"the question, Chinese or English (up to {MAX_PASTE_CHARS} characters; one over "
+        f"{MAX_QUESTION_CHARS} is read from its asking part at the end)"
+    )
     lang: Literal["zh", "en"] | None = Field(default=None, description="answer language; default: the question's")
     k: int = Field(default=10, ge=1, le=MAX_K, description="passages to retrieve")
     mode: Literal["hybrid", "bm25", "dense"] | None = Field(default=None, description="retrieval mode")

@@ -38,7 +38,7 @@ from qa.search.index import (
     SearchIndex,
     check_index_name,
 )
-from qa.search.query import Query, understand
+from qa.search.query import Query, shortened_note, understand
 from qa.search.retrieval import MODES, Retriever
 from qa.search.spelling import Speller
 from qa.search.weights import FusionWeights
@@ -354,6 +354,8 @@ class Assistant:
             read_as = {"zh": ("Chinese", "中文"), "en": ("English", "英文")}[query.lang]
             note = UNSUPPORTED_NOTE.format(lang=read_as[0], zh=read_as[1])
             extractive = replace(extractive, notes=(note, *extractive.notes))
+        if long := shortened_note(query):  # a long story before the ask: say what was read
+            extractive = replace(extractive, notes=(long, *extractive.notes))
         if not self.llm:
             return extractive
         if self._llm_answerer is None:

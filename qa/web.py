@@ -20,7 +20,7 @@ from typing import Any
 
 from qa.corpus.formats import MAX_BYTES
 from qa.schema import Answer, Chunk
-from qa.text import MAX_QUESTION_CHARS, QuestionError, check_question, is_traditional
+from qa.text import MAX_PASTE_CHARS, QuestionError, check_question, is_traditional
 from qa.web_answers import (
     SOURCES_JS,
     answer_html,
@@ -330,8 +330,8 @@ def build_app(assistant: Any) -> Any:
                 )
                 box = gr.Textbox(
                     placeholder="例如：文章提出的五对关系是什么？ / e.g. What are the five tensions the paper names?",
-                    max_length=MAX_QUESTION_CHARS,
-                    label=f"Question (up to {MAX_QUESTION_CHARS} characters)",
+                    max_length=MAX_PASTE_CHARS,  # a longer paste would lose its end, where the ask is
+                    label=f"Question (up to {MAX_PASTE_CHARS:,} characters)",
                     submit_btn=True,
                 )
                 examples = gr.HTML(value="", html_template="${chips}", chips=examples_html(), js_on_load=PICK_JS)

@@ -9,7 +9,7 @@ import pytest
 
 import qa
 from qa import Assistant
-from qa.text import MAX_QUESTION_CHARS, QuestionError
+from qa.text import MAX_PASTE_CHARS, QuestionError
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_unrelated_question_is_declined_with_related_reading(assistant: Assistan
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "empty"), ("   \n\t", "empty"), ("好" * (MAX_QUESTION_CHARS + 1), "limit"), ("bad \udcff byte", "invalid")],
+    [("", "empty"), ("   \n\t", "empty"), ("好" * (MAX_PASTE_CHARS + 1), "limit"), ("bad \udcff byte", "invalid")],
 )
 def test_bad_questions_get_clear_errors(assistant: Assistant, question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):

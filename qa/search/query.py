@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from qa.corpus.thesaurus import Thesaurus
 from qa.search.spelling import Speller
-from qa.text import detect_language, searchable, simplified
+from qa.text import MAX_QUESTION_CHARS, detect_language, searchable, simplified
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Pieces of a long question: sentence ends, plus the colon/dash that usually separates context from the ask.
@@ -50,6 +50,8 @@ class Query:
     ``text`` is the whole question in simplified characters, ``focus`` its asking
     part (equal to ``text`` for a short question), ``terms`` the documents' terms for
     its everyday words (searched beside it, never shown), ``lang`` the answer language.
+    ``read`` is what was read of a question over :data:`~qa.text.MAX_QUESTION_CHARS` (its
+    asking part and what comes just before it, :func:`shortened`), empty when all of it was.
     """
 
     original: str
@@ -57,6 +59,7 @@ class Query:
     focus: str
     terms: tuple[str, ...]
     lang: str
+    read: str = ""
 
     @property
     def has_focus(self) -> bool:
@@ -102,16 +105,61 @@ def focus_of(text: str) -> str:
     return text
 
 
+SHORTENED_NOTE = {
+    "zh": "问题共{total}字，超过可读的{limit}字：只按其最后提问的部分作答（“……{tail}”）。",
+    "en": "The question is {total:,} characters long, over the {limit:,} read: it was answered from its "
+    "asking part at the end (“…{tail}”).",
+}
+
+
+def shortened_note(query: Query) -> str | None:
+    """What the answer says of a question read only in part (:func:`shortened`), or None."""
+    if not query.read:
+        return None
+    tail = query.read[-60:]
+    return SHORTENED_NOTE[query.lang].format(total=len(query.original), limit=MAX_QUESTION_CHARS, tail=tail)
+
+
+def shortened(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
+    """At most ``limit`` characters of ``text``, ending with its last piece that asks something.
+
+    A long story pasted before the ask ("我是一所高校的……（两千多字）……请问收益怎么分？") is read
+    from its end: the asking piece and as much of the context just before it as fits, whole pieces
+    only. A question with no asking piece is read from its end too: that is where people ask. A
+    piece longer than ``limit`` alone keeps its last ``limit`` characters.
+    """
+    if len(text) <= limit:
+        return text
+    pieces = [p for p in _PIECE_END.split(text) if p and p.strip()]
+    asks = _ASKS_ZH if detect_language(text) == "zh" else _ASKS_EN
+    last = next((i for i in range(len(pieces) - 1, -1, -1) if asks.search(pieces[i])), len(pieces) - 1)
+    kept: list[str] = []
+    size = 0
+    for piece in reversed(pieces[: last + 1]):
+        piece = piece.strip()
+        if size + len(piece) + 1 > limit:
+            break
+        kept.insert(0, piece)
+        size += len(piece) + 1
+    if not kept:  # one piece longer than the limit: its end, from a word boundary where there is one
+        tail = pieces[last].strip()[-limit:]
+        cut = tail.find(" ")
+        return tail[cut + 1 :] if 0 <= cut < 40 else tail
+    return ("" if detect_language(text) == "zh" else " ").join(kept)
+
+
 def understand(
     question: str, thesaurus: Thesaurus | None = None, lang: str | None = None, speller: Speller | None = None
 ) -> Query:
     """The :class:`Query` for a checked question (see :func:`qa.text.check_question`).
 
     With a ``speller``, English typos are corrected towards the documents' words in every form searched.
+    A question over :data:`~qa.text.MAX_QUESTION_CHARS` is read from its asking part (:func:`shortened`).
     """
-    text = simplified(searchable(question))
+    read = shortened(question)
+    text = simplified(searchable(read))
     if speller is not None:
         text = speller.correct(text)
     focus = focus_of(text)
     extra = thesaurus.terms_for(text) if thesaurus else []
-    return Query(question, text, focus, tuple(extra), lang or detect_language(question))
+    return Query(question, text, focus, tuple(extra), lang or detect_language(read), read if read != question else "")

@@ -12,7 +12,7 @@ from qa import Assistant
 from qa.search.index import FILES, IndexCorruptError, SearchIndex
 from qa.search.retrieval import fuse
 from qa.search.weights import FusionWeights
-from qa.text import MAX_QUESTION_CHARS, QuestionError
+from qa.text import MAX_PASTE_CHARS, QuestionError
 
 
 @pytest.fixture
@@ -194,7 +194,7 @@ def test_junk_queries_are_answered_without_a_traceback(built: Assistant, mode: s
     for junk in ["@@@ ### !!!", "\x00\x01\x02 ☃☃☃", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "1234567890", "的的的的"]:
         assert isinstance(built.search(junk, k=5, mode=mode), list)
     assert built.ask("@@@ ### !!!").abstained
-    for bad in ["", " " * 10, "问" * (MAX_QUESTION_CHARS + 1)]:
+    for bad in ["", " " * 10, "问" * (MAX_PASTE_CHARS + 1)]:
         with pytest.raises(QuestionError):
             built.search(bad, mode=mode)
 
@@ -217,7 +217,7 @@ def test_cli_search_handles_bad_input_without_a_traceback(tiny_corpus: Path, tmp
     )
     assert ok.returncode == 0 and json.loads(ok.stdout)[0]["chunk_id"].startswith("mini-paper/")
     assert (tmp_path / "indexes" / "default" / "manifest.json").exists()  # QA_HOME decides where indexes go
-    for bad in ["", "   ", "x" * (MAX_QUESTION_CHARS + 5)]:
+    for bad in ["", "   ", "x" * (MAX_PASTE_CHARS + 5)]:
         result = subprocess.run([*base, bad], capture_output=True, text=True, env=env, timeout=300)
         assert result.returncode == 1 and result.stderr.startswith("error:") and "Traceback" not in result.stderr
     junk = subprocess.run([*base, "@@@ ### \u2603"], capture_output=True, text=True, env=env, timeout=300)

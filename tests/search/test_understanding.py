@@ -19,7 +19,8 @@ from qa.search.asked import (
     is_heading,
     set_apart_footnotes,
 )
-from qa.search.query import focus_of, simplified, understand
+from qa.search.query import focus_of, shortened, simplified, understand
+from qa.text import MAX_PASTE_CHARS, MAX_QUESTION_CHARS, QuestionError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +84,33 @@ def test_a_long_question_is_ranked_by_its_focus_as_well(assistant: Assistant) ->
     top = assistant.search(query.original, k=3)
     assert any(h.chunk_id == "transformation-law/第四十五条" for h in top)
     assert any(leg.startswith("focus_") for h in top for leg in h.ranks)
+
+
+def test_a_question_over_the_limit_is_read_from_its_asking_part() -> None:
+    story = "我们学校去年和一家企业签了合同，情况比较复杂。" * 100  # 2,300 characters of context
+    ask = "请问学校没有规定奖励的话，转让净收入里给团队的奖励至少是多少？"
+    read = shortened(story + ask)
+    assert len(read) <= MAX_QUESTION_CHARS and read.endswith(ask) and read.startswith("我们学校")  # whole pieces
+    assert shortened(ask) == ask  # a question within the limit is read whole
+    # the ask first, then a long afterword: the ask and what came before it, not the afterword
+    english = "What is the minimum reward for the team? " + "Some background about our project here. " * 60
+    assert shortened(english) == "What is the minimum reward for the team?"
+    # no asking piece: its end; one piece over the limit: its last characters, from a word boundary
+    assert shortened("x" * 3000).startswith("x") and len(shortened("x" * 3000)) == MAX_QUESTION_CHARS
+    words = shortened("word " * 1000)
+    assert words.startswith("word") and len(words) <= MAX_QUESTION_CHARS
+
+
+def test_a_long_story_before_the_ask_is_answered_and_says_what_was_read(assistant: Assistant) -> None:
+    story = "我在一所省属高校的技术转移中心工作，" + "我们学校去年和一家企业签了合同，情况比较复杂。" * 100
+    answer = assistant.ask(
+        story + "请问按照促进科技成果转化法，学校没有规定奖励的话，转让净收入里给团队的奖励至少是多少？"
+    )
+    assert not answer.abstained and "百分之五十" in answer.text
+    assert any("只按其最后提问的部分作答" in n and "至少是多少" in n for n in answer.notes)
+    assert not assistant.ask("专利权的期限是多少年？").notes  # a short question gets no such note
+    with pytest.raises(QuestionError, match="limit is 10000"):
+        assistant.ask("问" * (MAX_PASTE_CHARS + 1))
 
 
 # -- thesaurus -----------------------------------------------------------------------
@@ -436,3 +464,19 @@ def test_emoji_in_a_question_change_nothing(assistant: Assistant) -> None:
     plain = assistant.search("专利能保护几年", k=3)
     for decorated in ("专利能保护几年😀", "专利📄能保护几年⏳？"):
         assert assistant.search(decorated, k=1)[0].chunk_id == plain[0].chunk_id
+
+
+def test_sql_pasted_into_a_question_is_not_read_as_its_words(assistant: Assistant) -> None:
+    from qa.text import without_sql
+
+    assert without_sql("SELECT * FROM users WHERE 1=1") == ""
+    assert without_sql("'; DROP TABLE passages; -- 专利权的期限是多少年？") == "'; -- 专利权的期限是多少年？"
+    # words that only read like SQL stay: no capitals, no ; -- or =
+    plain = "How do universities select projects from the national list?"
+    assert without_sql(plain) == plain
+    junk = assistant.ask("'; DROP TABLE passages; --")
+    assert junk.abstained and not junk.citations  # had been answered with the paper's Table 1
+    question = "专利权的期限是多少年？"
+    injected = assistant.ask(f"'; DROP TABLE passages; -- {question}")
+    assert not injected.abstained
+    assert [c.chunk_id for c in injected.citations] == [c.chunk_id for c in assistant.ask(question).citations]
