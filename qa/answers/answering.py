@@ -174,6 +174,8 @@ class ExtractiveAnswerer(TextScorer):
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
             return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
+        if self.structure is not None and (contents := self.structure.contents_of(query.focus, hits, named, lang)):
+            return self.writer.assemble(question, lang, contents[1], hits, intro=contents[0], articles=False)
         q_tokens = self.question_tokens(question)
         if not hits or self.abstention.declines(query, hits):
             # "实践逻辑部分讲了哪四个方面": a retrieved listing with exactly the items counted, as relevant as a

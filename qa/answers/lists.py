@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.answers.sentences import aligned_text
 from qa.corpus.documents import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
-from qa.search.asked import is_heading
+from qa.search.asked import ASKS_STRUCTURE, is_heading
 from qa.text import zh_number
 
 _ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
@@ -54,6 +54,10 @@ _FIRST = ("（一）", "①")
 MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)…
 OWN_RANK = 3  # …when reached through a passage ranked below this
 _HEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:\.\d+)*\.?\s)")
+# a part of a document the question points at: it asks of that part, not of the whole's layout
+_PART_NAMED = re.compile(
+    r"第[一二三四五六七八九十百\d]+(?:章|节|部分|条)|\bchapter\s+(?:[ivxlc]+|\d+)\b|\bsection\s+\d|§", re.I
+)
 SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
@@ -189,6 +193,41 @@ class Structure:
             )
             items.append(Item(chunk, seg.text, translation))
         return items
+
+    def contents(self, doc_id: str) -> list[Item]:
+        """A document's top-level headings, each quoted from the passage that holds it: "专利法有哪几章",
+        "How is the paper structured?" share few words with any passage, and were answered with Art. 20
+        or declined. Empty for a document with fewer than two."""
+        doc = self.docs.get(doc_id)
+        heads = [s for s in doc.segments if s.kind == "heading"] if doc is not None else []
+        if not heads:
+            return []
+        top = min(s.level for s in heads)
+        items = self._segment_items(doc_id, tuple(s.id for s in heads if s.level == top))
+        return items if len(items) >= 2 else []
+
+    def contents_of(
+        self, focus: str, hits: Sequence[Hit], named: Sequence[str], lang: str
+    ) -> tuple[str, list[list[tuple[Hit, str, str | None]]]] | None:
+        """For a question about how a document is laid out (:data:`~qa.search.asked.ASKS_STRUCTURE`), the
+        answer's intro and one quote per top-level heading of the document it names, else of the best
+        passage's ("这份意见分哪几部分"); None for any other question, and for one about a part it
+        points at ("专利法第五章讲了哪几方面")."""
+        if not hits or not ASKS_STRUCTURE.search(focus) or _PART_NAMED.search(focus):
+            return None
+        doc_id = named[0] if named else hits[0].doc_id
+        doc = self.docs.get(doc_id)
+        items = self.contents(doc_id)
+        if doc is None or not items:
+            return None
+        # the document's titles: hit_for takes them from a retrieved passage of it, and none may be
+        quotes = [
+            [(replace(hit_for(i.chunk, hits), doc_title=doc.title, doc_title_en=doc.title_en), i.text, i.translation)]
+            for i in items
+        ]
+        title = doc.title if lang == "zh" else doc.title_en or doc.title
+        intro = f"《{title}》目录（共{len(items)}项）：" if lang == "zh" else f"{title}: contents ({len(items)} items):"
+        return intro, quotes
 
     def listing_title(self, listing: Chunk, items: list[Item], lang: str) -> str:
         """What a list answer is headed with: the heading of the section whose items it lists (the

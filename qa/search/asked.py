@@ -240,6 +240,16 @@ STATES_PROHIBITION = re.compile(
     r"不得|禁止|严禁|不准|\b(?:shall not|may not|must not|is prohibited|are prohibited)\b", re.I
 )
 # Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
+# How a document is laid out, or what it covers as a whole ("专利法有哪几章", "这份意见主要讲了哪几方面",
+# "What chapters does the Patent Law have?"): answered by the document's top-level headings
+# (qa.answers.lists.Structure.contents), which share few words with such a question.
+ASKS_STRUCTURE = re.compile(
+    r"哪几章|几章|多少章|章节|目录|(?:分为|分成|分|由|包括|包含|讲了|谈了|涉及)(?:哪几|哪些|几)(?:个)?(?:部分|方面|板块|章|块)|"
+    r"(?:整体|总体|全文|文章|论文|文件|意见|法律?|条例|细则)的?(?:结构|框架)|"
+    r"\b(?:chapters|table of contents|how is (?:it|the \w+(?: \w+)?) (?:structured|organi[sz]ed)|"
+    r"(?:main|major) (?:parts|sections)|what (?:parts|sections) (?:does|do|is|are))\b",
+    re.I,
+)
 DATELINES = frozenset({"signature", "history", "profile"})
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})

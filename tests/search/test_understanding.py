@@ -480,3 +480,35 @@ def test_sql_pasted_into_a_question_is_not_read_as_its_words(assistant: Assistan
     injected = assistant.ask(f"'; DROP TABLE passages; -- {question}")
     assert not injected.abstained
     assert [c.chunk_id for c in injected.citations] == [c.chunk_id for c in assistant.ask(question).citations]
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_title", "first", "count"),
+    [
+        ("专利法有哪几章？", "《中华人民共和国专利法》目录（共8项）", "第一章 总则", 8),
+        ("What chapters does the Patent Law have?", "contents (8 items)", "Chapter I General Provisions", 8),
+        ("論文分為幾個部分？", "目錄（共5項）", "科技創新與產業創新融合的發展邏輯", 5),
+        ("2021年那份科技成果评价意见分为哪几部分？", "目录（共3项）", "一、总体要求", 3),
+    ],
+)
+def test_how_a_document_is_laid_out_is_answered_by_its_headings(
+    assistant: Assistant, question: str, doc_title: str, first: str, count: int
+) -> None:
+    answer = assistant.ask(question)
+    shown = answer.text_traditional or answer.text  # 繁體 shown as asked
+    assert not answer.abstained and doc_title in shown and first in shown
+    assert len({c.chunk_id for c in answer.citations}) == count  # each heading cited where it stands
+    for c in answer.citations:  # every quote is verbatim in the passage it cites, titled with its document
+        chunk = next(ch for ch in assistant.chunks if ch.id == c.chunk_id)
+        assert c.quote in (chunk.text if c.quote_lang == chunk.lang else chunk.translation or "") and c.doc_title
+
+
+def test_a_question_about_one_part_or_a_structure_inside_the_text_is_no_contents_question(
+    assistant: Assistant,
+) -> None:
+    from qa.search.asked import ASKS_STRUCTURE
+
+    assert not ASKS_STRUCTURE.search("产业结构怎么调整")  # the economy's structure, not a document's
+    assert not ASKS_STRUCTURE.search("What is the structure of the dual helix?")
+    for question in ("专利法第五章讲了哪几方面？", "What are the main parts of Chapter V of the Patent Law?"):
+        assert "目录" not in assistant.ask(question).text and "contents (" not in assistant.ask(question).text
