@@ -244,7 +244,11 @@ class Abstention:
                 if not self._of_asked(hit, source, translation, years, names):
                     continue
                 text = f"{source}\n{translation or ''}"
-                out.append((self.scorer.coverage(tokens, text), text))
+                # what the sentence's section is about is what its figure is about: "the minimum reward for an
+                # inventor" is met by "the bonus … not less than 4,000 yuan" under "Reward and Remuneration
+                # for Inventors or Designers"
+                about = f"{hit.section}\n{hit.section_en or ''}\n{text}"
+                out.append((self.scorer.coverage(tokens, about), text))
         return out
 
     def _of_asked(self, hit: Hit, source: str, translation: str | None, years: set[str], names: Sequence[Name]) -> bool:
