@@ -38,11 +38,13 @@ from qa.search.asked import (
     ASKS_FOR_NAMES,
     ASKS_FOR_PLACES,
     ASKS_WHO_WROTE,
+    COMPARE,
     MENTIONS,
     STATES_AUTHORS,
     UNIVERSITIES,
     asked_quantities,
     claims,
+    compared_terms,
     figures_wanted,
     gives,
     topic_sentences,
@@ -185,16 +187,22 @@ class Abstention:
         """The names a "does it mention X" question asks about that no passage contains: 华为 and
         清华大学 in "论文有没有提到华为或者清华大学的案例", Huawei in "What does the paper say about Huawei's…"."""
         found = MENTIONS.search(question)
-        if found is None:
+        terms = compared_terms(question) if found is None and COMPARE.search(question) else None
+        if found is None and not terms:
             return []
-        after = question[found.end() :]
+        # a comparison with a side no passage names ("How does Hong Kong's short-term patent compare with a
+        # Chinese utility model patent?") cannot be answered from them either
+        after = question[found.end() :] if found is not None else " ".join(terms or ())
         words = self.scorer.tokenizer(after)
         chinese = [w for w in proper_names_in(after, words) if not all(map(self.scorer.idf, self.scorer.tokenizer(w)))]
         english = [
-            w
-            for w in re.findall(r"(?<![A-Za-z0-9])[A-Z][a-z]+(?=(?:['’]s)?(?![A-Za-z]))", after)
+            name  # a name of several words is one name ("Hong Kong")
+            for name in re.findall(r"(?<![A-Za-z0-9])[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?=(?:['’]s)?(?![A-Za-z]))", after)
             # a capital that only opens a sentence ("… results. Do they say the same?") names nothing
-            if w.lower() not in EN_STOPWORDS and not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
+            if any(
+                w.lower() not in EN_STOPWORDS and not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
+                for w in name.split()
+            )
         ]
         return [*chinese, *english]
 

@@ -262,6 +262,7 @@ class ExtractiveAnswerer(TextScorer):
             lambda text: self.match(tokens, text),
             question=focus,
             nouns=figure_of(focus, self.tokenizer),
+            sections={c.marker: f"{c.section}\n{c.section_en or ''}" for c in answer.citations},
         )
         if lead is None:
             return answer

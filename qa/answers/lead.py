@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from qa.answers.figures import amounts
@@ -102,12 +102,15 @@ def find_lead(
     *,
     question: str = "",
     nouns: Sequence[str] = (),
+    sections: Mapping[int, str] | None = None,
 ) -> Lead | None:
     """The lead among ``quotes`` (marker, quoted text as shown, sentence score) for a question asking ``kinds``.
 
     ``match``: how well a text matches the question's words (0–1). ``question``: what it asks (a
     bound: "最多几年"); ``nouns``: the words of what it asks the figure of ("专利权的期限是多久" → 期限):
-    when some clause of the kind names one, only those are led with. None when no kind asked has a
+    when some clause of the kind names one, only those are led with. ``sections``: each quote's section
+    path by marker (what an English clause is about when it shares no word with the question itself).
+    None when no kind asked has a
     clause to lead with, or when the only one is where the answer starts anyway (nothing to gain).
     """
     bounded = frozenset(
@@ -120,7 +123,7 @@ def find_lead(
     asks = [piece for piece in re.split(r"(?<=[？?])", question) if re.search(r"[？?]", piece)]
     figures = {kind for kind in kinds if kind not in ("count", "items")}
     several = bool(_SEVERAL.search(question)) or len(asks) > max(1, len(figures))
-    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), several)
+    fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), several, sections or {})
     parts: list[tuple[str, int]] = []
     fresh = False
     for kind in kinds:
@@ -143,6 +146,7 @@ class _Fit:
     nouns: tuple[str, ...]  # what the figure is asked of (Chinese): a clause naming one is preferred
     multiple: bool = False  # "赔偿是几倍": a multiple is the amount asked; otherwise yuan are stated beside it
     several: bool = False  # "分别是多久", "each": a sentence stating several is led with whole
+    sections: Mapping[int, str] = field(default_factory=dict)  # each quote's section path, by marker
 
     def names(self, clause: str) -> bool:
         """Whether the clause names what is asked (a compound's first two characters count: 赔偿额, 赔偿)."""
@@ -189,7 +193,7 @@ def _clause_for(
                 continue  # "最多几年": "补偿期限不超过五年", not how its days are counted
             if _condition(text[start:end]) and any(_states(text[s:e], kind) for s, e in spans[i + 1 :]):
                 continue  # "违法所得在五万元以下的，可以处二十五万元以下的罚款": the figure is the fine
-            clause, fit = _with_its_subject(text, spans[: i + 1], lang, match)
+            clause, fit = _with_its_subject(text, spans[: i + 1], lang, match, fits.sections.get(marker, ""))
             before = spans[i - 1][0] if i else end
             conditional = end - len(clause) > before and _condition(text[before : spans[i - 1][1]])
             if conditional and end - before <= LONG[lang]:
@@ -290,20 +294,23 @@ _LABELS = re.compile(r"\b(?:Figure|Table|Article|Item)s? \d+|[图表]\s*\d+|第[
 
 
 def _with_its_subject(
-    text: str, spans: list[tuple[int, int]], lang: str, match: Callable[[str], float]
+    text: str, spans: list[tuple[int, int]], lang: str, match: Callable[[str], float], section: str = ""
 ) -> tuple[str, float]:
     """The last clause of ``spans``, with as many clauses before it as it takes to match the question.
 
     A translation often states what a figure is about a clause earlier: "(1) where the achievement
     is assigned or licensed to others, | not less than 50% of the net income …". The clause alone
-    shares no word with the question; with the one before, it is the answer.
+    shares no word with the question; with the one before, it is the answer. Or in its section's
+    heading: "The bonus for one patent for invention shall be not less than 4,000 yuan" is the
+    minimum reward for an inventor under "Reward and Remuneration for Inventors or Designers".
     """
     end = spans[-1][1]
     for start, _ in reversed(spans):
         fit = match(text[start:end])
         if fit >= MIN_MATCH[lang]:
             return text[start:end], fit
-    return text[spans[-1][0] : end], match(text[spans[-1][0] : end])
+    clause = text[spans[-1][0] : end]
+    return clause, max(match(clause), match(f"{section}\n{clause}") if section and lang == "en" else 0.0)
 
 
 def read_lead(text: str) -> Lead | None:

@@ -96,7 +96,7 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # any figure at all, for "多少 / what number" questions that name no unit (see :func:`figures_wanted`)
     "number": (
         re.compile(
-            r"多少|几年|百分之|比例|金额|有多大|how (?:much|many|long|big|large)|percent|share|amount|\bterm\b|"
+            r"多少|几年|百分之|比例|金额|有多大|how (?:much|many|long|big|large)|percent|share|amount|(?<![-‐])\bterm\b|"
             r"\bwhat(?:'s|’s| is| was| are| were)\b[^?]{0,60}\b(?:wages?|salar(?:y|ies)|volume|budget|spending|expenditure)\b|"
             r"\b(?:what|which) figures?\b",
             re.I,

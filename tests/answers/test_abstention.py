@@ -208,6 +208,23 @@ def test_a_capital_that_opens_a_sentence_is_no_unmentioned_name(assistant: Assis
     assert abstention.unmentioned("Does the paper talk about Huawei? Do they say so?") == ["Huawei"]
 
 
+def test_a_comparison_with_a_side_no_passage_names_is_declined(assistant: Assistant) -> None:
+    question = "How does Hong Kong's short-term patent compare with a Chinese utility model patent?"
+    assert assistant.answerer.abstention.unmentioned(question) == ["Hong Kong"]  # one name, not two
+    answer = assistant.ask(question)
+    assert answer.abstained and "No passage mentions Hong Kong." in answer.text
+    both = assistant.ask("How does an open licence compare with a compulsory licence?")  # both sides are there
+    assert not both.abstained
+
+
+def test_a_figure_is_about_what_its_section_is_about(assistant: Assistant) -> None:
+    """The bonus sentence shares no word with the question; its chapter (Reward and Remuneration for
+    Inventors) does: it was declined, and its English clause could not lead."""
+    answer = assistant.ask("What is the minimum reward for an inventor under the Implementing Regulations?")
+    assert not answer.abstained
+    assert answer.text.startswith("In short: ") and "4,000 yuan" in answer.text.split("\n")[0]
+
+
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
@@ -215,6 +232,8 @@ def test_a_capital_that_opens_a_sentence_is_no_unmentioned_name(assistant: Assis
         ("what fines does the opinion set for illegal data trading", ["money"]),
         ("What figure does the paper give for China's R&D spending in 2019?", ["number"]),
         ("What does the paper say about the cost of innovation?", []),
+        ("Which industries grew by looking beyond short-term market logic?", []),  # no patent's term
+        ("What is the term of a design patent?", ["number"]),
     ],
 )
 def test_asking_what_a_fee_fine_or_figure_is_asks_for_a_figure(question: str, kinds: list[str]) -> None:

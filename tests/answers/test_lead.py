@@ -264,3 +264,14 @@ def test_a_bound_asked_of_a_sum_in_english_gets_its_short_answer(assistant: Assi
     assert asked_quantities("What is the maximum compensation period?") == []  # a period, not a sum
     answer = assistant.ask("What is the minimum bonus for an employee's patented invention in China?")
     assert answer.text.startswith("In short: ") and "4,000 yuan" in answer.text.split("\n")[0]
+
+
+def test_an_english_clause_may_share_the_question_s_words_through_its_section() -> None:
+    bonus = "The bonus for one patent for invention shall be not less than 4,000 yuan;"
+    match = words_in("minimum reward inventor")
+    assert find_lead([(2, bonus, 1.0)], ["money"], "en", match) is None  # shares no word with it
+    section = "Chapter VII Reward and Remuneration for Inventors or Designers › Article 93"
+    lead = find_lead([(2, bonus, 1.0)], ["money"], "en", match, sections={2: section})
+    assert lead is not None and lead.text == "The bonus for one patent for invention shall be not less than 4,000 yuan"
+    # a Chinese clause is matched by its own words only
+    assert find_lead([(2, "奖金最低不少于4000元；", 1.0)], ["money"], "zh", lambda _: 0.0, sections={2: "奖励"}) is None
