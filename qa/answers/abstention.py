@@ -58,6 +58,11 @@ ABSTAIN_TEXT = {
     "zh": "文档中没有找到能回答这个问题的内容。下面列出最接近的段落，仅供参考。",
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
+NOT_COMPOSED = {  # said when asked to write a poem, a story, a joke (qa.search.asked.ASKS_TO_COMPOSE)
+    "zh": "本助手只用文档原文回答问题并注明出处，不写诗歌、故事或笑话。下面列出与请求最接近的段落，仅供参考。",
+    "en": "qa answers questions with quotes from the documents; it does not write poems, stories or jokes. "
+    "The passages closest to the request are listed below as related reading.",
+}
 NOTHING_NEAR = {
     "zh": "文档中没有找到能回答这个问题的内容，也没有相近的段落。",
     "en": "The documents do not say, and no passage comes close.",

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, Abstention
+from qa.answers.abstention import ABSTAIN_TEXT, NOT_COMPOSED, Abstention
 from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
@@ -60,6 +60,7 @@ from qa.search.asked import (
     ASKS_DEFINITION,
     ASKS_FOR_FRONT_MATTER,
     ASKS_PROHIBITION,
+    ASKS_TO_COMPOSE,
     ASKS_WHO_WROTE,
     COMPARE,
     NOT_ANSWERS,
@@ -174,6 +175,8 @@ class ExtractiveAnswerer(TextScorer):
         if dangling:
             notes = " ".join(d.zh if lang == "zh" else d.en for d in dangling)
             return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
+        if ASKS_TO_COMPOSE.search(query.focus):  # "Write a short poem about patents": quotes are no poem
+            return Answer(question, NOT_COMPOSED[lang], lang, True, (), tuple(hits))
         if self.structure is not None and (contents := self.structure.contents_of(query.focus, hits, named, lang)):
             return self.writer.assemble(question, lang, contents[1], hits, intro=contents[0], articles=False)
         q_tokens = self.question_tokens(question)
