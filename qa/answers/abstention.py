@@ -74,6 +74,11 @@ _TECH = re.compile(r"(?<![A-Za-z0-9.])\d[A-Za-z]{1,2}(?![A-Za-z0-9])")  # 5G, 6G
 _SPECIFIC = re.compile(
     YEAR_PATTERN + "|" + _ACRONYM + r"|(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
+_QUOTED_NAME = re.compile(
+    r"[\"“「『‘']([A-Z][\w&’'-]*(?:\s+(?:of|for|and|on|the|[A-Z][\w&’'-]*)){0,6}\s+"
+    r"(?:Fund|Foundation|Program|Programme|Plan|Project|Award|Prize|Scheme|Initiative|Centre|Center|Institute|"
+    r"Academy|University|Office|Commission|Ministry|Bureau|Agency|Council|Court|Tribunal|Association|Alliance))[\"”」』’']"
+)  # the name of a body or programme; a quoted concept ("Double Helix") may be the asker's own words for one
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -191,10 +196,13 @@ class Abstention:
     def unmentioned(self, question: str) -> list[str]:
         """The names a "does it mention X" question asks about that no passage contains: 华为 and
         清华大学 in "论文有没有提到华为或者清华大学的案例", Huawei in "What does the paper say about Huawei's…"."""
+        # a body or programme named in quotes ('the NSFC "Excellent Young Scientists Fund"') is what the
+        # question is about: no passage naming it, the documents do not cover it (trial 8)
+        quoted = [name for name in _QUOTED_NAME.findall(question) if not self.scorer.mentions(name)]
         found = MENTIONS.search(question)
         terms = compared_terms(question) if found is None and COMPARE.search(question) else None
         if found is None and not terms:
-            return []
+            return quoted
         # a comparison with a side no passage names ("How does Hong Kong's short-term patent compare with a
         # Chinese utility model patent?") cannot be answered from them either
         after = question[found.end() :] if found is not None else " ".join(terms or ())
@@ -209,7 +217,7 @@ class Abstention:
                 for w in name.split()
             )
         ]
-        return [*chinese, *english]
+        return list(dict.fromkeys([*quoted, *chinese, *english]))
 
     def subjects_missing(self, question: str) -> list[str]:
         """Neighbouring laws' subjects the question is about that no passage mentions (商标, "copyright";

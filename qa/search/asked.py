@@ -22,7 +22,9 @@ _EN_COUNT = r"(?<!Article )(?<!Item )(?<!\()\b(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\b
 QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "percent": (
         re.compile(
-            r"百分之几|百分之多少|多少比例|比例是多少|比例为多少|(?:比重|占比)(?:是|为|有)?多少|占多大比|几成|多少成|率是多少|率为多少|率有多高|"
+            # a closing bracket or quote may come between ("研发投入强度（研发经费占GDP的比重）是多少")
+            r"百分之几|百分之多少|多少比例|比例[）)」』”’\"']?(?:是|为)多少|(?:比重|占比)[）)」』”’\"']?(?:是|为|有)?多少|占多大比|"
+            r"几成|多少成|率[）)」』”’\"']?(?:是|为)多少|率有多高|"
             r"what percent|what percentage|"
             r"what (?:\w+ ){0,2}share of|what (?:\w+ ){0,4}rate\b|how big a share|how much of the",
             re.I,

@@ -67,7 +67,7 @@ _COUNTRY_EN = (
 FOREIGN_LAW = re.compile(
     rf"(?:{_COUNTRY_ZH})(?:的)?[\u4e00-\u9fff]{{0,6}}?(?:法案|法典|法律|法规(?!定)|(?<![做说看想方设无合违非算用写办])法)|拜杜法案?|"
     # "Act" with its capital: "a German company acts as licensor" names no law
-    rf"\b(?:{_COUNTRY_EN})(?:'s|’s)?\s+(?:[A-Za-z]+\s+){{0,2}}?(?:[Ll]aws?|Act|[Ss]tatutes?|Code)\b|"
+    rf"\b(?:{_COUNTRY_EN})(?:'s|’s)?\s+(?:[A-Za-z]+\s+){{0,2}}?(?:[Ll]aws?|Act|[Ss]tatutes?|Code|Regulation|Directive)\b|"
     r"\b\d+\s*U\.?S\.?C\.?\b|\b(?i:Bayh[- ]?Dole)(?:\s+Act)?\b"
 )
 

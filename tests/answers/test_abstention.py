@@ -524,3 +524,10 @@ def test_stories_and_writing_in_a_question_are_no_request_to_compose(question: s
     from qa.search.asked import ASKS_TO_COMPOSE
 
     assert not ASKS_TO_COMPOSE.search(question)
+
+
+def test_a_body_or_programme_named_in_quotes_that_no_passage_names_is_declined(assistant: Assistant) -> None:
+    answer = assistant.ask('What role do the documents give to the NSFC "Excellent Young Scientists Fund"?')
+    assert answer.abstained and "No passage mentions Excellent Young Scientists Fund" in answer.text
+    # a quoted concept may be the asker's own words for one the documents name otherwise
+    assert not assistant.ask('What does the paper say about the "Double Helix" model?').abstained

@@ -198,6 +198,7 @@ def test_a_plain_name_is_found_where_a_regex_of_it_finds_it(needle: str, text: s
         ("德国专利法规定的发明人报酬标准是什么？", "德国专利法"),
         ("What is the grace period for prior disclosure under Japanese patent law?", "Japanese patent law"),
         ("How does the EU AI Act regulate models?", "EU AI Act"),
+        ("What does the EU Unitary Patent Regulation require for translations?", "EU Unitary Patent Regulation"),
     ],
 )
 def test_another_country_s_law_is_no_document_of_the_corpus(
@@ -217,6 +218,7 @@ def test_another_country_s_law_is_no_document_of_the_corpus(
         "论文怎么看美国的做法？",
         "我们想把专利独家授权给一家美国公司，促进科技成果转化法有什么要求？",
         "I filed a design application in Germany last spring. How long do I have?",
+        "What do the Implementing Regulations say about foreign applicants?",
     ],
 )
 def test_a_foreign_country_named_beside_no_law_of_its_own_is_fine(question: str) -> None:

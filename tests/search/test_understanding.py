@@ -156,6 +156,8 @@ def test_quantity_asks_and_the_sentences_that_give_them() -> None:
     assert asked_quantities("最少多少钱？") == ["money"]
     assert "period" in asked_quantities("How long does a design patent last?")
     assert "percent" in asked_quantities("能拿到百分之几？")
+    # a closing bracket between the share and its ask (trial 8: answered with the R&D total in yuan)
+    assert asked_quantities("2024年我国研发投入强度（研发经费占GDP的比重）是多少？") == ["percent"]
     assert asked_quantities("What is the dual helix?") == []
     # "how much prize money / compensation / in fines": an amount, whatever words come between
     assert asked_quantities("How much prize money comes with the award?") == ["money"]
