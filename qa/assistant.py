@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answers.answering import ExtractiveAnswerer
+from qa.answers.parts import cited, further_asks, with_parts
 from qa.config import corpus_dir, project_home, user_corpus_dir
 from qa.corpus.chunking import DEFAULT_MAX_CHARS, Chunker
 from qa.corpus.formats import FormatError
@@ -47,6 +48,7 @@ from qa.text import UNSUPPORTED_NOTE, check_question, is_traditional, traditiona
 __all__ = ["MODES", "Assistant"]
 
 SIDE_DEPTH = 40  # passages searched for a side of a comparison the best k missed
+PART_DEPTH = 5  # a further ask's best passage must be among the whole question's best so many
 TERM_DEPTH = 4  # passages searched for each of two terms compared ("开放许可和强制许可有什么区别")
 
 
@@ -348,6 +350,8 @@ class Assistant:
         elif COMPARE.search(query.focus) and (terms := compared_terms(query.focus)):
             hits = self._each_term(query, hits, terms, mode)
         answer_ = self._answerer.answer(query, hits, query.lang, dangling, named)
+        if not answer_.abstained:
+            answer_ = self._further_asks(answer_, query, k, mode)
         shown = traditional(answer_.text) if query.lang == "zh" and is_traditional(question) else None
         extractive = replace(answer_, question=question, text_traditional=shown)
         if unsupported_language(question):  # a Japanese question's kanji read as Chinese: say so
@@ -364,6 +368,22 @@ class Assistant:
             self._llm_answerer = LLMAnswerer(self.llm, self._index.tokenizer)
         answer: Answer = self._llm_answerer.answer(question, hits, query.lang, extractive)
         return answer
+
+    def _further_asks(self, answer: Answer, query: Query, k: int, mode: str | None) -> Answer:
+        """The answer with a part for each further ask of the question that it does not cover (:mod:`qa.answers.parts`)."""
+        assert self._answerer is not None and self._index is not None and self._retriever is not None
+        parts = []
+        for ask in further_asks(query.text):
+            part_query = self.understand(ask, query.lang)
+            found = self._search(part_query, k, mode)
+            if not found or found[0].chunk_id in cited(answer):
+                continue  # what the answer quotes already answers it
+            if found[0].chunk_id not in {h.chunk_id for h in answer.hits[:PART_DEPTH]}:
+                continue  # read alone, the ask found something the whole question is not about
+            part = self._answerer.answer(part_query, found, query.lang, (), ())
+            if not part.abstained:  # an ask the answer may well cover, read without its context: no "does not say"
+                parts.append((ask, part))
+        return with_parts(answer, parts) if parts else answer
 
     def _hit(self, index: int, score: float, rank: int, scores: dict[str, float], ranks: dict[str, int]) -> Hit:
         assert self._index is not None
