@@ -329,7 +329,9 @@ class Abstention:
         top = list(hits[:5])
         if not top:
             return 0.0
-        texts = [both(h) for h in top]
+        # a passage is read under its document's title: of "Both the S&T Progress Law and … opinion …", every
+        # passage of the Progress Law covers "S&T Progress Law" (only its purpose article repeats the name)
+        texts = [f"{both(h)}\n{h.doc_title}\n{h.doc_title_en or ''}" for h in top]
         best = max(self.scorer.coverage(set(self.scorer.tokens(question)), t) for t in texts)
         dated = " ".join(y for h in top for y in self.years.get(h.doc_id, ()))
         chinese = self.scorer.translate(question)

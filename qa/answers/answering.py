@@ -56,22 +56,18 @@ from qa.answers.writing import AnswerWriter, official_translations
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
 from qa.search.asked import (
-    ASKS_CONSEQUENCE,
-    ASKS_DEFINITION,
     ASKS_FOR_FRONT_MATTER,
-    ASKS_PROHIBITION,
     ASKS_TO_COMPOSE,
     ASKS_WHO_WROTE,
     COMPARE,
     NOT_ANSWERS,
-    STATES_CONSEQUENCE,
-    STATES_DEFINITION,
-    STATES_PROHIBITION,
+    PREFERRED,
     compared_terms,
     figures_wanted,
     gives,
     is_heading,
     is_run_in_heading,
+    preferences,
     set_apart_footnotes,
 )
 from qa.search.embedding import Embedder
@@ -84,12 +80,6 @@ from qa.text import detect_language, norm
 _WHOLE_UNIT = re.compile(
     r"讲了什么|说了什么|规定了什么|写了什么|主要内容|内容是什么|怎么规定|如何规定|是怎样规定|有什么规定|要求什么|"
     r"\bwhat (?:does|do|did)\b.*\b(?:say|provide|require|stipulate|state)\b|\bwhat is in\b|\bsummari[sz]e\b",
-    re.I,
-)
-# "the minimum reward", "最低比例": a bound is a figure, so the sentence that states one is preferred
-# (a comparison's Regulations side quoted Article 93's opening, not its 4,000 yuan; a trial user)
-_BOUND = re.compile(
-    r"\b(?:minimum|maximum|at least|at most|no less than|upper limit|lower limit)\b|最低|最少|最多|至少|不低于|不少于|上限|下限",
     re.I,
 )
 # "罚款最高是多少": 最高 asks for a bound (scored as one above), it names no topic — as a word it matched
@@ -352,15 +342,8 @@ class ExtractiveAnswerer(TextScorer):
             score = fit + asked.semantic * closeness[i] + 0.25 * context + 0.15 / (rank + 1)
             if asked.kinds:  # "how much / how long": the clause that states it, not the article's opening line
                 score += 0.35 if any(gives(src, kind) for kind in asked.kinds) else 0.0
-            if asked.bound and _BOUND.search(f"{src}\n{translations[i] or ''}"):
-                score += 0.35  # "the minimum reward": the sentence that states a minimum
-            if asked.consequence and STATES_CONSEQUENCE.search(f"{src}\n{translations[i] or ''}"):
-                score += 0.35  # "国家会怎么处理": "……没有实施且无正当理由的，国家可以无偿实施"
-            if asked.definition and STATES_DEFINITION.search(src):
-                score += 0.35  # "发明专利和实用新型有什么区别": "实用新型，是指……"
-            # read in the original: a translation's "shall not affect the validity" forbids nothing
-            if asked.prohibition and STATES_PROHIBITION.search(src):
-                score += 0.35  # "When is … not allowed": "……的，专利权人不得对其实行开放许可："
+            both = f"{src}\n{translations[i] or ''}"
+            score += PREFERRED * sum(bool(p.states.search(both if p.in_translation else src)) for p in asked.preferred)
             if len(norm(src)) < 6:
                 score -= 0.3  # a fragment says little on its own
             start = chunk.start if chunk else 0
@@ -378,10 +361,7 @@ class ExtractiveAnswerer(TextScorer):
             bool(ASKS_FOR_FRONT_MATTER.search(question)),
             *self.meaning.of_question(query.focus),
             self._chinese_words(query) if lang == "en" or detect_language(question) == "en" else None,
-            bound=bool(_BOUND.search(query.focus)),
-            consequence=bool(ASKS_CONSEQUENCE.search(query.focus)),
-            prohibition=bool(ASKS_PROHIBITION.search(query.focus)),
-            definition=bool(ASKS_DEFINITION.search(query.focus)),
+            preferred=preferences(query.focus),
         )
 
     def _chinese_words(self, query: Query) -> tuple[set[str], set[str] | None]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from qa.corpus.chunking import align_sentences
 from qa.schema import Hit
+from qa.search.asked import Preference
 from qa.text import norm, sentence_spans
 
 
@@ -32,9 +33,9 @@ class Asked:
     sentence nobody translated can match; ``chinese_everywhere``: every sentence is scored on
     those, translated or not (when the best passage is untranslated: on one scale, the
     answer quotes it rather than a shipped passage's English below it; added-set English
-    key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md); ``bound``: it asks
-    for a minimum or maximum ("the minimum reward", "最低比例"); ``consequence``: it asks what
-    then happens (:data:`~qa.search.asked.ASKS_CONSEQUENCE`).
+    key points 0.675 -> 0.725, nothing else moved: commit 1f81fbf, evals/README.md); ``preferred``:
+    the kinds of sentence it prefers (a minimum or maximum stated for "the minimum reward", a consequence
+    for "国家会怎么处理", :data:`~qa.search.asked.PREFERENCES`).
     """
 
     tokens: set[str]
@@ -45,10 +46,9 @@ class Asked:
     semantic: float = 0.0
     chinese: tuple[set[str], set[str] | None] | None = None
     chinese_everywhere: bool = False
-    bound: bool = False  # it asks for a minimum or maximum: the sentence that states one is preferred
-    consequence: bool = False  # it asks what happens then ("国家会怎么处理"): a condition-and-consequence sentence
-    prohibition: bool = False  # it asks what may not be done ("not allowed", 不能): a sentence that forbids
-    definition: bool = False  # it asks what a term means or how two differ: a sentence that defines
+    # what kinds of sentence its asking part prefers: one stating a bound, a consequence, a definition, a
+    # prohibition or a law's purpose (qa.search.asked.PREFERENCES)
+    preferred: tuple[Preference, ...] = ()
 
 
 def on_one_scale(asked: Asked, pool: Sequence[Hit]) -> Asked:

@@ -10,6 +10,7 @@ keyword lines, bibliography entries, author notes).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _ZH_NUM = "零〇一二三四五六七八九十百千万两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_ZH_NUM}]+)"
@@ -241,7 +242,49 @@ STATES_DEFINITION = re.compile(r"是指|系指|指的是|\b(?:means|refers to|is
 STATES_PROHIBITION = re.compile(
     r"不得|禁止|严禁|不准|\b(?:shall not|may not|must not|is prohibited|are prohibited)\b", re.I
 )
-# Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
+# "the minimum reward", "最低比例": a bound is a figure, so the sentence that states one is preferred
+# (a comparison's Regulations side quoted Article 93's opening, not its 4,000 yuan; a trial user)
+BOUND = re.compile(
+    r"\b(?:minimum|maximum|at least|at most|no less than|upper limit|lower limit)\b|最低|最少|最多|至少|不低于|不少于|上限|下限",
+    re.I,
+)
+# What a law is for ("专利法的立法目的是什么", "What is the purpose of the Patent Law?"), and its purpose
+# article ("第一条 为了……，制定本法"), which otherwise only a question naming the law finds, and for its name.
+ASKS_PURPOSE = re.compile(
+    r"目的|宗旨|为什么(?:要)?(?:制定|出台|颁布)|立法|第一条|"
+    r"\b(?:purpose|purposes|aims?|objectives?|goals?|why (?:was|were|did|is) .{0,40}(?:enacted|adopted|passed|made)|article 1)\b",
+    re.I,
+)
+STATES_PURPOSE = re.compile(
+    r"(?m)^第一条\s*(?:为了|为|根据)[^。]{0,200}?(?:制定|根据)[^。]{0,60}?本(?:法|条例|规定|办法|细则)"
+)
+
+
+@dataclass(frozen=True)
+class Preference:
+    """A kind of ask, and the sentences that answer it: each such sentence scores :data:`PREFERRED` more."""
+
+    asks: re.Pattern[str]
+    states: re.Pattern[str]
+    in_translation: bool  # its translation may state it too; else only the original counts ("shall not affect
+    # the validity" forbids nothing)
+
+
+PREFERRED = 0.35
+PREFERENCES = (
+    Preference(BOUND, BOUND, True),  # "the minimum reward": "…not less than 4,000 yuan"
+    Preference(ASKS_CONSEQUENCE, STATES_CONSEQUENCE, True),  # "国家会怎么处理": "……的，国家可以无偿实施"
+    Preference(ASKS_DEFINITION, STATES_DEFINITION, False),  # "发明和实用新型有什么区别": "实用新型，是指……"
+    Preference(ASKS_PROHIBITION, STATES_PROHIBITION, False),  # "When is … not allowed": "……不得……"
+    Preference(ASKS_PURPOSE, STATES_PURPOSE, False),  # "立法目的是什么": "第一条 为了……，制定本法"
+)
+
+
+def preferences(focus: str) -> tuple[Preference, ...]:
+    """The kinds of sentence the asking part of a question prefers (see :data:`PREFERENCES`)."""
+    return tuple(p for p in PREFERENCES if p.asks.search(focus))
+
+
 # How a document is laid out, or what it covers as a whole ("专利法有哪几章", "这份意见主要讲了哪几方面",
 # "What chapters does the Patent Law have?"): answered by the document's top-level headings
 # (qa.answers.lists.Structure.contents), which share few words with such a question.
@@ -262,6 +305,7 @@ ASKS_TO_COMPOSE = re.compile(
     r"jokes?|raps?|fairy tales?|novels?|screenplays?)\b",
     re.I,
 )
+# Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.
 DATELINES = frozenset({"signature", "history", "profile"})
 # Kinds of chunk that never answer: they list, label or attribute, they do not say.
 NOT_ANSWERS = frozenset({"keywords", "reference", "profile", "signature", "history"})

@@ -16,7 +16,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from qa.search.asked import ASKS_WHO_WROTE, COMPARE, DATELINES, asked_quantities, gives
+from qa.search.asked import (
+    ASKS_PURPOSE,
+    ASKS_WHO_WROTE,
+    COMPARE,
+    DATELINES,
+    STATES_PURPOSE,
+    asked_quantities,
+    gives,
+)
 from qa.search.embedding import Embedder
 from qa.search.fusion import DOCUMENT_DEPTH, Ranked, by_document, fuse, split_by_translation
 from qa.search.index import SearchIndex
@@ -43,6 +51,7 @@ def _e5_pool() -> ThreadPoolExecutor:
 
 
 DEPTH = 50  # candidates taken from each leg before fusion
+PURPOSE_AFTER = 5  # places a purpose article yields to the passages after it (Retriever._purposes_later)
 E5Search = tuple[list[tuple[int, float]], np.ndarray]  # the e5 leg's ranking, and the question's vector
 
 
@@ -63,6 +72,7 @@ class Retriever:
         self.references = references
         self.multilingual = multilingual
         self._given: dict[tuple[int, str], bool] = {}
+        self._purposes: set[int] | None = None  # the purpose articles' positions (_purposes_later), on first need
 
     def prepare(self) -> list[Callable[[], object]]:
         """Start loading, in the background, what questions will need: the fast e5 question engine.
@@ -272,6 +282,8 @@ class Retriever:
         documents = len(self.index.manifest.get("documents", []))
         if w.document > 0 and side is not None and side.needed and documents > DOCUMENT_DEPTH:
             ranked = by_document(ranked, self.index.chunks, w.document, DOCUMENT_DEPTH)
+        if query is not None and not ASKS_PURPOSE.search(query.text):
+            ranked = self._purposes_later(ranked)
         if query is not None and COMPARE.search(query.text):
             ranked = self._every_side(ranked, named)
         if legs.get("dated"):  # the document's dateline answers "when was it issued": first, the rest in order
@@ -338,6 +350,18 @@ class Retriever:
         held = {i for i, _ in leg}
         within = ranked_within(rows, scores, self.index.multilingual, vector, question)
         return leg + [(i, 0.5) for i in within if i not in held][: DEPTH - len(leg)]
+
+    def _purposes_later(self, ranked: list[Ranked]) -> list[Ranked]:
+        """``ranked`` with each law's purpose article ("第一条 为了……，制定本法") after the first
+        :data:`PURPOSE_AFTER`: it repeats the law's name and aims, so a question naming the law finds it
+        near the top, yet it answers only what the law is for (:data:`~qa.search.asked.ASKS_PURPOSE`)."""
+        if self._purposes is None:
+            self._purposes = {i for i, c in enumerate(self.index.chunks) if STATES_PURPOSE.search(c.text)}
+        later = [r for r in ranked[:PURPOSE_AFTER] if r.index in self._purposes]
+        if not later:
+            return ranked
+        others = [r for r in ranked if r not in later]
+        return others[:PURPOSE_AFTER] + later + others[PURPOSE_AFTER:]
 
     def _every_side(self, ranked: list[Ranked], named: list[str]) -> list[Ranked]:
         """A comparison of named documents: each one's best passage among the first few, in fused order."""

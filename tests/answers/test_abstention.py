@@ -531,3 +531,13 @@ def test_a_body_or_programme_named_in_quotes_that_no_passage_names_is_declined(a
     assert answer.abstained and "No passage mentions Excellent Young Scientists Fund" in answer.text
     # a quoted concept may be the asker's own words for one the documents name otherwise
     assert not assistant.ask('What does the paper say about the "Double Helix" model?').abstained
+
+
+def test_a_passage_covers_its_document_s_title_words(assistant: Assistant) -> None:
+    """Only a law's purpose article repeats its name; the name's words asked are covered by any of its passages."""
+    abstention = assistant.answerer.abstention
+    question = "What does the Progress Law say about researchers' rights over results made with state funds?"
+    hits = [h for h in assistant.search(question, k=10) if h.doc_id == "progress-law" and "第一条" not in h.chunk_id]
+    titled = abstention.support(question, hits[:1])
+    untitled = abstention.support(question, [replace(hits[0], doc_title="", doc_title_en=None)])
+    assert titled > untitled

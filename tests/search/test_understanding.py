@@ -514,3 +514,19 @@ def test_a_question_about_one_part_or_a_structure_inside_the_text_is_no_contents
     assert not ASKS_STRUCTURE.search("What is the structure of the dual helix?")
     for question in ("专利法第五章讲了哪几方面？", "What are the main parts of Chapter V of the Patent Law?"):
         assert "目录" not in assistant.ask(question).text and "contents (" not in assistant.ask(question).text
+
+
+def test_a_law_s_purpose_article_answers_what_the_law_is_for_and_little_else(assistant: Assistant) -> None:
+    from qa.search.asked import STATES_PURPOSE
+
+    purposes = [c.id for c in assistant.chunks if STATES_PURPOSE.search(c.text)]
+    assert "patent-law/第一条" in purposes and "patent-regulations/第一条" in purposes  # 根据《专利法》…制定本细则
+    assert not any(p.endswith("第二条") for p in purposes)
+    # asked what the law is for: its purpose article, not Art. 11's "为生产经营目的"
+    assert assistant.ask("专利法的立法目的是什么？").citations[0].chunk_id == "patent-law/第一条"
+    # asked anything else of a law it names: its purpose article yields the first five places
+    top = [
+        h.chunk_id
+        for h in assistant.search("手上有一项科研成果，促进科技成果转化法允许通过哪些途径把它转化变现？", k=5)
+    ]
+    assert "transformation-law/第一条" not in top
