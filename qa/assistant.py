@@ -41,13 +41,17 @@ from qa.search.index import (
 )
 from qa.search.query import Query, shortened_note, understand
 from qa.search.retrieval import MODES, Retriever
-from qa.search.spelling import Speller
+from qa.search.spelling import Speller, looks_like_pinyin
 from qa.search.weights import FusionWeights
 from qa.text import UNSUPPORTED_NOTE, check_question, is_traditional, traditional, unsupported_language
 
 __all__ = ["MODES", "Assistant"]
 
 SIDE_DEPTH = 40  # passages searched for a side of a comparison the best k missed
+PINYIN_NOTE = (
+    "这个问题看起来是用拼音输入的。请用汉字输入问题，例如：“职务发明的奖金最少多少钱？” "
+    "This looks like pinyin: please type the question in Chinese characters or in English."
+)
 PART_DEPTH = 5  # a further ask's best passage must be among the whole question's best so many
 TERM_DEPTH = 4  # passages searched for each of two terms compared ("开放许可和强制许可有什么区别")
 
@@ -340,6 +344,8 @@ class Assistant:
         _check_k(k)
         query = self.understand(question, lang)
         question = query.original
+        if looks_like_pinyin(query.text):  # read as English, it met nothing: say how to ask instead
+            return Answer(question, PINYIN_NOTE, "zh", True)
         hits = self._search(query, k, mode)
         assert self._answerer is not None and self._index is not None
         assert self._retriever is not None and self._retriever.references is not None

@@ -133,3 +133,25 @@ def english_words() -> frozenset[str]:
 
     words = cedict_english()
     return frozenset(words) | frozenset(stem(w) for w in words)
+
+
+# A pinyin syllable (tone digits allowed): an initial, then a final. It admits a few non-syllables ("bue"),
+# which only matters for words English does not have anyway.
+_SYLLABLE = (
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in|un|vn|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
+    r"[1-5]?"
+)
+_PINYIN_WORD = re.compile(rf"(?:{_SYLLABLE})+")
+
+
+def looks_like_pinyin(text: str) -> bool:
+    """Whether a question is Chinese typed in pinyin ("zhuanli jiangjin zuidi duoshao qian"): two or more
+    words, each made of pinyin syllables, most of them no English word ("long time" is English)."""
+    if not text.isascii():
+        return False
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    if len(words) < 2 or not all(_PINYIN_WORD.fullmatch(w) for w in words):
+        return False
+    english = english_words()
+    return sum(w in english for w in words) * 2 < len(words)

@@ -55,3 +55,17 @@ def test_the_assistant_understands_a_chinese_slip(assistant: Assistant) -> None:
     answer = assistant.ask("全国科技工做者日是几月几号啊？哪部法律规定的")
     assert not answer.abstained and "5月30日" in answer.text
     assert assistant.understand("全国科技工做者日是几月几号啊？").original.startswith("全国科技工做者日")
+
+
+def test_a_question_typed_in_pinyin_is_told_apart_from_english() -> None:
+    from qa.search.spelling import looks_like_pinyin
+
+    assert looks_like_pinyin("zhuanli jiangjin zuidi duoshao qian")
+    assert looks_like_pinyin("kexue jishu jinbu fa")
+    for english in ("long time", "How long is a patent?", "hang seng index", "zhuanli", "专利 zhuanli jiangjin"):
+        assert not looks_like_pinyin(english)
+
+
+def test_a_pinyin_question_is_told_how_to_ask(assistant: Assistant) -> None:
+    answer = assistant.ask("zhuanli jiangjin zuidi duoshao qian")
+    assert answer.abstained and answer.language == "zh" and "拼音" in answer.text and not answer.citations
