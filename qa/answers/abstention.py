@@ -268,8 +268,7 @@ class Abstention:
                 # what the sentence's section is about is what its figure is about: "the minimum reward for an
                 # inventor" is met by "the bonus … not less than 4,000 yuan" under "Reward and Remuneration
                 # for Inventors or Designers"
-                about = f"{hit.section}\n{hit.section_en or ''}\n{text}"
-                out.append((self.scorer.coverage(tokens, about), text))
+                out.append((self.scorer.coverage(tokens, text, f"{hit.section}\n{hit.section_en or ''}"), text))
         return out
 
     def _of_asked(self, hit: Hit, source: str, translation: str | None, years: set[str], names: Sequence[Name]) -> bool:
@@ -331,13 +330,16 @@ class Abstention:
             return 0.0
         # a passage is read under its document's title: of "Both the S&T Progress Law and … opinion …", every
         # passage of the Progress Law covers "S&T Progress Law" (only its purpose article repeats the name)
-        texts = [f"{both(h)}\n{h.doc_title}\n{h.doc_title_en or ''}" for h in top]
-        best = max(self.scorer.coverage(set(self.scorer.tokens(question)), t) for t in texts)
+        texts = [both(h) for h in top]
+        titles = [f"{h.doc_title}\n{h.doc_title_en or ''}" for h in top]
+        best = max(
+            self.scorer.coverage(set(self.scorer.tokens(question)), t, n) for t, n in zip(texts, titles, strict=True)
+        )
         dated = " ".join(y for h in top for y in self.years.get(h.doc_id, ()))
         chinese = self.scorer.translate(question)
         if chinese:
             zh_tokens = set(self.scorer.tokens(" ".join(chinese)))
-            best = max(best, max(self.scorer.coverage(zh_tokens, t) for t in texts))
+            best = max(best, max(self.scorer.coverage(zh_tokens, t, n) for t, n in zip(texts, titles, strict=True)))
         best *= self.scorer.known_weight(question)
         joined = f"{' '.join(texts)} {dated}".lower()
         missing = [

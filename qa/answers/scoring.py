@@ -58,12 +58,13 @@ class TextScorer:
         self._words_lock = threading.Lock()
         self._mentioned: dict[str, bool] = {}
 
-    def coverage(self, question_tokens: set[str], text: str) -> float:
-        """Share of the question's IDF weight (words the corpus knows) found in ``text``."""
+    def coverage(self, question_tokens: set[str], text: str, also: str = "") -> float:
+        """Share of the question's IDF weight (words the corpus knows) found in ``text`` (or in ``also``:
+        a passage's document title, read apart so that the passage's own tokens stay remembered as they are)."""
         total = sum(self.idf(t) for t in question_tokens)
         if total <= 0:
             return 0.0
-        present = question_tokens & self.tokens(text)
+        present = question_tokens & (self.tokens(text) | self.tokens(also) if also else self.tokens(text))
         return sum(self.idf(t) for t in present) / total
 
     def match(
