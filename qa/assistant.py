@@ -344,7 +344,7 @@ class Assistant:
         _check_k(k)
         query = self.understand(question, lang)
         question = query.original
-        if looks_like_pinyin(query.text):  # read as English, it met nothing: say how to ask instead
+        if looks_like_pinyin(question):  # read as English, it met nothing: say how to ask instead
             return Answer(question, PINYIN_NOTE, "zh", True)
         hits = self._search(query, k, mode)
         assert self._answerer is not None and self._index is not None

@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.schema import Answer, Hit
+from qa.search.query import REFERS_BACK
 
 _ASK_END = re.compile(r"(?<=[？?])")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]+")
-# it needs what came before it: "那…", "这种情况…", "Is that true", "what about them"
+# it needs what came before it: "这种情况…", "Is that true" (query.REFERS_BACK), "两者", "How do the two differ?"
 _POINTS_BACK = re.compile(
-    r"^\W*(?:那|这|它|其|上述|此|呢)|两者|二者|两边|双方|各自|"
-    r"\b(?:that|this|these|those|it|they|them|such|both|each|the (?:two|three|four|five|six))\b",
-    re.I,
+    rf"{REFERS_BACK.pattern}|两者|二者|两边|双方|各自|\b(?:both|each|the (?:two|three|four|five|six))\b", re.I
 )
 MIN_ASK = 12  # characters (an English word counts two): a shorter ask is a follow-up of the one before
 PART_LABEL = {"zh": "关于“{ask}”：", "en": "On “{ask}”: "}
