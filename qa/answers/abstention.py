@@ -63,6 +63,10 @@ NOT_COMPOSED = {  # said when asked to write a poem, a story, a joke (qa.search.
     "en": "qa answers questions with quotes from the documents; it does not write poems, stories or jokes. "
     "The passages closest to the request are listed below as related reading.",
 }
+BODY_NOTE = {  # beside an answer to a question naming a body no passage mentions (Abstention.bodies_unmentioned)
+    "zh": "注意：文档中没有提到“{names}”，以下引文并未说到它。",
+    "en": "Note: no passage mentions {names}; the quotes do not speak of it.",
+}
 NOTHING_NEAR = {
     "zh": "文档中没有找到能回答这个问题的内容，也没有相近的段落。",
     "en": "The documents do not say, and no passage comes close.",
@@ -74,11 +78,24 @@ _TECH = re.compile(r"(?<![A-Za-z0-9.])\d[A-Za-z]{1,2}(?![A-Za-z0-9])")  # 5G, 6G
 _SPECIFIC = re.compile(
     YEAR_PATTERN + "|" + _ACRONYM + r"|(?<![A-Za-z0-9])[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)+(?![A-Za-z0-9])"
 )
-_QUOTED_NAME = re.compile(
-    r"[\"“「『‘']([A-Z][\w&’'-]*(?:\s+(?:of|for|and|on|the|[A-Z][\w&’'-]*)){0,6}\s+"
+_BODY = (
+    r"[A-Z][\w&’'-]*(?:\s+(?:of|for|and|on|the|[A-Z][\w&’'-]*)){0,6}\s+"
     r"(?:Fund|Foundation|Program|Programme|Plan|Project|Award|Prize|Scheme|Initiative|Centre|Center|Institute|"
-    r"Academy|University|Office|Commission|Ministry|Bureau|Agency|Council|Court|Tribunal|Association|Alliance))[\"”」』’']"
-)  # the name of a body or programme; a quoted concept ("Double Helix") may be the asker's own words for one
+    r"Academy|University|Office|Commission|Ministry|Bureau|Agency|Council|Court|Tribunal|Association|Alliance)\b"
+)  # the name of a body or programme; a concept ("Double Helix") may be the asker's own words for one
+_QUOTED_NAME = re.compile(rf"[\"“「『‘']({_BODY})[\"”」』’']")
+# A body named without quotes ("the IP tribunal of the Supreme People's Court", 最高人民法院知识产权法庭):
+# no passage naming it, the answer says so beside what the passages do say.
+_BODIES = re.compile(
+    rf"(?<![A-Za-z]){_BODY}|[\u4e00-\u9fff]{{2,12}}?(?:法院|法庭|委员会|基金委|基金会|管理局|总局|研究院|科学院|协会|联盟)"
+)
+_BODY_SUFFIX = re.compile(r"(?:法院|法庭|委员会|基金委|基金会|管理局|总局|研究院|科学院|协会|联盟)$")
+_GENERIC_ZH = frozenset(
+    {"行业", "全国", "地方", "各级", "当地", "本地", "有关", "相关", "上级", "这个", "那个", "一个", "某个"}
+)
+_BEFORE_BODY = re.compile(
+    r".*(?:是不是|是否|不是|由|的|在|和|与|向|对|被|把|给|及|或|是|去|到|找|情况|个|年|\d)"
+)  # cut before the name
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -218,6 +235,27 @@ class Abstention:
             )
         ]
         return list(dict.fromkeys([*quoted, *chinese, *english]))
+
+    def bodies_unmentioned(self, question: str) -> list[str]:
+        """The bodies and programmes a question names that no passage mentions (see ``_BODIES``)."""
+        out = []
+        for name in _BODIES.findall(question):
+            if name.isascii():  # from its first word that is not a question's ("Which Chinese Academy of …")
+                words = name.split()
+                while words and words[0].lower() in EN_STOPWORDS:
+                    words.pop(0)
+                # each word known to the documents: their name for it in other words ("State Council General Office")
+                if len(words) < 2 or all(self.scorer.known(w.lower().removesuffix("'s")) for w in words):
+                    continue
+                name = " ".join(words)
+            else:
+                name = _BEFORE_BODY.sub("", name)
+                suffix = _BODY_SUFFIX.search(name)
+                if suffix is None or name[: suffix.start()] in _GENERIC_ZH or len(name[: suffix.start()]) < 2:
+                    continue  # "一个行业协会", "这种情况法院": no body's name
+            if not self.scorer.mentions(name):
+                out.append(name)
+        return list(dict.fromkeys(out))
 
     def subjects_missing(self, question: str) -> list[str]:
         """Neighbouring laws' subjects the question is about that no passage mentions (商标, "copyright";

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, NOT_COMPOSED, Abstention
+from qa.answers.abstention import ABSTAIN_TEXT, BODY_NOTE, NOT_COMPOSED, Abstention
 from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
@@ -149,8 +149,12 @@ class ExtractiveAnswerer(TextScorer):
         if isinstance(query, str):
             query = understand(query, lang=lang)
         answer = self._answer(query, hits, lang, dangling, named)
-        missing = [] if answer.abstained else premises_missing(query.focus, hits)
-        return replace(answer, notes=(*answer.notes, premise_note(missing, lang))) if missing else answer
+        if answer.abstained:
+            return answer
+        notes = [premise_note(missing, lang)] if (missing := premises_missing(query.focus, hits)) else []
+        if bodies := self.abstention.bodies_unmentioned(query.text):  # "…the Supreme People's Court?"
+            notes.append(BODY_NOTE[lang].format(names="、".join(bodies) if lang == "zh" else ", ".join(bodies)))
+        return replace(answer, notes=(*answer.notes, *notes)) if notes else answer
 
     def _answer(
         self,

@@ -541,3 +541,22 @@ def test_a_passage_covers_its_document_s_title_words(assistant: Assistant) -> No
     titled = abstention.support(question, hits[:1])
     untitled = abstention.support(question, [replace(hits[0], doc_title="", doc_title_en=None)])
     assert titled > untitled
+
+
+def test_an_answer_says_which_body_the_question_names_no_passage_mentions(assistant: Assistant) -> None:
+    abstention = assistant.answerer.abstention
+    assert abstention.bodies_unmentioned("专利侵权上诉是不是由最高人民法院知识产权法庭审理？") == [
+        "最高人民法院",
+        "知识产权法庭",
+    ]
+    # no body's name, or one the documents name in other words
+    for question in (
+        "我们是一个行业协会，想牵头搞标准",
+        "这种情况法院能判多少？",
+        "What part do technology managers play, according to the State Council General Office?",
+        "What role does the Chinese Academy of Sciences play?",
+        "人民法院怎么判？",
+    ):
+        assert abstention.bodies_unmentioned(question) == []
+    answer = assistant.ask("专利侵权纠纷是不是由最高人民法院知识产权法庭审理？")  # answered from Art. 65 …
+    assert not answer.abstained and any("没有提到“最高人民法院、知识产权法庭”" in n for n in answer.notes)  # … saying so
