@@ -59,8 +59,8 @@ ABSTAIN_TEXT = {
     "en": "The documents do not say. The closest passages are listed below as related reading.",
 }
 NOT_COMPOSED = {  # said when asked to write a poem, a story, a joke (qa.search.asked.ASKS_TO_COMPOSE)
-    "zh": "本助手只用文档原文回答问题并注明出处，不写诗歌、故事或笑话。下面列出与请求最接近的段落，仅供参考。",
-    "en": "qa answers questions with quotes from the documents; it does not write poems, stories or jokes. "
+    "zh": "本助手只用文档原文回答问题并注明出处，不代写诗歌、故事、合同等文本。下面列出与请求最接近的段落，仅供参考。",
+    "en": "qa answers questions with quotes from the documents; it does not write texts such as poems, stories or contracts. "
     "The passages closest to the request are listed below as related reading.",
 }
 BODY_NOTE = {  # beside an answer to a question naming a body no passage mentions (Abstention.bodies_unmentioned)
@@ -96,6 +96,15 @@ _GENERIC_ZH = frozenset(
 _BEFORE_BODY = re.compile(
     r".*(?:是不是|是否|不是|由|的|在|和|与|向|对|被|把|给|及|或|是|去|到|找|情况|个|年|\d)"
 )  # cut before the name
+# A people's adjective and the names of their country a passage may use instead.
+DEMONYMS = {
+    "american": ("United States", "America", "美国"), "german": ("Germany", "德国"), "japanese": ("Japan", "日本"),
+    "british": ("Britain", "United Kingdom", "英国"), "french": ("France", "法国"), "korean": ("Korea", "韩国"),
+    "european": ("Europe", "欧洲", "欧盟"), "russian": ("Russia", "俄罗斯"), "indian": ("India", "印度"),
+    "canadian": ("Canada", "加拿大"), "australian": ("Australia", "澳大利亚"), "israeli": ("Israel", "以色列"),
+    "swiss": ("Switzerland", "瑞士"), "dutch": ("Netherlands", "荷兰"), "swedish": ("Sweden", "瑞典"),
+    "italian": ("Italy", "意大利"), "brazilian": ("Brazil", "巴西"), "singaporean": ("Singapore", "新加坡"),
+}  # fmt: skip
 # "How many … does the paper name / list", "提到了几个": counted by the listing itself.
 _NAMES_THEM = re.compile(
     r"\b(?:names?|named|lists?|listed|mentions?|mentioned|cites?|cited|identif(?:y|ies|ied))\b|提到|提及|列了|列出|举了|点名",
@@ -233,6 +242,8 @@ class Abstention:
                 w.lower() not in EN_STOPWORDS and not any(self.scorer.known(t) for t in self.scorer.tokenizer(w))
                 for w in name.split()
             )
+            # "American firms": the passages say "the United States", 美国 (a trial's wrong decline)
+            and not any(self.scorer.mentions(country) for country in DEMONYMS.get(name.lower(), ()))
         ]
         return list(dict.fromkeys([*quoted, *chinese, *english]))
 

@@ -302,7 +302,12 @@ ASKS_TO_COMPOSE = re.compile(
     r"(?:写|作|编|来)(?:一|几|两)?(?:首|段|个|则|篇)(?:[^，。？！,.?!]{0,12}?的)?(?:小)?(?:诗|歌|故事|笑话|段子|对联|顺口溜|小说|剧本)|"
     r"(?:写|作|编)(?:诗|歌词|故事|笑话|段子|对联|顺口溜|小说|剧本)|来首诗|讲(?:一)?(?:个|则)?笑话|"
     r"\b(?:write|compose|make up|tell)\b(?:\s+\w+){0,4}?\s+(?:poems?|haikus?|limericks?|sonnets?|songs?|lyrics|stor(?:y|ies)|"
-    r"jokes?|raps?|fairy tales?|novels?|screenplays?)\b",
+    r"jokes?|raps?|fairy tales?|novels?|screenplays?)\b|"
+    # or to draft a document for the asker (帮我起草一份专利独占许可合同, "Draft me a licence agreement"); "How do I
+    # write a patent application?" asks what the documents say one must contain
+    r"(?:帮我|给我|替我)(?:起草|草拟|拟|写|撰写|编写)|请你?(?:起草|草拟|代写)|"
+    r"(?:^|please |can you |could you |help me )(?:draft|write)(?: me)? (?:a|an|the|my) (?:\w+ ){0,3}?"
+    r"(?:contract|agreement|letter|email|application|claims?|report|essay|memo|licen[cs]e)\b",
     re.I,
 )
 # Kinds of chunk that date a document: a dateline (题注), a signature (落款), the paper's profile.

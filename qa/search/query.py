@@ -162,4 +162,6 @@ def understand(
         text = speller.correct(text)
     focus = focus_of(text)
     extra = thesaurus.terms_for(text) if thesaurus else []
-    return Query(question, text, focus, tuple(extra), lang or detect_language(read), read if read != question else "")
+    # the language of what is searched: a Chinese question wrapped in SQL or markup is Chinese
+    language = lang or detect_language(searchable(read) or read)
+    return Query(question, text, focus, tuple(extra), language, read if read != question else "")

@@ -300,12 +300,10 @@ class ReferenceResolver:
             return Dangling(ref.label, zh.format(n=n), en.format(n=n))
         if kind in ("table", "figure", "section"):
             tables = len({s for s in paper if re.fullmatch(r"t\d", s)})
-            sections = sorted({s for s in paper if re.fullmatch(r"\d\.\d", s)})
-            span = f"{sections[0]}–{sections[-1]}" if sections else "—"
             return Dangling(
                 ref.label,
-                f"论文有{tables}张表、1张图，小节为{span}。",
-                f"The paper has {tables} tables, one figure and sections {span}.",
+                f"论文有{tables}张表、1张图，章节为{_sections_span(paper, 'zh')}。",
+                f"The paper has {tables} tables, one figure and sections {_sections_span(paper, 'en')}.",
             )
         if kind == "item" and ref.doc_id is not None:
             return self._items(ref, chunks)
@@ -382,3 +380,18 @@ def _spans(needle: str, text: str) -> list[tuple[int, int]]:
         spans.append((at, at + len(needle)))
         at = text.find(needle, at + len(needle))
     return spans
+
+
+def _sections_span(segments: Sequence[str], lang: str) -> str:
+    """The paper's sections and their subsections: "1 (1.1–1.3), 2 (2.1–2.5), 3, 4" — not "1.1–2.5",
+    which left out the six proposals of section 3 (a trial user's "Section 2.6")."""
+    tops = sorted({s for s in segments if re.fullmatch(r"\d", s)}, key=int)
+    parts = []
+    for top in tops:
+        subs = sorted((s for s in set(segments) if re.fullmatch(rf"{top}\.\d", s)), key=lambda s: int(s.split(".")[1]))
+        if len(subs) < 2:
+            parts.append(top)
+            continue
+        inside = f"{subs[0]}–{subs[-1]}"
+        parts.append(f"{top}（{inside}）" if lang == "zh" else f"{top} ({inside})")
+    return ("、" if lang == "zh" else ", ").join(parts) or "—"

@@ -147,11 +147,13 @@ _PINYIN_WORD = re.compile(rf"(?:{_SYLLABLE})+")
 
 def looks_like_pinyin(text: str) -> bool:
     """Whether a question is Chinese typed in pinyin ("zhuanli jiangjin zuidi duoshao qian"): two or more
-    words, each made of pinyin syllables, most of them no English word ("long time" is English)."""
+    words, each made of pinyin syllables, and at least two of them — and a third of all — no English word
+    ("long time" is English; "zhuanli fa li guiding bu neng shouyu …" has "guiding" and "you" among many)."""
     if not text.isascii():
         return False
     words = re.findall(r"[A-Za-z0-9]+", text.lower())
     if len(words) < 2 or not all(_PINYIN_WORD.fullmatch(w) for w in words):
         return False
     english = english_words()
-    return sum(w in english for w in words) * 2 < len(words)
+    foreign = sum(w not in english for w in words)
+    return foreign >= 2 and foreign * 3 >= len(words)

@@ -62,6 +62,8 @@ def test_a_question_typed_in_pinyin_is_told_apart_from_english() -> None:
 
     assert looks_like_pinyin("zhuanli jiangjin zuidi duoshao qian")
     assert looks_like_pinyin("kexue jishu jinbu fa")
+    # English words among them ("guiding", "you") do not make it English (trial 9)
+    assert looks_like_pinyin("zhuanli fa li guiding bu neng shouyu zhuanli quan de dongxi you naxie?")
     for english in ("long time", "How long is a patent?", "hang seng index", "zhuanli", "专利 zhuanli jiangjin"):
         assert not looks_like_pinyin(english)
 

@@ -262,6 +262,9 @@ def test_a_comparison_of_two_documents_is_answered_in_two_parts(assistant: Assis
         ("专利法第二百条是怎么规定的？", "82条"),
         ("第一千条", "149条"),
         ("按照国发〔2016〕16号文，高校领导能不能拿股权激励？", "没有国发〔2016〕16号"),
+        # every section, not "1.1–2.5", which left out the proposals (trial 9)
+        ("What does Section 2.6 of the CAS paper argue?", "sections 1 (1.1–1.3), 2 (2.1–2.5), 3, 4"),
+        ("论文第2.6节讲了什么？", "章节为1（1.1–1.3）、2（2.1–2.5）、3、4"),
     ],
 )
 def test_references_to_what_does_not_exist_are_declined_with_what_does(
@@ -476,6 +479,9 @@ def test_sql_pasted_into_a_question_is_not_read_as_its_words(assistant: Assistan
     # words that only read like SQL stay: no capitals, no ; -- or =
     plain = "How do universities select projects from the national list?"
     assert without_sql(plain) == plain
+    # the question's language is that of what is searched: a Chinese question wrapped in SQL is Chinese (trial 9)
+    wrapped = "'; DROP TABLE chunks; -- 专利权无效宣告请求应当怎么提？ SELECT * FROM answers WHERE 1=1;"
+    assert assistant.understand(wrapped).lang == "zh"
     junk = assistant.ask("'; DROP TABLE passages; --")
     assert junk.abstained and not junk.citations  # had been answered with the paper's Table 1
     question = "专利权的期限是多少年？"
