@@ -338,7 +338,10 @@ class ExtractiveAnswerer(TextScorer):
         own, focus = asked.chinese if untranslated and asked.chinese else (asked.tokens, asked.focus)
         out = []
         for i, src in enumerate(sources):
-            if not headings and (is_heading(src, path) or (i < len(sources) - 1 and is_run_in_heading(src))):
+            # a run-in heading runs on into its item's text ("（一）指导思想。以……"); a short item on a line of its
+            # own ("（八）科学技术普及。") is a list's last item, which had been dropped from Art. 87's eight (trial 9)
+            runs_on = i < len(sources) - 1 and "\n" not in hit.text[spans[i][1] : spans[i + 1][0]]
+            if not headings and (is_heading(src, path) or (runs_on and is_run_in_heading(src))):
                 continue  # the section path already shows it, or it is an item's title: a heading answers nothing
             fit = self.match(own, texts[i])
             if focus:

@@ -536,3 +536,14 @@ def test_a_law_s_purpose_article_answers_what_the_law_is_for_and_little_else(ass
         for h in assistant.search("手上有一项科研成果，促进科技成果转化法允许通过哪些途径把它转化变现？", k=5)
     ]
     assert "transformation-law/第一条" not in top
+
+
+def test_a_short_last_item_on_its_own_line_is_quoted_not_taken_for_a_run_in_heading(assistant: Assistant) -> None:
+    """Art. 87's eight uses of fiscal S&T funds: "（八）科学技术普及。" looks like an opinion's run-in heading
+    ("（一）指导思想。以……"), but stands on a line of its own; it had been dropped (trial 9)."""
+    answer = assistant.ask("Under the S&T Progress Law, what is public science money supposed to be mainly spent on?")
+    quoted = [c.other or c.quote for c in answer.citations if c.chunk_id == "progress-law/第八十七条"]
+    assert "（八）科学技术普及。" in quoted and "（七）科学技术人员的培养、吸引和使用；" in quoted
+    # an opinion's run-in heading is still no answer sentence
+    answer = assistant.ask("要素市场化配置意见对深化户籍制度改革有什么要求？")
+    assert all(not c.quote.startswith("（七）深化户籍制度改革。") for c in answer.citations)
