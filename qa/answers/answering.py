@@ -171,7 +171,10 @@ class ExtractiveAnswerer(TextScorer):
             return Answer(question, f"{ABSTAIN_TEXT[lang]} {notes}", lang, True, (), tuple(hits))
         if ASKS_TO_COMPOSE.search(query.focus):  # "Write a short poem about patents": quotes are no poem
             return Answer(question, NOT_COMPOSED[lang], lang, True, (), tuple(hits))
-        if self.structure is not None and (contents := self.structure.contents_of(query.focus, hits, named, lang)):
+        if self.structure is not None and (
+            contents := self.structure.contents_of(query.focus, hits, named, lang)
+            or self.structure.kinds_of(query.focus, hits, named, lang)
+        ):
             return self.writer.assemble(question, lang, contents[1], hits, intro=contents[0], articles=False)
         q_tokens = self.question_tokens(question)
         if not hits or self.abstention.declines(query, hits):

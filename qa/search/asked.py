@@ -92,7 +92,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "items": (
         re.compile(r"哪几|哪些方面"),
         re.compile(
-            rf"[①②③④⑤⑥]|（[一二三四五六七八九十]{{1,3}}）|[^、，。；\s]{{1,15}}、[^、，。；\s]{{1,15}}、|"
+            # "A、B、…" or "A、B和C" (Art. 2's "发明、实用新型和外观设计": 专利有哪几种 had found no list and was declined)
+            rf"[①②③④⑤⑥]|（[一二三四五六七八九十]{{1,3}}）|[^、，。；\s]{{1,15}}、[^、，。；\s]{{1,15}}(?:、|和|及|以及|或者)|"
             rf"{_COUNTED}\s*(?:个|项|类|种|方面)",
         ),
     ),

@@ -547,3 +547,22 @@ def test_a_short_last_item_on_its_own_line_is_quoted_not_taken_for_a_run_in_head
     # an opinion's run-in heading is still no answer sentence
     answer = assistant.ask("要素市场化配置意见对深化户籍制度改革有什么要求？")
     assert all(not c.quote.startswith("（七）深化户籍制度改革。") for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["要素市场化配置那份意见一共讲了哪几种要素？", "What kinds of factors does the 2020 factor-market opinion cover?"],
+)
+def test_the_kinds_a_document_s_headings_name_answer_which_kinds_it_covers(assistant: Assistant, question: str) -> None:
+    """Headings 二–六 name a kind of factor (土地要素 …); 七 and 八 put 要素 after a verb (加快要素价格…)."""
+    answer = assistant.ask(question)
+    cited = [c.chunk_id.split("/")[1] for c in answer.citations]
+    assert cited == ["二", "三", "四", "五", "六"]  # each heading cited where it stands
+    assert "5" in answer.text.split("\n")[0]
+
+
+def test_a_three_part_enumeration_answers_which_kinds() -> None:
+    from qa.search.asked import gives
+
+    assert gives("本法所称的发明创造是指发明、实用新型和外观设计。", "items")  # 专利有哪几种: was declined
+    assert not gives("发明和实用新型专利权被授予后，任何单位不得实施其专利。", "items")
