@@ -115,7 +115,8 @@ _CLAUSES = re.compile(r"[，,]")
 _FIRST_PERSON = re.compile(r"我(?!国)|咱|本人|\b(?:I|I'm|I've|I'd|me|my|we|We|we're|We're|our|Our|us)\b")
 # A comparison: answered in parts, one per side, and retrieved so that every side is in the top passages.
 COMPARE = re.compile(
-    r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|"
+    r"区别|不同|差别|差异|异同|相比|比较|对比|差在哪|各自|分别|一回事|一样吗|相同吗|一致吗|"
+    r"compare|comparison|differ|difference|versus|\bvs\.?\b|\bboth\b|\bthe same (?:thing|as)\b|"
     r"\beach\b.*\b(?:say|require|provide)",
     re.I,
 )
@@ -258,6 +259,7 @@ ASKS_PURPOSE = re.compile(
 )
 STATES_PURPOSE = re.compile(
     r"(?m)^第一条\s*(?:为了|为|根据)[^。]{0,200}?(?:制定|根据)[^。]{0,60}?本(?:法|条例|规定|办法|细则)"
+    r"|(?:^|。)为[^。]{0,300}?现(?:就[^。]{0,80}?)?提出(?:如下|以下)意见"  # an opinion's "为……，现提出如下意见"
 )
 
 

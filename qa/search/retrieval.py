@@ -357,7 +357,11 @@ class Retriever:
         near the top, yet it answers only what the law is for (:data:`~qa.search.asked.ASKS_PURPOSE`)."""
         if self._purposes is None:
             chunks = self.index.chunks  # (74,441 passages of the law archive looked through in ~15 ms)
-            self._purposes = {i for i, c in enumerate(chunks) if "第一条" in c.text and STATES_PURPOSE.search(c.text)}
+            self._purposes = {
+                i
+                for i, c in enumerate(chunks)
+                if ("第一条" in c.text or "意见" in c.text) and STATES_PURPOSE.search(c.text)
+            }
         later = [r for r in ranked[:PURPOSE_AFTER] if r.index in self._purposes]
         if not later:
             return ranked

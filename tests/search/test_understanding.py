@@ -527,6 +527,7 @@ def test_a_law_s_purpose_article_answers_what_the_law_is_for_and_little_else(ass
 
     purposes = [c.id for c in assistant.chunks if STATES_PURPOSE.search(c.text)]
     assert "patent-law/第一条" in purposes and "patent-regulations/第一条" in purposes  # 根据《专利法》…制定本细则
+    assert "evaluation-opinion/preamble-p1" in purposes  # an opinion's "为……，现提出如下意见"
     assert not any(p.endswith("第二条") for p in purposes)
     # asked what the law is for: its purpose article, not Art. 11's "为生产经营目的"
     assert assistant.ask("专利法的立法目的是什么？").citations[0].chunk_id == "patent-law/第一条"
@@ -566,3 +567,16 @@ def test_a_three_part_enumeration_answers_which_kinds() -> None:
 
     assert gives("本法所称的发明创造是指发明、实用新型和外观设计。", "items")  # 专利有哪几种: was declined
     assert not gives("发明和实用新型专利权被授予后，任何单位不得实施其专利。", "items")
+
+
+def test_is_it_the_same_thing_compares_two_documents(assistant: Assistant) -> None:
+    """ "…是一回事吗？" compares: both documents answer, each with its own passages (trial 9 got the opinion alone)."""
+    from qa.search.asked import COMPARE
+
+    assert COMPARE.search("和评价意见里讲的四唯是一回事吗？") and COMPARE.search(
+        "Is that the same thing as the opinion's?"
+    )
+    answer = assistant.ask("院刊那篇文章批评的科研评价问题，和2021年国办科技成果评价意见里讲的“四唯”是一回事吗？")
+    docs = [c.chunk_id.split("/")[0] for c in answer.citations]
+    assert "paper" in docs and "evaluation-opinion" in docs
+    assert "evaluation-opinion/二（八）" in [c.chunk_id for c in answer.citations]  # 破“四唯”, not the preamble
