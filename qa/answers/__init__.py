@@ -10,6 +10,8 @@ files, and never import an interface.
     scoring     how much of a question a sentence covers
     sentences   splitting and choosing quotable sentences
     lists       enumerations (the five tensions, the six proposals)
+    contents    a document's layout, and the kinds its headings name (专利法有哪几章, 哪几种要素)
+    parts       a question's second ask answered in a part of its own
     abstention  when to decline, and what nearby topic to offer
     subjects    neighbouring laws' subjects no passage mentions (商标, copyright)
     figures     what a figure asked for must be about (a place, a rate, what money is spent on)

@@ -28,6 +28,7 @@ import numpy as np
 from qa.answers.abstention import ABSTAIN_TEXT, BODY_NOTE, NOT_COMPOSED, Abstention
 from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
+from qa.answers.contents import contents_of, kinds_of
 from qa.answers.figures import document_titles, document_years, figure_of, premise_note, premises_missing
 from qa.answers.lead import Lead, find_lead
 from qa.answers.lists import (
@@ -172,8 +173,8 @@ class ExtractiveAnswerer(TextScorer):
         if ASKS_TO_COMPOSE.search(query.focus):  # "Write a short poem about patents": quotes are no poem
             return Answer(question, NOT_COMPOSED[lang], lang, True, (), tuple(hits))
         if self.structure is not None and (
-            contents := self.structure.contents_of(query.focus, hits, named, lang)
-            or self.structure.kinds_of(query.focus, hits, named, lang)
+            contents := contents_of(self.structure, query.focus, hits, named, lang)
+            or kinds_of(self.structure, query.focus, hits, named, lang)
         ):
             return self.writer.assemble(question, lang, contents[1], hits, intro=contents[0], articles=False)
         q_tokens = self.question_tokens(question)

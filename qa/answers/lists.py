@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from qa.answers.sentences import aligned_text
 from qa.corpus.documents import heading_label
 from qa.schema import Chunk, Document, Hit, Segment
-from qa.search.asked import ASKS_STRUCTURE, is_heading
+from qa.search.asked import is_heading
 from qa.text import zh_number
 
 _ZH_COUNT = re.compile(r"(?<![第\d.])([两三四五六七八九十]|[2-9])\s*(?:个|项|方面|对|大|种|点|条|类|势|层|重)")
@@ -54,15 +54,6 @@ _FIRST = ("（一）", "①")
 MIN_OUTLINE = 0.05  # the least of a question an outline's headings must cover to list them (choose_list)…
 OWN_RANK = 3  # …when reached through a passage ranked below this
 _HEADING_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:\.\d+)*\.?\s)")
-# a part of a document the question points at: it asks of that part, not of the whole's layout
-_PART_NAMED = re.compile(
-    r"第[一二三四五六七八九十百\d]+(?:章|节|部分|条)|\bchapter\s+(?:[ivxlc]+|\d+)\b|\bsection\s+\d|§", re.I
-)
-# "讲了哪几种要素", "which kinds of factors": the kinds of something a document's headings name
-_KINDS_ZH = re.compile(
-    r"(?:哪几种|哪几类|哪些种类的?|几种|几类|哪几大类)([\u4e00-\u9fff]{2,4}?)(?:[？?，,。]|$|市场|分别)"
-)
-_KINDS_EN = re.compile(r"\b(?:what|which) (?:kinds|types|sorts|categories) of (\w+)", re.I)
 SECTION_NAMED = 0.6  # of a heading's words (IDF-weighted) a question repeats to ask for its section's items
 
 
@@ -210,56 +201,6 @@ class Structure:
         top = min(s.level for s in heads)
         items = self._segment_items(doc_id, tuple(s.id for s in heads if s.level == top))
         return items if len(items) >= 2 else []
-
-    def contents_of(
-        self, focus: str, hits: Sequence[Hit], named: Sequence[str], lang: str
-    ) -> tuple[str, list[list[tuple[Hit, str, str | None]]]] | None:
-        """For a question about how a document is laid out (:data:`~qa.search.asked.ASKS_STRUCTURE`), the
-        answer's intro and one quote per top-level heading of the document it names, else of the best
-        passage's ("这份意见分哪几部分"); None for any other question, and for one about a part it
-        points at ("专利法第五章讲了哪几方面")."""
-        if not hits or not ASKS_STRUCTURE.search(focus) or _PART_NAMED.search(focus):
-            return None
-        doc_id = named[0] if named else hits[0].doc_id
-        doc = self.docs.get(doc_id)
-        items = self.contents(doc_id)
-        if doc is None or not items:
-            return None
-        # the document's titles: hit_for takes them from a retrieved passage of it, and none may be
-        quotes = [
-            [(replace(hit_for(i.chunk, hits), doc_title=doc.title, doc_title_en=doc.title_en), i.text, i.translation)]
-            for i in items
-        ]
-        title = doc.title if lang == "zh" else doc.title_en or doc.title
-        intro = f"《{title}》目录（共{len(items)}项）：" if lang == "zh" else f"{title}: contents ({len(items)} items):"
-        return intro, quotes
-
-    def kinds_of(
-        self, focus: str, hits: Sequence[Hit], named: Sequence[str], lang: str
-    ) -> tuple[str, list[list[tuple[Hit, str, str | None]]]] | None:
-        """For "要素市场化配置意见讲了哪几种要素", "What kinds of factors does the 2020 opinion cover?": the
-        top-level headings of the named document that name a kind of it ("推进**土地**要素市场化配置" — not
-        "加快要素价格市场化改革", where 要素 follows a verb). Two trials' users got the preamble instead.
-        None when no two headings do."""
-        asked = _KINDS_ZH.search(focus) or _KINDS_EN.search(focus)
-        if not named or asked is None:
-            return None
-        doc = self.docs.get(named[0])
-        items = self.contents(named[0])
-        if doc is None or not items:
-            return None
-        wanted = asked.group(1)
-        forms = [wanted] if not wanted.isascii() else _chinese_of(wanted, items)
-        kinds = [i for i in items if any(_names_a_kind(i.text, form) for form in forms)]
-        if len(kinds) < 2:
-            return None
-        quotes = [
-            [(replace(hit_for(i.chunk, hits), doc_title=doc.title, doc_title_en=doc.title_en), i.text, i.translation)]
-            for i in kinds
-        ]
-        title = doc.title if lang == "zh" else doc.title_en or doc.title
-        intro = f"《{title}》（共{len(kinds)}项）：" if lang == "zh" else f"{title} ({len(kinds)} items):"
-        return intro, quotes
 
     def listing_title(self, listing: Chunk, items: list[Item], lang: str) -> str:
         """What a list answer is headed with: the heading of the section whose items it lists (the
@@ -435,31 +376,3 @@ def hit_for(chunk: Chunk, hits: Sequence[Hit]) -> Hit:
         chunk.section_en,
         doc_title,
     )
-
-
-def _chinese_of(word: str, items: Sequence[Item]) -> list[str]:
-    """The Chinese for an English word as the headings translate it: the two characters every heading whose
-    translation has the word shares ("factor": 要素 of 二–八)."""
-    stem = word.lower().removesuffix("s")
-    having = [i.text for i in items if stem in (i.translation or "").lower()]
-    if len(having) < 2:
-        return []
-    first = having[0]
-    return [first[k : k + 2] for k in range(len(first) - 1) if all(first[k : k + 2] in h for h in having[1:])][:1]
-
-
-def _names_a_kind(heading: str, word: str) -> bool:
-    """Whether ``word`` in ``heading`` follows a noun that says which kind ("土地要素", "资本 要素"), not a verb
-    or adjective ("加快 要素价格", "健全 要素市场")."""
-    if word not in heading:
-        return False
-    import jieba.posseg  # the full dictionary's parts of speech, read on the first such question
-
-    before = None
-    for token in jieba.posseg.lcut(heading):
-        if token.word.endswith(word) and len(token.word) > len(word):
-            return True  # "土地要素": the kind inside one word
-        if token.word.startswith(word):
-            return before is not None and before.flag.startswith("n")
-        before = token
-    return False
