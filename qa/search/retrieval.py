@@ -283,7 +283,10 @@ class Retriever:
         if w.document > 0 and side is not None and side.needed and documents > DOCUMENT_DEPTH:
             ranked = by_document(ranked, self.index.chunks, w.document, DOCUMENT_DEPTH)
         if query is not None and not ASKS_PURPOSE.search(query.text):
-            ranked = self._purposes_later(ranked)
+            # a purpose article a Chinese question's own words match best keeps its place (its BM25 leg reads the
+            # question without the documents' names, _unnamed); an English one's leg reads "the Patent Law" too
+            own = legs.get("bm25", [])[:1] if query_lang == "zh" else []
+            ranked = self._purposes_later(ranked, keep={i for i, _ in own})
         if query is not None and COMPARE.search(query.text):
             ranked = self._every_side(ranked, named)
         if legs.get("dated"):  # the document's dateline answers "when was it issued": first, the rest in order
@@ -351,10 +354,11 @@ class Retriever:
         within = ranked_within(rows, scores, self.index.multilingual, vector, question)
         return leg + [(i, 0.5) for i in within if i not in held][: DEPTH - len(leg)]
 
-    def _purposes_later(self, ranked: list[Ranked]) -> list[Ranked]:
+    def _purposes_later(self, ranked: list[Ranked], keep: set[int]) -> list[Ranked]:
         """``ranked`` with each law's purpose article ("第一条 为了……，制定本法") after the first
         :data:`PURPOSE_AFTER`: it repeats the law's name and aims, so a question naming the law finds it
-        near the top, yet it answers only what the law is for (:data:`~qa.search.asked.ASKS_PURPOSE`)."""
+        near the top, yet it answers only what the law is for (:data:`~qa.search.asked.ASKS_PURPOSE`). One in
+        ``keep`` (a Chinese question's own BM25 leg ranks it first: "鼓励发明创造、提高创新能力是哪一条规定的") stays."""
         if self._purposes is None:
             chunks = self.index.chunks  # (74,441 passages of the law archive looked through in ~15 ms)
             self._purposes = {
@@ -362,7 +366,7 @@ class Retriever:
                 for i, c in enumerate(chunks)
                 if ("第一条" in c.text or "意见" in c.text) and STATES_PURPOSE.search(c.text)
             }
-        later = [r for r in ranked[:PURPOSE_AFTER] if r.index in self._purposes]
+        later = [r for r in ranked[:PURPOSE_AFTER] if r.index in self._purposes and r.index not in keep]
         if not later:
             return ranked
         others = [r for r in ranked if r not in later]
