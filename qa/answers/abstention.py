@@ -96,6 +96,7 @@ _GENERIC_ZH = frozenset(
 _BEFORE_BODY = re.compile(
     r".*(?:是不是|是否|不是|由|的|在|和|与|向|对|被|把|给|及|或|是|去|到|找|情况|个|年|\d)"
 )  # cut before the name
+PLACE_TOPIC = 0.15  # of what a which-places question asks about, that a sentence naming places must share
 # A people's adjective and the names of their country a passage may use instead.
 DEMONYMS = {
     "american": ("United States", "America", "美国"), "german": ("Germany", "德国"), "japanese": ("Japan", "日本"),
@@ -175,8 +176,7 @@ class Abstention:
             quantity_support=quantity_support,
             quantity_meaning=meaning,
             untranslated_lead=untranslated_lead,
-            place_missing=bool(ASKS_FOR_PLACES.search(query.focus))
-            and not any(places_in(self.scorer.tokenizer(h.text)) for h in hits[:3]),
+            place_missing=self.places_missing(query.focus, hits[:3]),
             names_missing=self.names_missing(query.focus, hits[:3]),
             figure_elsewhere=not kinds and self.figure_elsewhere(query.focus, hits[:3]),
             mention_missing=bool(self.unmentioned(query.focus) or self.subjects_missing(query.text)),
@@ -204,6 +204,23 @@ class Abstention:
                         f for c in self.scorer.chunks.values() for f in figures_in(f"{c.text}\n{c.translation or ''}")
                     )
         return self._figures
+
+    def places_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
+        """It asks which places (哪几个省份, which cities) and no sentence of ``hits`` that is about what it
+        asks names one: "Which cities were picked for the pilot on cross-border flow of innovation factors?"
+        is not answered by 长三角 in a sentence on household registration beside it."""
+        asked = ASKS_FOR_PLACES.search(focus)
+        if asked is None:
+            return False
+        topic = self.scorer.question_tokens(focus[: asked.start()] + " " + focus[asked.end() :])
+        for hit in hits:
+            _, sources, translations = aligned(hit)
+            for source, translation in zip(sources, translations, strict=True):
+                if places_in(self.scorer.tokenizer(source)) and (
+                    not topic or self.scorer.coverage(topic, f"{source}\n{translation or ''}") >= PLACE_TOPIC
+                ):
+                    return False
+        return True
 
     def names_missing(self, focus: str, hits: Sequence[Hit]) -> bool:
         """It asks which firms or universities, by name, and none of ``hits`` names one; or who wrote or

@@ -114,6 +114,12 @@ def test_which_places_is_answered_only_by_passages_that_name_places(assistant: A
     assert abstention.signals(query, [unnamed]).place_missing
     assert abstention.signals(query, [unnamed]).declines(limits, None)
     assert not abstention.signals(query, [named]).place_missing
+    # places named in a sentence about something else do not answer
+    elsewhere = _passage(
+        "各地科技园区同质化扎堆。江苏、浙江等省份推进户籍制度改革。",
+        "Tech parks everywhere pile up alike. Provinces such as Jiangsu and Zhejiang reform household registration.",
+    )
+    assert abstention.signals(query, [elsewhere]).place_missing
 
 
 @pytest.mark.parametrize(
