@@ -71,3 +71,13 @@ def test_a_question_typed_in_pinyin_is_told_apart_from_english() -> None:
 def test_a_pinyin_question_is_told_how_to_ask(assistant: Assistant) -> None:
     answer = assistant.ask("zhuanli jiangjin zuidi duoshao qian")
     assert answer.abstained and answer.language == "zh" and "拼音" in answer.text and not answer.citations
+
+
+def test_pinyin_input_slips_are_mended_where_the_documents_have_the_word(assistant: Assistant) -> None:
+    speller = assistant._spelling()
+    assert speller.correct("别人假冒专理，最高能罚多少钱？") == "别人假冒专利，最高能罚多少钱？"  # trial 8: declined
+    assert speller.correct("专利申情递交以后多久要交申请费？") == "专利申请递交以后多久要交申请费？"  # trial 9
+    assert speller.correct("专利被侵全了怎么办") == "专利被侵权了怎么办"
+    # a character the documents use as typed stays: 管理, 情况, 全国, 实现
+    for kept in ("专利管理部门", "这种情况下", "全国科技工作者日", "实现转化"):
+        assert speller.correct(kept) == kept
