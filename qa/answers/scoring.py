@@ -33,6 +33,9 @@ EVERYDAY = frozenset(stem(w) for w in _EVERYDAY_WORDS.split())
 _FUNCTION_CHARS = "是的了吗呢么啊吧呀和与及或也都就还又"
 
 
+MENTIONS_KEPT = 10_000  # texts TextScorer.mentions remembers at once
+
+
 class TextScorer:
     """Coverage and match of a question's words in a text (see the module docstring)."""
 
@@ -129,7 +132,9 @@ class TextScorer:
         """Whether some passage contains ``text`` in its text, section path or translation (any case).
 
         Remembered per text: at the whole law archive one look through every passage takes tens
-        of milliseconds, and a question names one or two such texts.
+        of milliseconds, and a question names one or two such texts. At most :data:`MENTIONS_KEPT` of
+        them: the names asked about are the users' own (quoted programmes, bodies), and a server meets
+        endless new ones.
         """
         known = self._mentioned.get(text)
         if known is None:
@@ -139,6 +144,8 @@ class TextScorer:
                 for chunk in self.chunks.values()
                 for part in (chunk.text, chunk.section, chunk.translation or "", chunk.section_en or "")
             )
+            if len(self._mentioned) >= MENTIONS_KEPT:
+                self._mentioned.clear()
             self._mentioned[text] = known
         return known
 
