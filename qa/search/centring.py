@@ -37,8 +37,12 @@ class Centroids:
         self.means, self.keys = means, keys
 
     @staticmethod
-    def sample(questions: Sequence[str], encoder_name: str) -> dict[str, tuple[str, list[str]]]:
-        """Per language, (key, questions): the ``SAMPLE`` questions of lowest hash, whatever their order."""
+    def sample(
+        questions: Sequence[str], encoder_name: str, form: Callable[[str], str] = str
+    ) -> dict[str, tuple[str, list[str]]]:
+        """Per language, (key, texts): the ``SAMPLE`` questions of lowest hash, whatever their order,
+        each in the ``form`` questions are embedded in (:meth:`qa.search.crosslingual.QueryTranslator.with_chinese`);
+        the key covers the texts as embedded, so a new form is embedded anew."""
         by_lang: dict[str, list[tuple[str, str]]] = {lang: [] for lang in LANGS}
         for q in set(questions):
             digest = hashlib.sha256(q.encode()).hexdigest()
@@ -47,8 +51,10 @@ class Centroids:
         for lang, pairs in by_lang.items():
             chosen = sorted(pairs)[:SAMPLE]
             if chosen:
-                key = hashlib.sha256("|".join([encoder_name, *(d for d, _ in chosen)]).encode()).hexdigest()[:20]
-                picked[lang] = (key, [q for _, q in chosen])
+                texts = [form(q) for _, q in chosen]
+                digests = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+                key = hashlib.sha256("|".join([encoder_name, *digests]).encode()).hexdigest()[:20]
+                picked[lang] = (key, texts)
         return picked
 
     @classmethod
@@ -58,11 +64,12 @@ class Centroids:
         encoder_name: str,
         embed: Callable[[list[str]], np.ndarray],
         previous: Centroids | None = None,
+        form: Callable[[str], str] = str,
     ) -> Centroids:
-        """Embed each language's sample (unless ``previous`` holds the mean of the same one)."""
+        """Embed each language's sample in ``form`` (unless ``previous`` holds the mean of the same one)."""
         means: dict[str, np.ndarray] = {}
         keys: dict[str, str] = {}
-        for lang, (key, texts) in cls.sample(questions, encoder_name).items():
+        for lang, (key, texts) in cls.sample(questions, encoder_name, form).items():
             if previous is not None and previous.keys.get(lang) == key:
                 means[lang] = previous.means[lang]
             else:

@@ -184,7 +184,14 @@ class SearchIndex:
             if multilingual is not None:
                 questions = [q for qs in asked for q in qs]
                 side = multilingual_side(
-                    docs, chunks, multilingual, folder, questions=questions, progress=progress, log=log
+                    docs,
+                    chunks,
+                    multilingual,
+                    folder,
+                    questions=questions,
+                    form=translator.with_chinese,
+                    progress=progress,
+                    log=log,
                 )
                 side.save(tmp)
             write_chunks(tmp, chunks, hashes)

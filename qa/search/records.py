@@ -69,6 +69,7 @@ def multilingual_side(
     previous: Path,
     *,
     questions: Sequence[str] = (),
+    form: Callable[[str], str] = str,
     progress: bool = False,
     log: Callable[[str], None] = lambda _: None,
 ) -> MultilingualSide:
@@ -82,7 +83,9 @@ def multilingual_side(
     """
     titles = {d.id: d.title for d in docs}
     titled = [f"{titles.get(c.doc_id, '')} › {multilingual_text(c)}" for c in chunks]
-    return MultilingualSide.build(chunks, titled, encoder, previous, questions=questions, progress=progress, log=log)
+    return MultilingualSide.build(
+        chunks, titled, encoder, previous, questions=questions, form=form, progress=progress, log=log
+    )
 
 
 def file_digest(path: Path) -> str:

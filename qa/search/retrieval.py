@@ -188,7 +188,7 @@ class Retriever:
 
     def _e5_search(self, question: str) -> E5Search:
         assert self.multilingual is not None and self.index.multilingual is not None
-        vector = self.multilingual.embed_queries([question])[0]
+        vector = self.multilingual.embed_queries([self.index.translator.with_chinese(question)])[0]
         return self.index.multilingual.search(vector, DEPTH, question), vector
 
     def _wants_e5(self, question: str) -> bool:

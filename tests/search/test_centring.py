@@ -78,3 +78,13 @@ def test_the_file_form_round_trips_and_refuses_damage() -> None:
     ):
         with pytest.raises(ValueError):
             Centroids.from_json(bad, 3)
+
+
+def test_the_sample_is_embedded_in_the_questions_form_and_a_new_form_is_embedded_anew() -> None:
+    calls: list[list[str]] = []
+    plain = Centroids.build(QUESTIONS, "enc", _embed_counting(calls))
+    form = lambda q: f"{q} 问题" if q.startswith("What") else q  # noqa: E731 - as with_chinese reads English questions
+    formed = Centroids.build(QUESTIONS, "enc", _embed_counting(calls), previous=plain, form=form)
+    assert len(calls) == 3 and all(t.endswith(" 问题") for t in calls[-1])  # only English, in its new form
+    assert formed.keys["zh"] == plain.keys["zh"] and formed.keys["en"] != plain.keys["en"]
+    assert not np.array_equal(formed.means["en"], plain.means["en"])

@@ -90,3 +90,12 @@ def test_a_dictionary_sense_written_as_an_acronym_translates_it() -> None:
 
     translator = QueryTranslator.from_counts(Counter({"身份证": 5, "我们": 5}), None)
     assert "身份证" in translator.translate("Can a hotel keep my ID card?")
+
+
+def test_e5_reads_an_english_question_with_one_chinese_sense_per_word(translator: QueryTranslator) -> None:
+    assert translator.translate("skill") == ["技术", "技能"]  # the BM25 leg reads two senses
+    assert translator.translate("skill", per_word=1) == ["技术"]
+    read = translator.with_chinese("Is a fine for skill paid in Shanghai?")
+    assert read.startswith("Is a fine for skill paid in Shanghai? ")
+    assert set(read.split()[-3:]) == {"罚款", "技术", "上海"}
+    assert translator.with_chinese("人寿保险怎么赔？") == "人寿保险怎么赔？"  # nothing to add to a Chinese question

@@ -103,3 +103,7 @@ def test_questions_are_centred_on_the_reader_questions_kept_with_the_index(
     monkeypatch.setattr(reopened, "search", lambda v, k, q="": searched.append(q) or knn(v, k, q))
     assert again.search("Which activities does the state support?", k=3)
     assert searched == ["Which activities does the state support?"]  # its text picks the mean taken off
+    # e5 read the English question followed by its Chinese words, as the English mean's sample was read
+    translator = again.index.translator
+    assert embedded == [translator.with_chinese("Which activities does the state support?")]
+    assert embedded[0] != "Which activities does the state support?"
