@@ -266,7 +266,7 @@ class Retriever:
         if mode == "hybrid" and (kinds or wrote or (named and w.named > 0)):
             # Two re-rankings of the fused candidates: for "how long / how much", the passages that
             # state such a quantity; for "专利法 …", "the paper …", the passages of the named documents.
-            first = fuse(legs, weights, w.rrf_k, leg_k)[:DEPTH]
+            first = fuse(legs, weights, w.rrf_k, leg_k, limit=DEPTH)
             if kinds:
                 legs["asked"] = [(r.index, 1.0) for r in first if self._gives(r.index, kinds)]
                 weights["asked"] = w.asked
@@ -277,7 +277,7 @@ class Retriever:
             if named:
                 legs["named"] = self._named_leg(first, named, text, e5)
                 weights["named"] = w.named
-        ranked = fuse(legs, weights, w.rrf_k, leg_k, full_at)
+        ranked = fuse(legs, weights, w.rrf_k, leg_k, full_at, limit=k + DEPTH)  # room for the re-rankings below
         side = self.index.multilingual
         documents = len(self.index.manifest.get("documents", []))
         if w.document > 0 and side is not None and side.needed and documents > DOCUMENT_DEPTH:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.search.fusion import fuse
+from qa.search.fusion import fused_order
 from qa.search.multilingual import MultilingualSide
 
 SCOPED_RRF_K = 10.0
@@ -40,8 +40,7 @@ def ranked_within(
     if side is not None and query is not None:
         similar = side.similarities(query, rows, question)
         legs["e5"] = _order(rows[~np.isnan(similar)], similar[~np.isnan(similar)])
-    fused = fuse(legs, dict.fromkeys(legs, 1.0), SCOPED_RRF_K)
-    return [r.index for r in fused]
+    return fused_order(legs, dict.fromkeys(legs, 1.0), SCOPED_RRF_K)
 
 
 def _order(rows: np.ndarray, scores: np.ndarray) -> list[tuple[int, float]]:
