@@ -55,6 +55,24 @@ def test_fusion_with_dense_weight_only_gives_the_dense_ranking() -> None:
     assert both[0].index == 2 and both[0].ranks == {"dense": 3, "bm25": 1}  # in both lists: explained by both
 
 
+def test_fusion_limited_is_the_head_of_the_whole_with_the_same_records() -> None:
+    from qa.search.fusion import fused_order
+
+    rng = np.random.default_rng(1)
+    legs = {
+        name: [(int(i), float(s)) for i, s in zip(rng.permutation(60)[:40], np.sort(rng.random(40))[::-1], strict=True)]
+        for name in ("bm25", "dense", "zero")
+    }
+    legs["bm25"].insert(3, (-1, 0.0))  # a place held by the other group: skipped, not a candidate
+    weights = {"bm25": 1.0, "dense": 0.85, "zero": 0.0}
+    whole = fuse(legs, weights, 10, {"dense": 20})
+    head = fuse(legs, weights, 10, {"dense": 20}, limit=7)
+    assert len(head) == 7 and head == whole[:7]  # the same indices, scores and every leg's score and rank
+    assert any("zero" in r.ranks for r in head)  # a weightless leg's records are kept, as before
+    assert fused_order(legs, weights, 10) == [r.index for r in fuse(legs, weights, 10)]
+    assert all(r.index >= 0 for r in whole)
+
+
 def test_a_document_holding_more_of_the_first_passages_lifts_its_own() -> None:
     """The document prior: a passage of the document that fills the top gains on a lone passage of another."""
     from qa.schema import Chunk
