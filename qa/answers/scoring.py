@@ -33,7 +33,7 @@ EVERYDAY = frozenset(stem(w) for w in _EVERYDAY_WORDS.split())
 _FUNCTION_CHARS = "是的了吗呢么啊吧呀和与及或也都就还又"
 
 
-MENTIONS_KEPT = 10_000  # texts TextScorer.mentions remembers at once
+MENTIONS_KEPT = 10_000  # texts TextScorer.mentions remembers at once (the most recently asked)
 
 
 class TextScorer:
@@ -59,7 +59,7 @@ class TextScorer:
         )
         self._words: frozenset[str] | None = None
         self._words_lock = threading.Lock()
-        self._mentioned: dict[str, bool] = {}
+        self._mentioned = functools.lru_cache(maxsize=MENTIONS_KEPT)(self._looked_up)
 
     def coverage(self, question_tokens: set[str], text: str, also: str = "") -> float:
         """Share of the question's IDF weight (words the corpus knows) found in ``text`` (or in ``also``:
@@ -136,18 +136,15 @@ class TextScorer:
         them: the names asked about are the users' own (quoted programmes, bodies), and a server meets
         endless new ones.
         """
-        known = self._mentioned.get(text)
-        if known is None:
-            wanted = text.lower()
-            known = any(
-                wanted in part.lower()
-                for chunk in self.chunks.values()
-                for part in (chunk.text, chunk.section, chunk.translation or "", chunk.section_en or "")
-            )
-            if len(self._mentioned) >= MENTIONS_KEPT:
-                self._mentioned.clear()
-            self._mentioned[text] = known
-        return known
+        return self._mentioned(text)
+
+    def _looked_up(self, text: str) -> bool:
+        wanted = text.lower()
+        return any(
+            wanted in part.lower()
+            for chunk in self.chunks.values()
+            for part in (chunk.text, chunk.section, chunk.translation or "", chunk.section_en or "")
+        )
 
     def question_tokens(self, question: str) -> set[str]:
         """The question's words the corpus knows, with its Chinese translation's for an English question."""

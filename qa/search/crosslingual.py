@@ -198,8 +198,8 @@ class QueryTranslator:
         on the law archive's questions its Chinese ones found their article in the first five
         far more often. Read together, the English keeps e5's sense of the question and the
         dictionary's Chinese words meet the passage's own. Each word gives its first sense only:
-        e5's time grows with the text (a question's embedding took ~18 ms with no Chinese, ~31 ms
-        with one sense, ~41 ms with two, while the archive was importing beside it). On 100 laws of the
+        e5's time grows with the text (the archive's English questions, p50 20.1 ms as typed and 43.3 ms
+        read so, ``python evals/bench_e5_query.py INDEX``; two senses measured slower still, by hand). On 100 laws of the
         archive (English questions, the mean question taken from questions read the same way) hit@5
         0.717 -> 0.800, MRR 0.588 -> 0.634 (two senses: 0.817 / 0.639); the Chinese words alone gave
         0.583 (evals/README.md).
