@@ -28,6 +28,7 @@ from qa.folders import check_replaceable
 from qa.heap import collector_resumed
 from qa.schema import Document
 from qa.search.combined import with_overlay
+from qa.search.crosslingual import fingerprint as translator_fingerprint
 from qa.search.embedding import Embedder, EmbeddingError, ModelChoice, announce, load_embedder, resolve_model
 from qa.search.index import SearchIndex, Settings, build_lock, is_qa_index, stale_reason
 from qa.search.model_recipe import MIN_SIMILARITY as OFFLINE_MIN_SIMILARITY
@@ -102,6 +103,7 @@ def open_project(project: Project, *, force: bool, progress: bool) -> Opened:
             chunker=project.chunker.settings,
             tokenizer=tokenizer_fingerprint(),
             multilingual=f"{multilingual.name}; {multilingual.layout}" if multilingual else "",
+            translator=translator_fingerprint(),
         )
         folder = project.index_root / project.index_name
         manifest = None if force else SearchIndex.read_manifest(folder)  # --force repairs an unreadable one

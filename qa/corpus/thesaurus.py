@@ -13,6 +13,9 @@ from pathlib import Path
 # Everyday Chinese -> the words Chinese laws use (大学 -> 高等学校, 申诉 -> 行政复议), for any corpus:
 # written from the 1,527 laws of the archive, every term in at least three of them (see its header).
 LEGAL = Path(__file__).with_name("legal_thesaurus.tsv")
+# English words and phrases people type -> the words Chinese laws use (landlord -> 出租人, liable ->
+# 承担责任): the query translator's first senses for them (qa.search.crosslingual); same checks.
+LEGAL_ENGLISH = Path(__file__).with_name("legal_english.tsv")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

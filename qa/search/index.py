@@ -90,6 +90,7 @@ class Settings:
     chunker: dict[str, Any]
     tokenizer: str = ""
     multilingual: str = ""  # the encoder of untranslated passages ("" when none)
+    translator: str = ""  # the English -> Chinese query translator's rules and lexicon (crosslingual.fingerprint)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,6 +108,8 @@ def stale_reason(manifest: dict[str, Any], corpus: str, settings: Settings) -> s
         return "the tokenizer (stop words, spelling rules) changed"
     if manifest.get("multilingual", "") != settings.multilingual:
         return "the multilingual encoder changed"
+    if manifest.get("translator", "") != settings.translator:
+        return "the English query translator (its rules or legal_english.tsv) changed"
     model = manifest.get("model")
     if not isinstance(model, dict):
         return "its manifest names no embedding model"

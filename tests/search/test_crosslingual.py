@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from qa.corpus.glossary import Glossary
+from qa.corpus.thesaurus import LEGAL_ENGLISH, Thesaurus
 from qa.search.crosslingual import QueryTranslator, cedict_senses
+from qa.search.index import INDEX_FORMAT
 
 WORDS = [
     "技术",
@@ -99,3 +101,62 @@ def test_e5_reads_an_english_question_with_one_chinese_sense_per_word(translator
     assert read.startswith("Is a fine for skill paid in Shanghai? ")
     assert set(read.split()[-3:]) == {"罚款", "技术", "上海"}
     assert translator.with_chinese("人寿保险怎么赔？") == "人寿保险怎么赔？"  # nothing to add to a Chinese question
+
+
+NO_LEXICON = Thesaurus([])
+
+
+@pytest.mark.parametrize(
+    ("counts", "first"), [({"书面": 5000, "成文": 10}, "书面"), ({"书面": 50, "成文": 50}, "成文")]
+)
+def test_the_word_the_corpus_uses_more_is_the_first_sense(
+    translator: QueryTranslator, counts: dict[str, int], first: str
+) -> None:
+    # 成文 /written; statutory/ names "written" first, 书面 /in writing; written/ second: laws say 书面
+    # far more, and that outweighs the order of senses; as often, the first sense wins
+    made = QueryTranslator.from_counts(Counter(counts), None, NO_LEXICON)
+    assert made.translate("a written notice", per_word=1) == [first]
+
+
+def test_an_inflected_question_word_meets_the_gloss_s_plain_form(translator: QueryTranslator) -> None:
+    # 批准 /to approve; to ratify/: "approved" and "approving" stem to approv-, "approve" keeps its e
+    made = QueryTranslator.from_counts(Counter({"批准": 5}), None, NO_LEXICON)
+    for question in ("Was the plan approved?", "Who approves it?", "approving the plan", "approve it"):
+        assert made.translate(question) == ["批准"], question
+
+
+def test_the_legal_lexicon_s_senses_come_first_and_only_those_the_corpus_has(
+    translator: QueryTranslator, tmp_path: Path
+) -> None:
+    path = tmp_path / "legal_english.tsv"
+    path.write_text(
+        "# a comment\nliable\t承担责任,连带责任\nlaid off\t裁减人员\ncourt\t法庭,人民法院\n", encoding="utf-8"
+    )
+    lexicon = Thesaurus.load(path)
+    counts = Counter({"承担": 9, "责任": 9, "人民法院": 9, "法院": 9, "审判庭": 9, "裁减": 3, "人员": 3, "容易": 9})
+    made = QueryTranslator.from_counts(counts, None, lexicon)
+    # 容易 "liable to" is the dictionary's, after the lexicon's; 连带责任 is not in this corpus
+    assert made.translate("Is the shop liable?") == ["承担责任", "容易"]
+    assert made.translate("court")[0] == "人民法院"  # 法庭 is not in this corpus
+    assert set(made.translate("court", per_word=5)) == {"人民法院", "法院", "审判庭"}  # the dictionary's senses follow
+    assert made.translate("I was laid off") == ["裁减人员"]  # a phrase, found by its words in order
+    plain = QueryTranslator.from_counts(counts, None, NO_LEXICON)
+    assert plain.translate("Is the shop liable?") == ["容易"]
+
+
+def test_the_packaged_lexicon_is_read_by_default(translator: QueryTranslator) -> None:
+    assert LEGAL_ENGLISH.exists()
+    made = QueryTranslator.from_counts(Counter({"出租人": 5, "承租人": 5}), None)
+    assert made.translate("my landlord")[0] == "出租人"
+
+
+def test_an_index_records_the_translator_and_is_rebuilt_when_it_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.search import crosslingual
+    from qa.search.index import Settings, stale_reason
+
+    settings = Settings(model={}, chunker={}, translator=crosslingual.fingerprint())
+    manifest = {"format": INDEX_FORMAT, "corpus_hash": "c", "model": {}, **settings.as_dict()}
+    assert stale_reason(manifest, "c", settings) is None
+    monkeypatch.setattr(crosslingual, "FREQUENCY", crosslingual.FREQUENCY * 2)
+    changed = Settings(model={}, chunker={}, translator=crosslingual.fingerprint())
+    assert "translator" in (stale_reason(manifest, "c", changed) or "")
