@@ -148,8 +148,8 @@ class Assistant:
 
         For servers, after opening and before the first request: the fast e5 question engine
         (about 2 s, mostly importing torch), the place names, the spelling dictionary, the
-        passages' sentence vectors and the figures they state load beside whatever comes next instead of inside the first
-        questions. One-shot commands do not call it; their first question loads what it needs.
+        passages' sentence vectors, the figures they state and their English words load beside whatever comes next
+        instead of inside the first questions. One-shot commands do not call it; their first question loads what it needs.
         ``wait``: return only once all of it is loaded (a benchmark of warm answers).
         """
         self._ensure()
@@ -159,9 +159,19 @@ class Assistant:
         sentences = self.answerer.prepare()
         if sentences is not None:
             waits.append(sentences.join)
-        figures = threading.Thread(target=self.answerer.abstention.figures, name="qa-figures", daemon=True)
-        figures.start()  # the figures the passages state, for questions that assert one
-        waits.append(figures.join)
+        for name, load in (
+            (
+                "qa-figures",
+                self.answerer.abstention.figures,
+            ),  # the figures the passages state, for questions that assert one
+            (
+                "qa-vocabulary",
+                self.answerer.abstention.scorer.read_vocabulary,
+            ),  # the documents' English words, for abstention
+        ):
+            thread = threading.Thread(target=load, name=name, daemon=True)
+            thread.start()
+            waits.append(thread.join)
         if wait:
             for waiting in waits:
                 waiting()

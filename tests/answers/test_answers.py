@@ -757,3 +757,46 @@ def test_asking_whether_the_state_can_take_over_an_idle_patent_quotes_what_the_s
         "the S&T Progress Law?"
     )
     assert any("free of charge" in c.quote for c in answer.citations)  # 国家可以无偿实施
+
+
+def test_the_documents_english_words_are_read_without_segmenting_their_chinese() -> None:
+    """Abstention asks whether an English word is the documents' own. At the law archive, segmenting
+    every passage's Chinese to answer that kept the first English question waiting for a minute."""
+    from qa.answers.scoring import TextScorer
+    from qa.schema import Chunk
+    from qa.search.tokenize import Tokenizer
+
+    tokenizer = Tokenizer()
+    seen: list[str] = []
+
+    def spied(text: str) -> list[str]:
+        seen.append(text)
+        return tokenizer(text)
+
+    chunks = {
+        "law/1": Chunk("law/1", "law", "第一章", "推动5G和AI在电网中的应用。", "zh", 0, 14, ("1",)),
+        "law/2": Chunk(
+            "law/2",
+            "law",
+            "第二章",
+            "用人单位应当订立书面劳动合同。",
+            "zh",
+            0,
+            15,
+            ("2",),
+            "Employers sign written contracts.",
+            "Chapter 2",
+        ),
+    }
+    known_zh = {"合同", "电网"}
+    scorer = TextScorer(
+        spied, lambda t: 1.0 if t in known_zh else 0.0, lambda w: ["合同"] if w == "agreement" else [], chunks
+    )
+    words = tokenizer("Employers sign written contracts")
+    assert len(words) == 4 and all(scorer.known(w) for w in words)  # the translation's words
+    assert "ai" in tokenizer("AI") and all(scorer.known(w) for w in tokenizer("AI 5G"))  # inside the Chinese text
+    assert scorer.known("agreement")  # translates to a word the documents use
+    assert not scorer.known("sourdough")
+    assert not any(
+        c.text[:4] in text or c.section in text for c in chunks.values() for text in seen
+    )  # nor their Chinese
