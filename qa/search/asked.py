@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.search.reference_patterns import distributed
+
 _ZH_NUM = "零〇一二三四五六七八九十百千万两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_ZH_NUM}]+)"
 # A number that counts something, not one that names a place in a text or a year: not 第十五条,
@@ -145,6 +147,7 @@ def compared_terms(question: str) -> tuple[str, str] | None:
     许可" -> 开放许可, "实用新型专利的保护期限" -> 实用新型专利). English: "between A and B", "how does A
     differ from B", "A vs B", without articles.
     """
+    question = distributed(question)  # "第二条和第三条政策建议": 第二条政策建议 and 第三条政策建议
     found = _TERMS_ZH.search(question)
     if found:
         first, second = found.group(1).rsplit("的", 1)[-1], found.group(2).split("的", 1)[0]

@@ -4,6 +4,7 @@ the numbers in them, for :mod:`qa.search.references`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qa.text import zh_number
@@ -48,6 +49,63 @@ ABOUT_LAW = re.compile(r"法|细则|条例|意见|\b(?:law|regulations?|rules|op
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ITEM = re.compile(rf"([一二三四五六七八九])?[（(]([{ZH_NUMERALS}]+)[）)]")
 ITEM_EN = re.compile(r"\bitems?\s*(?:no\.?\s*)?[（(]?(\d{1,2})[）)]?(?!\d)", re.I)  # item (33), item 12
+
+
+# Two or more numbered parts sharing one noun: "第二条和第三条政策建议", "政策建议（2）和（3）",
+# "proposals (2) and (3)", "the first and second tensions". Each number is given the noun
+# (:func:`distributed`), so that 第二条 there is proposal (2), not Article 2 of every law.
+_NUM = r"[一二三四五六七八九十\d]{1,3}"
+_AND_ZH = r"\s*(?:和|与|及|以及|、|跟|同|还是|或|,|，|vs\.?|VS)\s*"
+_AND_EN = r"\s*(?:,|and|or|&|vs\.?|versus)\s*(?:the\s+)?"
+_ZH_HEADS = (r"(?:条|项|个|点|方面)?", r"(?:政策)?(?:建议|举措|对策)"), (r"对", r"(?:关键)?关系")
+_ZH_RUN = [
+    (
+        re.compile(
+            rf"(第\s*{_NUM}\s*{unit}{_AND_ZH}(?:第?\s*{_NUM}\s*{unit}{_AND_ZH})*)(第?\s*{_NUM}\s*{unit}\s*)({head})"
+        ),
+        unit,
+    )
+    for unit, head in _ZH_HEADS
+]
+_ZH_BRACKETS = re.compile(rf"((?:政策)?建议)\s*([（(][1-9]\d?[）)])((?:{_AND_ZH}[（(][1-9]\d?[）)])+)")
+_EN_NUMBERS = re.compile(
+    rf"\b(proposal|recommendation)s\s*(?:nos?\.\s*)?(\(?[1-9]\d?\)?)((?:{_AND_EN}\(?[1-9]\d?\)?(?![\d.]))+)", re.I
+)
+_EN_ORDINALS = re.compile(
+    rf"\b({ORDINAL_WORDS})((?:{_AND_EN}(?:{ORDINAL_WORDS}))+)\s+((?:policy\s+|key\s+)?"
+    r"(?:proposal|recommendation|tension|relationship|pair)s?)\b",
+    re.I,
+)
+
+
+def _each_numbered(run: re.Match[str], unit: str) -> str:
+    """第二条和第三条政策建议 -> 第二条政策建议和第三条政策建议; 第一、二条建议 -> 第一建议、第二条建议."""
+
+    def own(item: re.Match[str]) -> str:
+        return ("" if item.group().startswith("第") else "第") + item.group() + run.group(3)
+
+    return re.sub(rf"第?\s*{_NUM}\s*{unit}", own, run.group(1) + run.group(2).rstrip())
+
+
+def distributed(text: str) -> str:
+    """``text`` with a noun shared by several numbers written after each of them."""
+    for pattern, unit in _ZH_RUN:
+        text = pattern.sub(functools.partial(_each_numbered, unit=unit), text)
+    text = _ZH_BRACKETS.sub(
+        lambda m: m.group(1) + m.group(2) + re.sub(r"[（(]", lambda b: m.group(1) + b.group(), m.group(3)), text
+    )
+    text = _EN_NUMBERS.sub(
+        lambda m: (
+            f"{m.group(1)} {m.group(2)}" + re.sub(r"\(?[1-9]\d?\)?", lambda n: f"{m.group(1)} {n.group()}", m.group(3))
+        ),
+        text,
+    )
+
+    def each_ordinal(m: re.Match[str]) -> str:
+        noun = m.group(3).rstrip("sS")  # "the first and second tensions": "tension" after each
+        return f"{m.group(1)} {noun}" + re.sub(ORDINAL_WORDS, lambda o: f"{o.group()} {noun}", m.group(2), flags=re.I)
+
+    return _EN_ORDINALS.sub(each_ordinal, text)
 
 
 # What a reference to a part the paper lacks is told instead: its segment ids, and the sentences.

@@ -41,6 +41,7 @@ from qa.search.reference_patterns import (
     ZH_NUMERALS,
     article_id,
     articles_bound,
+    distributed,
     number,
     number_key,
 )
@@ -150,7 +151,7 @@ class ReferenceResolver:
 
     def parse(self, question: str) -> list[Reference]:
         refs: list[Reference] = []
-        text = question
+        text = distributed(question)  # 第二条和第三条政策建议: proposals (2) and (3), not Article 2
         for pattern, english in ((PROPOSAL_ZH, False), (PROPOSAL_EN, True)):
             for m in pattern.finditer(text):
                 n = number(m.group(1) or m.group(2), english)

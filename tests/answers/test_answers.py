@@ -659,6 +659,21 @@ def test_a_comparison_of_two_named_documents_quotes_both(assistant: Assistant) -
     assert "not less than 50%" in answer.text  # the law's side: Article 45's shares
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "第二条和第三条政策建议有什么不同？",
+        "政策建议（2）和（3）有什么区别？",
+        "What is the difference between proposals (2) and (3)?",
+    ],
+)
+def test_a_comparison_of_two_numbered_proposals_quotes_those_two(assistant: Assistant, question: str) -> None:
+    """A trial's questions: 第二条 was read as Article 2 of every law, and "(3)" after "(2) 和" as nothing."""
+    answer = assistant.ask(question)
+    sections = {c.chunk_id.split("/")[1].split("-p")[0] for c in answer.citations}
+    assert not answer.abstained and sections == {"3-(2)", "3-(3)"}, answer.text
+
+
 def test_a_list_question_naming_a_section_of_an_opinion_gets_its_items(assistant: Assistant) -> None:
     """The opinions' sections have no outline passage; a question that repeats a heading asks for its items."""
     answer = assistant.ask("加快发展技术要素市场有哪些举措？")

@@ -37,6 +37,14 @@ def resolver(real_corpus: Path) -> ReferenceResolver:
         ("第三对关系是什么？", [("paper", "2.3")]),
         ("What is in Table 2?", [("paper", "t2")]),
         ("What are the five tensions the paper names?", []),
+        # several numbers sharing one noun: each is a proposal or a tension, not a law's article
+        ("第二条和第三条政策建议有什么不同？", [("paper", "3-(2)"), ("paper", "3-(3)")]),
+        ("第一、二条建议讲了什么", [("paper", "3-(1)"), ("paper", "3-(2)")]),
+        ("政策建议（2）和（3）有什么区别？", [("paper", "3-(2)"), ("paper", "3-(3)")]),
+        ("What is the difference between proposals (2) and (3)?", [("paper", "3-(2)"), ("paper", "3-(3)")]),
+        ("How do the first and second tensions differ?", [("paper", "2.1"), ("paper", "2.2")]),
+        ("第一对和第二对关系有什么区别？", [("paper", "2.1"), ("paper", "2.2")]),
+        ("专利法第二条和第三条讲什么", [("patent-law", "第二条"), ("patent-law", "第三条")]),
     ],
 )
 def test_references_are_parsed(resolver: ReferenceResolver, question: str, expected: list[tuple[str, str]]) -> None:
