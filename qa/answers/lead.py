@@ -125,17 +125,49 @@ def find_lead(
     several = bool(_SEVERAL.search(question)) or len(asks) > max(1, len(figures))
     fits = _Fit(bounded, tuple(nouns), bool(_MULTIPLE_ASKED.search(question)), several, sections or {})
     parts: list[tuple[str, int]] = []
+    missing: list[str] = []
     fresh = False
     for kind in kinds:
         if kind in ("count", "items"):  # "how many items": the list is the answer
             continue
+        found_any = False
         for found in _clause_for(quotes, kind, lang, match, fits):
+            found_any = True
             if any(found[0] in said or said in found[0] for said, _ in parts):
                 continue  # one clause may state both kinds asked ("3个月内发给…4000元")
             parts.append(found)
             quote = next(text for marker, text, _ in quotes if marker == found[1])
             fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", quote).startswith(found[0]))
+        if not found_any:
+            missing.append(kind)
+    parts.extend(_beside(parts, missing, quotes, lang, match))
     return Lead(tuple(parts)) if parts and fresh else None
+
+
+def _beside(
+    parts: Sequence[tuple[str, int]],
+    kinds: Sequence[str],
+    quotes: Sequence[tuple[int, str, float]],
+    lang: str,
+    match: Callable[[str], float],
+) -> list[tuple[str, int]]:
+    """For kinds asked that found no clause of their own: the clause of a sentence already led with that
+    states one. "连续几年、按营业利润的多少比例": Art. 45 (三) states both, "连续三至五年" and "不低于百分之五";
+    the percentage alone went unled, the first quote to state one being (一)'s 50% (a trial's short answer)."""
+    extra: list[tuple[str, int]] = []
+    for kind in kinds:
+        for marker in dict.fromkeys(m for _, m in parts):
+            text = next(t for m, t, _ in quotes if m == marker)
+            options = [
+                _ARTICLE.sub("", text[a:b].rstrip(" ，,；;：:。."))
+                for a, b in clause_spans(text, detect_language(text))
+                if _states(text[a:b], kind)
+            ]
+            options = [o for o in options if not any(o in said or said in o for said, _ in [*parts, *extra])]
+            if options:
+                extra.append((max(options, key=match), marker))
+                break
+    return extra
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,18 @@ def test_a_question_asking_two_kinds_of_figure_gets_a_clause_for_each() -> None:
     )
 
 
+def test_a_kind_without_a_clause_of_its_own_takes_one_from_the_sentence_already_led_with() -> None:
+    """A trial's short answer: "连续几年、按营业利润的多少比例" led with (三)'s years alone, the first quote
+    stating a percentage being (一)'s 50%, which does not answer."""
+    share = "（一）将该项职务科技成果转让、许可给他人实施的，从该项科技成果转让净收入中提取不低于百分之五十的比例；"
+    own = "（三）将该项职务科技成果自行实施的，应当在实施转化成功投产后连续三至五年，每年从营业利润中提取不低于百分之五的比例。"
+    lead = find_lead([(1, share, 0.8), (2, own, 1.2)], ["percent", "period"], "zh", lambda _: 0.5)
+    assert lead is not None and lead.parts == (
+        ("将该项职务科技成果自行实施的，应当在实施转化成功投产后连续三至五年", 2),
+        ("每年从营业利润中提取不低于百分之五的比例", 2),
+    )
+
+
 def test_no_lead_where_it_would_repeat_the_answers_start_or_lead_a_list() -> None:
     first = "第七十四条 侵犯专利权的诉讼时效为三年，自专利权人知道或者应当知道侵权行为之日起计算。"
     match = words_in("侵犯专利权的诉讼时效是几年")
