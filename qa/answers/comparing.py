@@ -60,12 +60,19 @@ class Comparer:
             sides = dict(sorted(sides.items(), key=lambda kv: self.start(kv[1][0])))  # 2.1 before 2.5
         elif len(terms) == 2:
             bare = self.bare(question, terms)
+            defining: dict[str, list[Hit]] = {}
             for term in terms:
                 naming = [h for h in pool if self.names(h.text, term) or self.names(h.translation or "", term)]
-                defining = [h for h in naming if h.ranks.get("first_naming")]
+                defining[term] = [h for h in naming if h.ranks.get("first_naming")]
                 # a question that asks nothing but the difference: where each document first names the term
                 # (defines it); else the passages naming it, in the question's order
-                sides[term] = defining if bare and defining else naming[:4]
+                sides[term] = defining[term] if bare and defining[term] else naming[:4]
+            shared = set.intersection(*({h.doc_id for h in hits} for hits in defining.values()))
+            if bare and shared:  # like with like: both where one document defines them (the law's Art. 50 and
+                # Art. 53, not its Regulations' Art. 90 on how a compulsory licence is requested), the one
+                # that ranks the first term's definition highest
+                doc = next(h.doc_id for h in defining[terms[0]] if h.doc_id in shared)
+                sides = {term: [h for h in sides[term] if h.doc_id == doc] for term in terms}
             if self.joint(pool[:5], terms, asked):
                 return None  # "发明专利权的期限为二十年，实用新型专利权的期限为十年": one sentence answers both
         groups, labels = [], []
