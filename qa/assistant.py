@@ -159,16 +159,11 @@ class Assistant:
         sentences = self.answerer.prepare()
         if sentences is not None:
             waits.append(sentences.join)
-        for name, load in (
-            (
-                "qa-figures",
-                self.answerer.abstention.figures,
-            ),  # the figures the passages state, for questions that assert one
-            (
-                "qa-vocabulary",
-                self.answerer.abstention.scorer.read_vocabulary,
-            ),  # the documents' English words, for abstention
-        ):
+        loads = {
+            "qa-figures": self.answerer.abstention.figures,  # the figures the passages state, for questions asserting one
+            "qa-vocabulary": self.answerer.abstention.scorer.read_vocabulary,  # the documents' English words
+        }
+        for name, load in loads.items():
             thread = threading.Thread(target=load, name=name, daemon=True)
             thread.start()
             waits.append(thread.join)

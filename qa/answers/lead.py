@@ -130,16 +130,15 @@ def find_lead(
     for kind in kinds:
         if kind in ("count", "items"):  # "how many items": the list is the answer
             continue
-        found_any = False
-        for found in _clause_for(quotes, kind, lang, match, fits):
-            found_any = True
+        stated = _clause_for(quotes, kind, lang, match, fits)
+        if not stated:
+            missing.append(kind)
+        for found in stated:
             if any(found[0] in said or said in found[0] for said, _ in parts):
                 continue  # one clause may state both kinds asked ("3个月内发给…4000元")
             parts.append(found)
             quote = next(text for marker, text, _ in quotes if marker == found[1])
             fresh = fresh or not (found[1] == 1 and _ARTICLE.sub("", quote).startswith(found[0]))
-        if not found_any:
-            missing.append(kind)
     parts.extend(_beside(parts, missing, quotes, lang, match))
     return Lead(tuple(parts)) if parts and fresh else None
 

@@ -135,7 +135,7 @@ class QueryTranslator:
         self.per_word = per_word
         # the corpus's Chinese words with their counts (capped): what a translator for more documents starts from
         self.counts = counts or {}
-        self._english = Tokenizer()._english
+        self._english = Tokenizer._english
         # each phrase normalised once, not for every question (it was most of an English search's time)
         self._phrases: dict[str, list[str]] = defaultdict(list)
         for phrase, terms in phrases.items():
@@ -187,7 +187,7 @@ class QueryTranslator:
             if key not in phrases:
                 phrases[key] = _best(candidates)[:2]
         words = {w: _best(c) for w, c in scored.items()}
-        english = Tokenizer()._english
+        english = Tokenizer._english
         for key, terms in (Thesaurus.load(LEGAL_ENGLISH) if lexicon is None else lexicon).entries:
             kept = [t for t in terms if _in_corpus(t, freq)]
             tokens = english(key)
