@@ -204,6 +204,18 @@ def _sides(
         hashes += added.hashes
         untranslated.append(added.untranslated)
     centroids = next((p.centroids for p in parts if p.centroids is not None), None)  # the base's: added parts have none
+    graph, graph_rows = None, None
+    if base is not None and base.graph is not None and base.graph_rows is None:
+        # the base's graph still serves its kept vectors, now at new positions; the added are compared by brute force
+        graph_rows = np.full(len(base.rows), -1, dtype=np.int64)
+        graph_rows[np.flatnonzero(keep)] = np.arange(rows[0].size)
+        graph = base.graph
     return MultilingualSide(
-        np.concatenate(rows), np.concatenate(vectors), hashes, np.concatenate(untranslated), centroids
+        np.concatenate(rows),
+        np.concatenate(vectors),
+        hashes,
+        np.concatenate(untranslated),
+        centroids,
+        graph,
+        graph_rows,
     )

@@ -17,6 +17,7 @@ already offset (row 0 is the first token's), and pooling is the mean over all to
 
 from __future__ import annotations
 
+import os
 import struct
 import warnings
 from dataclasses import dataclass
@@ -268,10 +269,13 @@ class QueryE5(TorchE5):
 
     keep_quantised = frozenset({"emb.word"})
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
         import torch
 
         super().__init__(path, threads=None)
+        # Two threads by default: a question's products split well in two (archive search p95 57 -> 33 ms
+        # beside the other legs, evals/README.md); torch's setting is per calling thread, so embed_query sets it.
+        self.threads = threads or _threads_from_environment() or min(2, os.cpu_count() or 1)
         self._packed: dict[str, Any] = {}
         quantised = getattr(torch.ops, "quantized", None)
         if quantised is None or not hasattr(quantised, "linear_dynamic"):
@@ -300,6 +304,10 @@ class QueryE5(TorchE5):
                     del self._w[f"{p}{part}.w"]
 
     def embed_query(self, text: str) -> np.ndarray:
+        import torch
+
+        if torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
         vector: np.ndarray = self._embed([f"query: {text}"], 1)[0]
         return vector
 
@@ -327,3 +335,9 @@ class QueryE5(TorchE5):
         if packed is None:
             return super()._linear(x, name)
         return torch.ops.quantized.linear_dynamic(x, packed)
+
+
+def _threads_from_environment() -> int | None:
+    """``QA_E5_THREADS``: the threads a question's e5 vector is computed with (1-64; otherwise ignored)."""
+    value = os.environ.get("QA_E5_THREADS", "")
+    return int(value) if value.isdigit() and 1 <= int(value) <= 64 else None

@@ -36,8 +36,9 @@ import numpy as np
 from qa.progress import progress_bar
 from qa.schema import Chunk
 from qa.search.centring import Centroids
+from qa.search.graph import GRAPH_FILE, Graph, write_graph
 
-FILES = ("multilingual.npy", "multilingual.json")
+FILES = ("multilingual.npy", "multilingual.json", GRAPH_FILE)
 BATCH = 16
 BULK = 256  # from this many passages on, embed them with the batched torch engine (qa.search.e5_torch)
 CHECKPOINT = 1024  # passages between saved partial results, so an interrupted import resumes
@@ -100,7 +101,7 @@ def load_multilingual() -> MultilingualEncoder | None:
 
 
 class MultilingualSide:
-    """e5 vectors of every passage, by chunk position, searched by brute force, and which are untranslated."""
+    """e5 vectors of every passage, by chunk position, searched by brute force or a graph, and which are untranslated."""
 
     def __init__(
         self,
@@ -109,10 +110,20 @@ class MultilingualSide:
         hashes: list[str],
         untranslated: np.ndarray,
         centroids: Centroids | None = None,
+        graph: Graph | None = None,
+        graph_rows: np.ndarray | None = None,
     ) -> None:
         self.rows, self.vectors, self.hashes = rows, vectors, hashes
         self.untranslated = untranslated  # per row: the passage has no English translation
         self.centroids = centroids  # the mean question per language, taken off questions (qa.search.centring)
+        # The graph over some of the vectors (qa.search.graph) and, per graph entry, its vector's position
+        # here (-1: removed since); None: the graph is over exactly these vectors. Vectors it does not
+        # cover (documents added after the index was built) are compared by brute force.
+        self.graph, self.graph_rows = graph, graph_rows
+        covered = np.zeros(len(rows), dtype=bool)
+        if graph is not None:
+            covered[graph_rows[graph_rows >= 0] if graph_rows is not None else slice(None)] = True
+        self._loose = np.flatnonzero(~covered)
         self.partial: Path | None = None
         self._where: np.ndarray | None = None  # chunk position -> row, made on first use (similarities)
 
@@ -174,6 +185,7 @@ class MultilingualSide:
 
     def save(self, folder: Path) -> None:
         np.save(folder / "multilingual.npy", self.vectors, allow_pickle=False)
+        write_graph(self.vectors, folder)
         (folder / "multilingual.json").write_text(
             json.dumps(
                 {
@@ -215,13 +227,22 @@ class MultilingualSide:
         if vectors.dtype != np.float32 or vectors.shape != (len(rows), 384):
             raise ValueError(f"multilingual.npy has shape {vectors.shape}, not ({len(rows)}, 384)")
         centroids = Centroids.from_json(data["centroids"], 384) if "centroids" in data else None
+        graph = Graph(folder / GRAPH_FILE, len(rows), 384) if (folder / GRAPH_FILE).is_file() else None
         return cls(
             np.array(rows, dtype=np.int64),
             vectors,
             [str(h) for h in hashes],
             np.array(untranslated, dtype=bool),
             centroids,
+            graph,
         )
+
+    def prepare(self) -> list[Callable[[], object]]:
+        """Start reading the graph, if there is one, in the background; what a caller may wait for."""
+        if self.graph is None:
+            return []
+        self.graph.prepare()
+        return [self.graph.wait]
 
     @property
     def needed(self) -> bool:
@@ -231,20 +252,38 @@ class MultilingualSide:
     def search(self, query: np.ndarray, k: int, question: str = "") -> list[tuple[int, float]]:
         """The ``k`` most similar passages, best first; ``question`` (the text of ``query``) picks the mean to centre on.
 
-        Exact, by FAISS's brute-force ``knn`` over the vectors where they lie (3.7 ms for the
-        archive's 74,441, one thread; numpy's product and partition took 9.4).
+        By the graph once it is read (qa.search.graph), plus brute force over the vectors it does not
+        cover; otherwise exact, by FAISS's brute-force ``knn`` over the vectors where they lie (3.7-7.6 ms
+        for the archive's 74,441, one thread; numpy's product and partition took 9.4).
         """
         n = len(self.rows)
         if not n or k <= 0:
             return []
+        query = np.asarray(self.centred(query, question), dtype=np.float32).reshape(1, -1)
+        removed = int((self.graph_rows < 0).sum()) if self.graph_rows is not None else 0
+        near = self.graph.search(query, k + removed) if self.graph is not None else None
+        if near is None:
+            return self._exact(query, k, np.arange(n))
+        found = [(float(s), int(j)) for s, j in zip(*near, strict=True) if j >= 0]
+        if self.graph_rows is not None:
+            found = [(s, int(self.graph_rows[j])) for s, j in found if self.graph_rows[j] >= 0]
+        pairs = [(int(self.rows[j]), s) for s, j in found]
+        if len(self._loose):
+            pairs += self._exact(query, k, self._loose)
+        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        return pairs[:k]
+
+    def _exact(self, query: np.ndarray, k: int, positions: np.ndarray) -> list[tuple[int, float]]:
+        """(chunk position, similarity) of the ``k`` best of the vectors at ``positions``."""
         import faiss
 
-        query = self.centred(query, question)
-        scores, found = faiss.knn(
-            np.asarray(query, dtype=np.float32).reshape(1, -1), self.vectors, min(n, k), faiss.METRIC_INNER_PRODUCT
-        )
+        whole = len(positions) == len(self.rows)
+        vectors = self.vectors if whole else np.asarray(self.vectors[positions])
+        scores, found = faiss.knn(query, vectors, min(len(positions), k), faiss.METRIC_INNER_PRODUCT)
         return [
-            (int(self.rows[j]), float(s)) for j, s in zip(found[0].tolist(), scores[0].tolist(), strict=True) if j >= 0
+            (int(self.rows[positions[j]]), float(s))
+            for j, s in zip(found[0].tolist(), scores[0].tolist(), strict=True)
+            if j >= 0
         ]
 
     def centred(self, query: np.ndarray, question: str) -> np.ndarray:

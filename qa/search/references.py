@@ -98,6 +98,14 @@ class ReferenceResolver:
         paper = next((d for d in docs if d.id == self.paper), None)
         self.section_names = section_names(paper) if paper is not None else []
 
+    def prepare(self, chunks: Sequence[Chunk]) -> None:
+        """Make now what the first questions would otherwise wait for: the chunks by document (55 ms
+        at the whole archive) and, with added documents, their titles' English glosses (0.6 s, read
+        by the first English question that names a law)."""
+        self.positions(chunks)
+        if self.untitled:
+            self.title_matcher.glosses()
+
     def documents_named(self, question: str) -> tuple[list[str], str]:
         """Documents the question names (by alias), and the question with those names blanked.
 

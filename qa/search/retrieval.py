@@ -10,6 +10,8 @@ explained.
 
 from __future__ import annotations
 
+import functools
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,8 +49,14 @@ def _e5_pool() -> ThreadPoolExecutor:
     with _pool_lock:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qa-e5")
+            # The e5 thread gives up and takes back the GIL between each of its ~200 torch calls a
+            # question; while the main thread runs Python (BM25, fusion) each take waited up to the
+            # 5 ms switch interval. At 0.5 ms: archive search p95 60.5 -> 51.5 ms (evals/README.md).
+            sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         return _pool
 
+
+SWITCH_INTERVAL = 0.0005  # seconds
 
 DEPTH = 50  # candidates taken from each leg before fusion
 PURPOSE_AFTER = 5  # places a purpose article yields to the passages after it (Retriever._purposes_later)
@@ -81,15 +89,23 @@ class Retriever:
         the model file) would compete with the opening for the interpreter and the cores; the first
         question waits for whatever is left of it instead.
         Servers call it (:meth:`qa.assistant.Assistant.warm_up`); otherwise the first question does.
-        The place names abstention checks figures against (:mod:`qa.search.places`, about a second) load too.
+        The place names abstention checks figures against (:mod:`qa.search.places`, about a second) load too,
+        what finding references needs (:meth:`ReferenceResolver.prepare`), and the graph over the e5
+        vectors when the index has one (:mod:`qa.search.graph`).
         """
-        places = threading.Thread(target=place_names, name="qa-places", daemon=True)
-        places.start()
-        waits: list[Callable[[], object]] = [places.join]  # what a caller may wait for (a benchmark does)
+        waits: list[Callable[[], object]] = []  # what a caller may wait for (a benchmark does)
+        loads: dict[str, Callable[[], object]] = {"qa-places": place_names}
+        if self.references is not None:
+            loads["qa-references"] = functools.partial(self.references.prepare, self.index.chunks)
+        for name, load in loads.items():
+            thread = threading.Thread(target=load, name=name, daemon=True)
+            thread.start()
+            waits.append(thread.join)
         side = self.index.multilingual
         if self.multilingual is not None and side is not None and side.needed:
             self.multilingual.prepare()
             waits.append(self.multilingual.ready)
+            waits += side.prepare()  # the graph over the passages' e5 vectors, at the archive's size
         return waits
 
     def lexical_legs(
@@ -214,6 +230,8 @@ class Retriever:
         encoder = self.multilingual
         assert encoder is not None
         encoder.prepare()  # an index that gained untranslated passages after this retriever was made
+        assert self.index.multilingual is not None
+        self.index.multilingual.prepare()  # likewise its graph, if it has one: searched exactly until read
         return _e5_pool().submit(self._e5_search, question)
 
     def retrieve(self, question: str | Query, k: int = 10, mode: str = "hybrid") -> list[Ranked]:
