@@ -99,6 +99,7 @@ def run_system(name: str) -> dict[str, Any]:
 
         assistant = Assistant(log=lambda _: None)
         assistant.build()
+        assistant.warm_up(wait=True)  # as `qa serve` does before its first request; counted in ready_s
 
         def search(question: str) -> list[str]:
             return [h.text for h in assistant.search(question, k=10)]
