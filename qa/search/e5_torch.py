@@ -273,8 +273,8 @@ class QueryE5(TorchE5):
         import torch
 
         super().__init__(path, threads=None)
-        # Two threads by default: a question's products split well in two (archive search p95 57 -> 33 ms
-        # beside the other legs, evals/README.md); torch's setting is per calling thread, so embed_query sets it.
+        # Two threads by default: a question's products split well in two (archive search p95 51.7 -> 45 ms
+        # beside the other legs, docs/scale.md); torch's setting is per calling thread, so embed_query sets it.
         self.threads = threads or _threads_from_environment() or min(2, os.cpu_count() or 1)
         self._packed: dict[str, Any] = {}
         quantised = getattr(torch.ops, "quantized", None)

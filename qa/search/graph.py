@@ -7,8 +7,8 @@ time sits on the path of every search there: the question's e5 vector is the slo
 
 The graph is a speed-up and nothing else. It is written beside ``multilingual.npy`` when an
 index is built with more than :data:`GRAPH_ABOVE` passages, read in the background after the
-index opens (reading 130 MB inside the opening would add to the time to the first answer),
-and until it is read — or when it cannot be — the search is exact, by brute force.
+index opens (reading its 135 MB there would lengthen every opening), and until it is read — or
+when it cannot be — the search is exact, by brute force.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ def _e5_pool() -> ThreadPoolExecutor:
             _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qa-e5")
             # The e5 thread gives up and takes back the GIL between each of its ~200 torch calls a
             # question; while the main thread runs Python (BM25, fusion) each take waited up to the
-            # 5 ms switch interval. At 0.5 ms: archive search p95 60.5 -> 51.5 ms (evals/README.md).
+            # 5 ms switch interval. At 0.5 ms: archive search p95 60.5 -> 51.5 ms (docs/scale.md).
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         return _pool
 
