@@ -63,9 +63,19 @@ NOT_COMPOSED = {  # said when asked to write a poem, a story, a joke (qa.search.
     "en": "qa answers questions with quotes from the documents; it does not write texts such as poems, stories or contracts. "
     "The passages closest to the request are listed below as related reading.",
 }
+# What a question asks of a place when it asks for that place's own rules (Abstention.places_unmentioned)
+_LOCAL_RULES = re.compile(
+    r"政策|规定|办法|奖励|补贴|资助|条例|措施|细则|规章|\b(?:polic(?:y|ies)|rules?|incentives?|subsid(?:y|ies)|"
+    r"regulations?|measures?|rewards?|bonus(?:es)?|grants?|funding)\b",
+    re.I,
+)
 BODY_NOTE = {  # beside an answer to a question naming a body no passage mentions (Abstention.bodies_unmentioned)
     "zh": "注意：文档中没有提到“{names}”，以下引文并未说到它。",
     "en": "Note: no passage mentions {names}; the quotes do not speak of it.",
+}
+PLACE_NOTE = {  # beside an answer quoting no passage that names the place whose rules were asked for
+    "zh": "注意：以下引文并未说到{names}，不是针对它的规定。",
+    "en": "Note: the quotes below do not speak of {names}; they are not its own rules.",
 }
 NOTHING_NEAR = {
     "zh": "文档中没有找到能回答这个问题的内容，也没有相近的段落。",
@@ -284,6 +294,23 @@ class Abstention:
             if not self.scorer.mentions(name):
                 out.append(name)
         return list(dict.fromkeys(out))
+
+    def places_unmentioned(self, question: str, hits: Sequence[Hit]) -> list[str]:
+        """Places whose own rules the question asks about that none of ``hits`` (the quoted ones, up to five) names:
+        "深圳市对科技成果转化有什么地方性奖励政策", "What incentives does Shanghai offer…". The documents are
+        mostly national texts, so such an answer quotes national rules and must say so (a trial's answer
+        quoted them as if they were Shenzhen's). Only the asking clauses count (:func:`topic_sentences`):
+        "我在台湾做政策研究，…" says where the asker is."""
+        about = " ".join(topic_sentences(question))
+        if not _LOCAL_RULES.search(about):
+            return []
+        named = [*places_in(self.scorer.tokenizer(about)), *english_places_in(about)]
+        quoted = "\n".join(both(h) for h in hits[:5]).lower()
+        return [
+            place
+            for place in dict.fromkeys(named)
+            if not any(form.lower() in quoted for form in (place, *chinese_names(place)))
+        ]
 
     def subjects_missing(self, question: str) -> list[str]:
         """Neighbouring laws' subjects the question is about that no passage mentions (商标, "copyright";

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, BODY_NOTE, NOT_COMPOSED, Abstention
+from qa.answers.abstention import ABSTAIN_TEXT, BODY_NOTE, NOT_COMPOSED, PLACE_NOTE, Abstention
 from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
 from qa.answers.contents import contents_of, kinds_of
@@ -153,8 +153,12 @@ class ExtractiveAnswerer(TextScorer):
         if answer.abstained:
             return answer
         notes = [premise_note(missing, lang)] if (missing := premises_missing(query.focus, hits)) else []
+        join = "、".join if lang == "zh" else ", ".join
         if bodies := self.abstention.bodies_unmentioned(query.text):  # "…the Supreme People's Court?"
-            notes.append(BODY_NOTE[lang].format(names="、".join(bodies) if lang == "zh" else ", ".join(bodies)))
+            notes.append(BODY_NOTE[lang].format(names=join(bodies)))
+        cited = [h for h in hits if h.chunk_id in {c.chunk_id for c in answer.citations}]
+        if cited and (places := self.abstention.places_unmentioned(query.text, cited)):  # "深圳市…有什么地方性奖励政策"
+            notes.append(PLACE_NOTE[lang].format(names=join(places)))
         return replace(answer, notes=(*answer.notes, *notes)) if notes else answer
 
     def _answer(

@@ -583,6 +583,29 @@ def test_an_answer_says_which_body_the_question_names_no_passage_mentions(assist
     )  # … saying so
 
 
+def test_an_answer_about_a_place_s_own_rules_says_when_its_quotes_are_not_about_that_place(
+    assistant: Assistant,
+) -> None:
+    """The documents are national texts: a question about Shenzhen's local rewards is answered from the
+    national law (local governments may do more, Art. 5), with a note that the quotes are not Shenzhen's."""
+    answer = assistant.ask("深圳市对科技成果转化有什么地方性奖励政策？")
+    assert not answer.abstained
+    assert "注意：以下引文并未说到深圳市，不是针对它的规定。" in answer.notes
+    answer = assistant.ask("What local incentives does Shenzhen offer for turning research results into products?")
+    assert any("do not speak of Shenzhen" in n for n in answer.notes)
+    # the asker's own city is no place whose rules are asked for
+    answer = assistant.ask("我在深圳做专利代理，想问下职务发明的奖励最低是多少？")
+    assert not any("深圳" in n for n in answer.notes)
+    # a place the quoted passages name: its rules are in them
+    abstention = assistant.answerer.abstention
+    question = "合肥的综合性国家科学中心有什么政策？"
+    hits = [h for h in assistant.search(question, k=10) if "合肥" in h.text]
+    assert hits and abstention.places_unmentioned(question, hits[:1]) == []
+    assert abstention.places_unmentioned(question, [h for h in assistant.search(question) if "合肥" not in h.text]) == [
+        "合肥"
+    ]
+
+
 def test_a_people_s_adjective_is_met_by_its_country_s_name(assistant: Assistant) -> None:
     """The paper says "companies in the United States such as Google": "American firms" is no unmentioned name."""
     question = "Does the paper say anything about American tech firms like Google teaming up with government?"
