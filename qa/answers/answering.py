@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.answers.abstention import ABSTAIN_TEXT, BODY_NOTE, NOT_COMPOSED, PLACE_NOTE, Abstention
+from qa.answers.abstention import ABSTAIN_TEXT, NOT_COMPOSED, Abstention
 from qa.answers.citing import document_label, is_article
 from qa.answers.comparing import Comparer
 from qa.answers.contents import contents_of, kinds_of
@@ -53,6 +53,7 @@ from qa.answers.sentences import (
     with_runner_up,
 )
 from qa.answers.thresholds import Limits
+from qa.answers.unmentioned import BODY_NOTE, PLACE_NOTE
 from qa.answers.writing import AnswerWriter, official_translations
 from qa.corpus.glossary import Glossary
 from qa.schema import Answer, Chunk, Hit
