@@ -54,7 +54,10 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"多久|多长时间|几年|几个月|几天|多少(?:个)?(?:年|月|天|日|周)|哪一天|什么时候之前|期限是多少|时限是多少|"
             r"[期限](?:是|有|为)?多长|"  # 复审期限多长, 保护期有多长
             r"how long|how many (?:\w+ ){0,2}?(?:years|months|days|weeks)\b|"  # "how many extra years"
-            r"what is the deadline|what deadline|what(?:'s| is) the time limit|by when|within how|how soon|how late",
+            r"what is the deadline|what deadline|what(?:'s| is) the time limit|by when|within how|how soon|how late|"
+            # "what's the maximum term extension", "the longest period": a bound asked of a period, as "money" above
+            r"\bwhat(?:'s|’s| is| are)? (?:the )?(?:minimum|maximum|longest|shortest) (?:\w+ ){0,3}?"
+            r"(?:terms?|periods?|extensions?|durations?)\b|\bcap on the (?:\w+ ){0,2}?(?:term|period)\b",
             re.I,
         ),
         re.compile(
@@ -253,6 +256,16 @@ BOUND = re.compile(
     r"\b(?:minimum|maximum|at least|at most|no less than|upper limit|lower limit)\b|最低|最少|最多|至少|不低于|不少于|上限|下限",
     re.I,
 )
+# A bound asked in other words ("the longest term", "the cap on the total term", "最长能延多久"), and
+# stated in the law's ("补偿期限不超过五年", "shall not exceed fourteen years": Patent Law Art. 42's cap
+# had come last, after the Regulations' 3-month filing period; a trial user)
+ASKS_BOUND = re.compile(
+    rf"{BOUND.pattern}|\b(?:longest|shortest|highest|lowest|caps?|capped|ceiling)\b|最长|最短|最高", re.I
+)
+STATES_BOUND = re.compile(
+    rf"{BOUND.pattern}|不超过|不得超过|不高于|最长|最短|最高|\b(?:not (?:to )?exceed(?:ing)?|no (?:more|longer) than)\b",
+    re.I,
+)
 # What a law is for ("专利法的立法目的是什么", "What is the purpose of the Patent Law?"), and its purpose
 # article ("第一条 为了……，制定本法"), which otherwise only a question naming the law finds, and for its name.
 ASKS_PURPOSE = re.compile(
@@ -278,7 +291,7 @@ class Preference:
 
 PREFERRED = 0.35
 PREFERENCES = (
-    Preference(BOUND, BOUND, True),  # "the minimum reward": "…not less than 4,000 yuan"
+    Preference(ASKS_BOUND, STATES_BOUND, True),  # "the minimum reward": "…not less than 4,000 yuan"
     Preference(ASKS_CONSEQUENCE, STATES_CONSEQUENCE, True),  # "国家会怎么处理": "……的，国家可以无偿实施"
     Preference(ASKS_DEFINITION, STATES_DEFINITION, False),  # "发明和实用新型有什么区别": "实用新型，是指……"
     Preference(ASKS_PROHIBITION, STATES_PROHIBITION, False),  # "When is … not allowed": "……不得……"

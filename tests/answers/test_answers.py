@@ -820,3 +820,19 @@ def test_the_documents_english_words_are_read_without_segmenting_their_chinese()
     assert not any(
         c.text[:4] in text or c.section in text for c in chunks.values() for text in seen
     )  # nor their Chinese
+
+
+def test_a_cap_asked_in_other_words_is_answered_with_the_clause_that_states_it(assistant: Assistant) -> None:
+    """"The maximum term extension and the cap on the total term" asks for a bound on a period: Patent Law
+    Art. 42 ¶3's "shall not exceed five years … fourteen years" is quoted, not only the Regulations' filing
+    period beside it (a trial's answer quoted Regulations Art. 81 alone)."""
+    from qa.search.asked import asked_quantities, preferences
+
+    question = "For a new drug patent, what's the maximum term extension and the cap on the total term?"
+    assert asked_quantities(question) == ["period"]
+    assert asked_quantities("What is the longest protection period for a design patent?") == ["period"]
+    assert asked_quantities("What are the terms of the licence?") == []  # no bound, no period
+    assert any(p.states.search("补偿期限不超过五年") for p in preferences(question))
+    answer = assistant.ask(question)
+    quotes = [c.quote for c in answer.citations if c.chunk_id == "patent-law/第四十二条"]
+    assert any("shall not exceed five years" in q and "fourteen years" in q for q in quotes), answer.text
