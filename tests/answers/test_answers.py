@@ -823,7 +823,7 @@ def test_the_documents_english_words_are_read_without_segmenting_their_chinese()
 
 
 def test_a_cap_asked_in_other_words_is_answered_with_the_clause_that_states_it(assistant: Assistant) -> None:
-    """"The maximum term extension and the cap on the total term" asks for a bound on a period: Patent Law
+    """ "The maximum term extension and the cap on the total term" asks for a bound on a period: Patent Law
     Art. 42 ¶3's "shall not exceed five years … fourteen years" is quoted, not only the Regulations' filing
     period beside it (a trial's answer quoted Regulations Art. 81 alone)."""
     from qa.search.asked import asked_quantities, preferences
