@@ -28,6 +28,34 @@ _EVERYDAY_WORDS = (
     "say says saying said tell tells telling told think thinks thinking thought"
 )
 EVERYDAY = frozenset(stem(w) for w in _EVERYDAY_WORDS.split())
+# The same in Chinese: colloquial question words and fillers ("到底是啥意思", "老说…那样", "咋办"), what
+# 什么 / 为什么 / 怎么 are as people type them. A trial's "这篇文章老说科研和产业像DNA那样拧在一起，到底是啥
+# 意思？" was declined, a third of its words unknown.
+EVERYDAY_ZH = frozenset(
+    [
+        "啥",
+        "啥意思",
+        "为啥",
+        "干啥",
+        "干嘛",
+        "咋",
+        "咋样",
+        "咋办",
+        "怎么样",
+        "怎么办",
+        "这样",
+        "那样",
+        "这么",
+        "那么",
+        "到底",
+        "究竟",
+        "老说",
+        "总说",
+        "老是",
+        "总是",
+        "一直说",
+    ]
+)
 # jieba's guesser glues a character it does not know to a function word: "法定赔偿额是多少" is cut
 # 法定 / 赔偿 / 额是, and "额是" then counted as a word the corpus does not know (a third of the
 # question: declined). Without the function word, a lone character or a known word is no unknown topic.
@@ -109,7 +137,7 @@ class TextScorer:
         Chinese vocabulary alone declines too many everyday questions (evals/README.md).
         """
         if not token.isascii():
-            if self.idf(token) > 0:
+            if self.idf(token) > 0 or token in EVERYDAY_ZH:
                 return True  # Chinese words of reader questions paraphrase the documents' own
             core = token.strip(_FUNCTION_CHARS)
             return core != token and (len(core) <= 1 or self.idf(core) > 0)

@@ -613,3 +613,13 @@ def test_a_people_s_adjective_is_met_by_its_country_s_name(assistant: Assistant)
     assert assistant.answerer.abstention.unmentioned("Does the paper say anything about Huawei's American rivals?") == [
         "Huawei"
     ]
+
+
+def test_colloquial_question_words_are_no_unknown_topic(assistant: Assistant) -> None:
+    """ "到底是啥意思", "老说…那样": how people type 什么 / 总是; a trial's question was declined for them."""
+    scorer = assistant.answerer.abstention.scorer
+    assert all(scorer.known(w) for w in ("啥", "啥意思", "那样", "到底", "咋办"))
+    assert not scorer.known("拧螺丝刀")  # a word the documents do not use is still unknown
+    question = "这篇文章老说科研和产业像DNA那样拧在一起，到底是啥意思？"
+    assert scorer.unknown_share(question) < 0.3
+    assert not assistant.ask(question).abstained
