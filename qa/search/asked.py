@@ -110,7 +110,8 @@ QUANTITIES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
             r"\b(?:what|which) figures?\b",
             re.I,
         ),
-        re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项|元|倍|次|位|%)|百分之", re.I),
+        # 项 but not 项目: "打破单一项目导向的研发投入方式" states no figure (a trial's short answer led with it)
+        re.compile(rf"\d|[{_ZH_NUM}]+\s*(?:年|个|项(?!目)|元|倍|次|位|%)|百分之", re.I),
     ),
 }
 

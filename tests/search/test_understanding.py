@@ -367,6 +367,13 @@ def test_the_legal_thesaurus_points_at_words_chinese_laws_use(lexicon: Path) -> 
             assert lexicon == LEGAL or len(term) > 1, term  # an English word's one character would match anything
 
 
+def test_a_project_is_no_figure_but_one_item_is() -> None:
+    """项目 (a project) holds 项 after a numeral character ("单一项目"): a trial's short answer led with a clause
+    stating no figure, "打破单一项目导向的研发投入方式", for "…研发投入金额？"."""
+    assert not gives("打破单一项目导向的研发投入方式", "number")
+    assert gives("资助一项专利", "number") and gives("研发经费达3.6万亿元", "number")
+
+
 def test_how_many_years_months_or_days_asks_for_a_period_not_a_count() -> None:
     assert asked_quantities("专利侵权的诉讼时效是多少年？") == ["period"]
     assert asked_quantities("优先权期限是多少个月？") == ["period"]  # not also "how many (things)"
