@@ -273,7 +273,7 @@ def test_an_english_period_s_lead_must_name_what_the_period_is_for(assistant: As
 def test_a_bound_asked_of_a_sum_in_english_gets_its_short_answer(assistant: Assistant) -> None:
     from qa.search.asked import asked_quantities
 
-    assert asked_quantities("What is the maximum compensation period?") == []  # a period, not a sum
+    assert asked_quantities("What is the maximum compensation period?") == ["period"]  # a period, not a sum
     answer = assistant.ask("What is the minimum bonus for an employee's patented invention in China?")
     assert answer.text.startswith("In short: ") and "4,000 yuan" in answer.text.split("\n")[0]
 
