@@ -124,6 +124,7 @@ class MultilingualSide:
         if graph is not None:
             covered[graph_rows[graph_rows >= 0] if graph_rows is not None else slice(None)] = True
         self._loose = np.flatnonzero(~covered)
+        self._removed = int((graph_rows < 0).sum()) if graph_rows is not None else 0  # graph entries to skip
         self.partial: Path | None = None
         self._where: np.ndarray | None = None  # chunk position -> row, made on first use (similarities)
 
@@ -260,8 +261,7 @@ class MultilingualSide:
         if not n or k <= 0:
             return []
         query = np.asarray(self.centred(query, question), dtype=np.float32).reshape(1, -1)
-        removed = int((self.graph_rows < 0).sum()) if self.graph_rows is not None else 0
-        near = self.graph.search(query, k + removed) if self.graph is not None else None
+        near = self.graph.search(query, k + self._removed) if self.graph is not None else None
         if near is None:
             return self._exact(query, k, np.arange(n))
         found = [(float(s), int(j)) for s, j in zip(*near, strict=True) if j >= 0]
